@@ -1,0 +1,368 @@
+#!/usr/bin/env bash
+# scripts/dev.sh: the whole authd stack on one Debian machine.
+#
+#   scripts/dev.sh up      install what is missing, build, and serve the stack
+#                          (Postgres, memcached, nginx, authd) under ./var on
+#                          http://127.0.0.1:8080; running it again is harmless
+#   scripts/dev.sh test    the same in a throwaway directory with the test
+#                          profile (short windows, port 18080), then every
+#                          test through ctest; stops the stack afterwards
+#   scripts/dev.sh down    stop what `up` started
+#   scripts/dev.sh status  what is running
+#
+# Helpers the tests use on a running stack (AUTHD_VAR names it):
+#   pg-stop, pg-start, mc-stop, mc-start, authd-pid
+#
+# Postgres runs as the postgres user and memcached as an unprivileged user
+# when this runs as root, each on its own port and socket, so whatever
+# system services Debian started never collide with them.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PACKAGES=(build-essential cmake pkg-config git curl ca-certificates
+          libfcgi-dev libssl-dev libcjson-dev libmemcached-dev libpq-dev
+          liboath-dev libqrencode-dev libpng-dev libargon2-dev libcurl4-openssl-dev
+          libgtest-dev clang-format
+          postgresql memcached nginx
+          python3 python3-pytest python3-requests python3-jwt python3-jsonschema
+          python3-yaml python3-aiosmtpd oathtool zbar-tools)
+
+say() { printf 'dev.sh: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# --- profile -----------------------------------------------------------
+
+# Sets the variables of one stack: where it lives and which ports it uses.
+profile() {
+    case "$1" in
+        dev)
+            VAR=${AUTHD_VAR:-$ROOT/var}
+            HTTP_PORT=8080 PG_PORT=54320 MC_PORT=11260
+            BUILD=$ROOT/build
+            CMAKE_FLAGS=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
+            ;;
+        test)
+            VAR=${AUTHD_VAR:-$(mktemp -d /tmp/authd-test.XXXXXX)}
+            HTTP_PORT=18080 PG_PORT=54321 MC_PORT=11261
+            BUILD=$ROOT/build-test
+            CMAKE_FLAGS=(-DCMAKE_BUILD_TYPE=Debug -DAUTHD_SANITIZE=ON -DAUTHD_WERROR=ON)
+            ;;
+    esac
+    PROFILE=$1
+    RUN=$VAR/run LOG=$VAR/log
+}
+
+# Loads the profile a running stack was started with.
+load_stack() {
+    [ -n "${AUTHD_VAR:-}" ] || AUTHD_VAR=$ROOT/var
+    [ -f "$AUTHD_VAR/stack.env" ] || die "no stack at $AUTHD_VAR (run scripts/dev.sh up)"
+    # shellcheck disable=SC1091
+    . "$AUTHD_VAR/stack.env"
+}
+
+save_stack() {
+    cat > "$VAR/stack.env" <<EOF
+PROFILE=$PROFILE VAR=$VAR RUN=$RUN LOG=$LOG BUILD=$BUILD
+HTTP_PORT=$HTTP_PORT PG_PORT=$PG_PORT MC_PORT=$MC_PORT
+PGROOT=$PGROOT PGBIN=$PGBIN
+EOF
+}
+
+# --- packages ----------------------------------------------------------
+
+install_packages() {
+    local missing=() p
+    for p in "${PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    is_root || die "missing packages (install them as root): ${missing[*]}"
+    say "installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null
+    apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# --- build -------------------------------------------------------------
+
+build() {
+    say "building in $BUILD"
+    cmake -S "$ROOT" -B "$BUILD" "${CMAKE_FLAGS[@]}" >/dev/null
+    cmake --build "$BUILD" -j"$(nproc)" >/dev/null 2>"$BUILD.log" || { cat "$BUILD.log" >&2; die "build failed"; }
+}
+
+# --- processes ---------------------------------------------------------
+
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+stop_pid() {  # pidfile [signal]
+    local pidfile=$1 sig=${2:-TERM} pid i
+    alive "$pidfile" || { rm -f "$pidfile"; return 0; }
+    pid=$(cat "$pidfile")
+    kill -"$sig" "$pid" 2>/dev/null || true
+    for i in $(seq 1 100); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    rm -f "$pidfile"
+}
+
+as_postgres() { if is_root; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+# --- postgres ----------------------------------------------------------
+
+pg_locate() {
+    PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    [ -n "$PGBIN" ] || die "PostgreSQL server binaries not found"
+    # The cluster lives under var/ when the postgres user can reach it, else
+    # in a directory of its own named after var/ (a checkout under /root is
+    # not traversable by other users).
+    PGROOT=$VAR/pg
+    if is_root && ! runuser -u postgres -- test -x "$VAR"; then
+        PGROOT=/tmp/authd-pg-$(printf '%s' "$VAR" | md5sum | cut -c1-12)
+    fi
+}
+
+pg_start() {
+    if [ ! -f "$PGROOT/data/PG_VERSION" ]; then
+        say "initialising Postgres cluster in $PGROOT"
+        mkdir -p "$PGROOT/data" "$PGROOT/sock"
+        is_root && chown -R postgres:postgres "$PGROOT"
+        chmod 700 "$PGROOT/data"
+        as_postgres "$PGBIN/initdb" -D "$PGROOT/data" -U postgres --auth=trust -E UTF8 \
+            --locale=C.UTF-8 >/dev/null
+        {
+            echo "listen_addresses = ''"
+            echo "port = $PG_PORT"
+            echo "unix_socket_directories = '$PGROOT/sock'"
+            echo "max_connections = 200"
+            if [ "$PROFILE" = test ]; then
+                echo "fsync = off"
+                echo "synchronous_commit = off"
+                echo "full_page_writes = off"
+            fi
+        } >> "$PGROOT/data/postgresql.conf"
+    fi
+    if ! as_postgres "$PGBIN/pg_ctl" -D "$PGROOT/data" status >/dev/null 2>&1; then
+        as_postgres "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/postgres.log" -w -t 60 start >/dev/null
+    fi
+}
+
+pg_stop() {
+    [ -f "$PGROOT/data/PG_VERSION" ] || return 0
+    as_postgres "$PGBIN/pg_ctl" -D "$PGROOT/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+pg_setup_database() {
+    local psql=("$PGBIN/psql" -h "$PGROOT/sock" -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qtA)
+    if [ "$("${psql[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname = 'authd'")" != 1 ]; then
+        "${psql[@]}" -c "CREATE ROLE authd LOGIN"
+    fi
+    if [ "$("${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname = 'authd'")" != 1 ]; then
+        "${psql[@]}" -c "CREATE DATABASE authd OWNER authd"
+    fi
+}
+
+# --- memcached ---------------------------------------------------------
+
+mc_start() {
+    alive "$RUN/memcached.pid" && return 0
+    local user=()
+    if is_root; then
+        if id memcache >/dev/null 2>&1; then user=(-u memcache); else user=(-u nobody); fi
+    fi
+    memcached "${user[@]}" -l 127.0.0.1 -p "$MC_PORT" -U 0 -m 64 -c 1024 \
+        >> "$LOG/memcached.log" 2>&1 &
+    echo $! > "$RUN/memcached.pid"
+    local i
+    for i in $(seq 1 50); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$MC_PORT") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    die "memcached did not start (see $LOG/memcached.log)"
+}
+
+mc_stop() { stop_pid "$RUN/memcached.pid"; }
+
+# --- authd -------------------------------------------------------------
+
+write_authd_config() {
+    local workers=4
+    [ "$PROFILE" = test ] && workers=3
+    cat > "$VAR/authd.conf" <<EOF
+# Generated by scripts/dev.sh ($PROFILE profile).
+[server]
+api_socket = $RUN/api.sock
+validate_socket = $RUN/validate.sock
+socket_mode = 0660
+api_workers = $workers
+validate_workers = 2
+shutdown_timeout = 10
+log_level = info
+
+[database]
+url = host=$PGROOT/sock port=$PG_PORT dbname=authd user=authd
+connect_timeout = 2
+
+[cache]
+servers = 127.0.0.1:$MC_PORT
+timeout_ms = 200
+EOF
+}
+
+authd_start() {
+    stop_pid "$RUN/authd.pid"
+    "$BUILD/authctl" --config "$VAR/authd.conf" migrate >/dev/null
+    ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0} \
+    UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+        "$BUILD/authd" --config "$VAR/authd.conf" >> "$LOG/authd.log" 2>&1 &
+    echo $! > "$RUN/authd.pid"
+    local i
+    for i in $(seq 1 100); do
+        [ -S "$RUN/api.sock" ] && [ -S "$RUN/validate.sock" ] && return 0
+        alive "$RUN/authd.pid" || break
+        sleep 0.1
+    done
+    tail -n 20 "$LOG/authd.log" >&2
+    die "authd did not start"
+}
+
+# --- nginx -------------------------------------------------------------
+
+render() {  # template output
+    sed -e "s|@LISTEN@|127.0.0.1:$HTTP_PORT|g" \
+        -e "s|@API_SOCKET@|$RUN/api.sock|g" \
+        -e "s|@VALIDATE_SOCKET@|$RUN/validate.sock|g" \
+        -e "s|@SNIPPETS@|$ROOT/nginx/snippets|g" "$1" > "$2"
+}
+
+nginx_start() {
+    local conf=$VAR/nginx/nginx.conf
+    mkdir -p "$VAR/nginx/tmp"
+    render "$ROOT/nginx/authd-site.conf" "$VAR/nginx/authd-site.conf"
+    {
+        # Workers run as the invoking user so they can reach authd's sockets.
+        is_root && echo "user root root;"
+        cat <<EOF
+worker_processes 2;
+pid $RUN/nginx.pid;
+error_log $LOG/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log $LOG/nginx-access.log;
+    client_body_temp_path $VAR/nginx/tmp/body;
+    proxy_temp_path $VAR/nginx/tmp/proxy;
+    fastcgi_temp_path $VAR/nginx/tmp/fastcgi;
+    uwsgi_temp_path $VAR/nginx/tmp/uwsgi;
+    scgi_temp_path $VAR/nginx/tmp/scgi;
+    default_type application/octet-stream;
+    include $VAR/nginx/authd-site.conf;
+}
+EOF
+    } > "$conf"
+    nginx -t -q -p "$VAR/nginx" -c "$conf" 2>&1 | grep -v "the \"user\" directive" >&2 || true
+    if alive "$RUN/nginx.pid"; then
+        nginx -p "$VAR/nginx" -c "$conf" -s reload
+    else
+        nginx -p "$VAR/nginx" -c "$conf"
+    fi
+}
+
+nginx_stop() { stop_pid "$RUN/nginx.pid" QUIT; }
+
+wait_healthy() {
+    local i
+    for i in $(seq 1 100); do
+        curl -sf -o /dev/null "http://127.0.0.1:$HTTP_PORT/health" && return 0
+        sleep 0.1
+    done
+    die "the stack did not become healthy (see $LOG)"
+}
+
+# --- commands ----------------------------------------------------------
+
+start_stack() {
+    install_packages
+    build
+    mkdir -p "$RUN" "$LOG" "$VAR/mail"
+    pg_locate
+    pg_start
+    pg_setup_database
+    mc_start
+    write_authd_config
+    save_stack
+    authd_start
+    nginx_start
+    wait_healthy
+}
+
+stop_stack() {
+    nginx_stop
+    stop_pid "$RUN/authd.pid"
+    mc_stop
+    pg_stop
+}
+
+cmd_up() {
+    profile dev
+    start_stack
+    say "serving http://127.0.0.1:$HTTP_PORT  (logs in $LOG, mail in $VAR/mail)"
+}
+
+cmd_down() {
+    load_stack
+    stop_stack
+    say "stopped"
+}
+
+cmd_status() {
+    load_stack
+    local f
+    for f in authd nginx memcached; do
+        if alive "$RUN/$f.pid"; then echo "$f: running (pid $(cat "$RUN/$f.pid"))"; else echo "$f: stopped"; fi
+    done
+    if as_postgres "$PGBIN/pg_ctl" -D "$PGROOT/data" status >/dev/null 2>&1; then
+        echo "postgres: running"
+    else
+        echo "postgres: stopped"
+    fi
+}
+
+cmd_test() {
+    profile test
+    # A stack left over from an interrupted run would hold the test ports.
+    local stale
+    for stale in /tmp/authd-test.*/stack.env; do
+        [ -f "$stale" ] || continue
+        (AUTHD_VAR=$(dirname "$stale"); load_stack; stop_stack) || true
+    done
+    trap 'stop_stack; [ "${KEEP_VAR:-0}" = 1 ] || rm -rf "$VAR" "$PGROOT"' EXIT
+    start_stack
+    say "stack up at http://127.0.0.1:$HTTP_PORT ($VAR); running tests"
+    local rc=0
+    AUTHD_URL=http://127.0.0.1:$HTTP_PORT AUTHD_VAR=$VAR AUTHD_ROOT=$ROOT \
+        ctest --test-dir "$BUILD" --output-on-failure || rc=$?
+    # Sanitizer reports in the daemon's log fail the run even when every
+    # request happened to get an answer.
+    if grep -nE "runtime error:|AddressSanitizer|LeakSanitizer" "$LOG/authd.log" >&2; then
+        say "sanitizer reports in authd.log"
+        rc=1
+    fi
+    [ $rc -eq 0 ] || { say "authd.log (last 40 lines):"; tail -n 40 "$LOG/authd.log" >&2; }
+    return $rc
+}
+
+case "${1:-}" in
+    up) cmd_up ;;
+    down) cmd_down ;;
+    status) cmd_status ;;
+    test) cmd_test ;;
+    pg-stop) load_stack; pg_stop ;;
+    pg-start) load_stack; pg_start ;;
+    mc-stop) load_stack; mc_stop ;;
+    mc-start) load_stack; mc_start ;;
+    authd-pid) load_stack; cat "$RUN/authd.pid" ;;
+    *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
+esac

@@ -1,0 +1,65 @@
+// api/app.cpp
+//
+// Order of the generic checks, each answering in the contract's error shape:
+// 413 body too large, 404 unknown path, 405 wrong method (with Allow),
+// 415 a non-empty body that is not JSON, 400 INVALID_JSON; then the handler.
+#include "api/app.h"
+
+#include "api/routes.h"
+
+namespace authd::api {
+namespace {
+
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (lower(a[i]) != lower(b[i])) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+bool is_json_media_type(std::string_view content_type) {
+    std::string_view type = content_type.substr(0, content_type.find(';'));
+    while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+    while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+    if (iequals(type, "application/json")) return true;
+    size_t slash = type.find('/');
+    return slash != std::string_view::npos && slash > 0 && type.size() > slash + 6 &&
+           iequals(type.substr(type.size() - 5), "+json") && type.find('/', slash + 1) ==
+                                                                 std::string_view::npos;
+}
+
+http::Response App::handle(const http::Request& req) {
+    const std::string& rid = req.request_id;
+    if (req.body_too_large) {
+        return http::error_response({413, "PAYLOAD_TOO_LARGE", "request body larger than 65536 bytes"},
+                                    rid);
+    }
+    auto match = http::find_route(routes(), req.method, req.path);
+    if (!match.route) {
+        if (match.allow.empty()) {
+            return http::error_response({404, "NOT_FOUND", "no such resource"}, rid);
+        }
+        http::Response r = http::error_response(
+            {405, "METHOD_NOT_ALLOWED", "method not allowed on this resource"}, rid);
+        r.add_header("Allow", match.allow);
+        return r;
+    }
+    if (!req.body.empty() && !is_json_media_type(req.content_type)) {
+        return http::error_response(
+            {415, "UNSUPPORTED_MEDIA_TYPE", "request body must be application/json"}, rid);
+    }
+    auto body = json::parse_object(req.body.empty() ? std::string_view("{}") : req.body);
+    if (!body) {
+        http::ApiError e{400, "INVALID_JSON", "request body is not a valid JSON object"};
+        e.log_reason = body.error().detail;
+        return http::error_response(e, rid);
+    }
+    return match.route->handler(services_, Call{req, *body, match.param});
+}
+
+}  // namespace authd::api

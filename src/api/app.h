@@ -1,0 +1,27 @@
+// api/app.h
+//
+// The API pool's request handler: the checks every request goes through
+// before its endpoint (contract section 1), then the endpoint.
+#pragma once
+
+#include <memory>
+
+#include "api/services.h"
+#include "server/worker.h"
+
+namespace authd::api {
+
+class App : public server::RequestHandler {
+public:
+    explicit App(const Config& config) : services_(config) {}
+    http::Response handle(const http::Request& request) override;
+
+private:
+    Services services_;
+};
+
+// True for application/json and any type/subtype+json, ignoring parameters
+// and case.
+bool is_json_media_type(std::string_view content_type);
+
+}  // namespace authd::api

@@ -1,0 +1,300 @@
+// core/config.cpp
+//
+// The option table is the single list of what can be configured: each row
+// names its section, key, default, a line of documentation and a parser
+// that checks the text and stores the typed value.  Defaults go through the
+// same parsers as file and environment values, so they are checked too.
+#include "core/config.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace authd {
+namespace {
+
+using Parser = Result<void> (*)(Config&, std::string_view);
+
+struct Option {
+    std::string_view section;
+    std::string_view key;
+    std::string_view default_value;
+    std::string_view doc;
+    Parser parse;
+    bool secret = false;
+};
+
+Unexpected<Error> bad_value(std::string_view why) {
+    return fail(ErrorCode::invalid_input, std::string(why));
+}
+
+template <auto Section, auto Field>
+Result<void> text(Config& c, std::string_view v) {
+    (c.*Section).*Field = std::string(v);
+    return {};
+}
+
+template <auto Section, auto Field>
+Result<void> required_text(Config& c, std::string_view v) {
+    if (v.empty()) return bad_value("must not be empty");
+    (c.*Section).*Field = std::string(v);
+    return {};
+}
+
+template <auto Section, auto Field>
+Result<void> secret(Config& c, std::string_view v) {
+    (c.*Section).*Field = Secret(std::string(v));
+    return {};
+}
+
+template <auto Section, auto Field, int Min, int Max>
+Result<void> integer(Config& c, std::string_view v) {
+    int n = 0;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc() || end != v.data() + v.size() || n < Min || n > Max) {
+        return bad_value("expected a whole number from " + std::to_string(Min) + " to " +
+                         std::to_string(Max));
+    }
+    (c.*Section).*Field = n;
+    return {};
+}
+
+template <auto Section, auto Field>
+Result<void> boolean(Config& c, std::string_view v) {
+    if (v == "true" || v == "yes" || v == "on" || v == "1") {
+        (c.*Section).*Field = true;
+    } else if (v == "false" || v == "no" || v == "off" || v == "0") {
+        (c.*Section).*Field = false;
+    } else {
+        return bad_value("expected true or false");
+    }
+    return {};
+}
+
+Result<void> file_mode(Config& c, std::string_view v) {
+    int n = 0;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n, 8);
+    if (ec != std::errc() || end != v.data() + v.size() || n < 0 || n > 0777) {
+        return bad_value("expected an octal file mode such as 0660");
+    }
+    c.server.socket_mode = n;
+    return {};
+}
+
+Result<void> log_level(Config& c, std::string_view v) {
+    if (!log::parse_level(v, &c.server.log_level)) {
+        return bad_value("expected debug, info, warn or error");
+    }
+    return {};
+}
+
+using S = Config::Server;
+using D = Config::Database;
+using K = Config::Cache;
+constexpr auto kServer = &Config::server;
+constexpr auto kDatabase = &Config::database;
+constexpr auto kCache = &Config::cache;
+
+const Option kOptions[] = {
+    {"server", "api_socket", "/run/authd/api.sock",
+     "FastCGI socket of the api pool (nginx fastcgi_pass)",
+     required_text<kServer, &S::api_socket>},
+    {"server", "validate_socket", "/run/authd/validate.sock",
+     "FastCGI socket of the validate pool (nginx auth_request)",
+     required_text<kServer, &S::validate_socket>},
+    {"server", "socket_mode", "0660", "permissions of both sockets (octal)", file_mode},
+    {"server", "api_workers", "4", "processes in the api pool", integer<kServer, &S::api_workers, 1, 256>},
+    {"server", "validate_workers", "2", "processes in the validate pool",
+     integer<kServer, &S::validate_workers, 1, 256>},
+    {"server", "shutdown_timeout", "30", "seconds a worker may take to finish on stop or reload",
+     integer<kServer, &S::shutdown_timeout, 1, 3600>},
+    {"server", "log_level", "info", "debug, info, warn or error", log_level},
+    {"database", "url", "host=/var/run/postgresql dbname=authd user=authd",
+     "libpq conninfo or postgresql:// URI (put the password in password or password_file)",
+     required_text<kDatabase, &D::url>},
+    {"database", "password", "", "database password", secret<kDatabase, &D::password>, true},
+    {"database", "connect_timeout", "5", "seconds to wait for a database connection",
+     integer<kDatabase, &D::connect_timeout, 1, 300>},
+    {"database", "prepared_statements", "true",
+     "use server-side prepared statements (false for PgBouncer transaction pooling)",
+     boolean<kDatabase, &D::prepared_statements>},
+    {"cache", "servers", "127.0.0.1:11211",
+     "memcached servers, comma-separated host:port or /path/to/socket",
+     required_text<kCache, &K::servers>},
+    {"cache", "timeout_ms", "200", "memcached connect/read/write timeout in milliseconds",
+     integer<kCache, &K::timeout_ms, 1, 60000>},
+};
+
+const Option* find_option(std::string_view section, std::string_view key) {
+    for (const Option& o : kOptions) {
+        if (o.section == section && o.key == key) return &o;
+    }
+    return nullptr;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
+bool is_word(std::string_view s) {
+    if (s.empty()) return false;
+    for (char ch : s) {
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_')) return false;
+    }
+    return true;
+}
+
+std::string env_name(std::string_view section, std::string_view key) {
+    std::string name = "AUTHD_";
+    for (char ch : section) name += static_cast<char>(ch >= 'a' && ch <= 'z' ? ch - 32 : ch);
+    name += '_';
+    for (char ch : key) name += static_cast<char>(ch >= 'a' && ch <= 'z' ? ch - 32 : ch);
+    return name;
+}
+
+Result<std::string> read_secret_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return bad_value("cannot read secret file " + path);
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) {
+        content.pop_back();
+    }
+    return content;
+}
+
+struct Setting {
+    std::string value;
+    std::string where;  // "file:line" or "environment VAR", for errors
+};
+
+}  // namespace
+
+Result<Config> parse_config(std::string_view text, const std::string& origin) {
+    // Collect settings first (file, then environment over it), then apply
+    // them all in table order through the parsers.
+    std::map<const Option*, Setting> settings;
+    std::set<std::string> seen;
+    std::string section;
+    int line_no = 0;
+    std::istringstream lines{std::string(text)};
+    for (std::string raw; std::getline(lines, raw);) {
+        ++line_no;
+        const std::string where = origin + ":" + std::to_string(line_no);
+        std::string_view line = trim(raw);
+        if (line.empty() || line.front() == '#' || line.front() == ';') continue;
+        if (line.front() == '[') {
+            if (line.back() != ']' || !is_word(line.substr(1, line.size() - 2))) {
+                return fail(ErrorCode::invalid_input,
+                            where + ": a section is a single word in brackets, like [server]");
+            }
+            section = std::string(line.substr(1, line.size() - 2));
+            continue;
+        }
+        size_t eq = line.find('=');
+        if (eq == std::string_view::npos) {
+            return fail(ErrorCode::invalid_input, where + ": expected key = value");
+        }
+        std::string key(trim(line.substr(0, eq)));
+        std::string_view value = trim(line.substr(eq + 1));
+        if (section.empty()) {
+            return fail(ErrorCode::invalid_input, where + ": key outside of a [section]");
+        }
+        bool from_file = false;
+        const Option* opt = find_option(section, key);
+        if (!opt && key.size() > 5 && key.ends_with("_file")) {
+            opt = find_option(section, std::string_view(key).substr(0, key.size() - 5));
+            if (opt && !opt->secret) opt = nullptr;
+            from_file = opt != nullptr;
+        }
+        if (!opt) {
+            return fail(ErrorCode::invalid_input,
+                        where + ": unknown key " + key + " in [" + section + "]");
+        }
+        if (!seen.insert(section + "." + std::string(opt->key)).second) {
+            return fail(ErrorCode::invalid_input, where + ": [" + section + "] " + key +
+                                                      " is set twice");
+        }
+        Setting s{std::string(value), where};
+        if (from_file) {
+            auto content = read_secret_file(s.value);
+            if (!content) return fail(ErrorCode::invalid_input, where + ": " + content.error().detail);
+            s.value = std::move(*content);
+        }
+        settings[opt] = std::move(s);
+    }
+
+    for (const Option& opt : kOptions) {
+        std::string name = env_name(opt.section, opt.key);
+        if (const char* v = std::getenv(name.c_str())) {
+            settings[&opt] = Setting{v, "environment " + name};
+        }
+        if (opt.secret) {
+            std::string file_var = name + "_FILE";
+            if (const char* path = std::getenv(file_var.c_str())) {
+                auto content = read_secret_file(path);
+                if (!content) {
+                    return fail(ErrorCode::invalid_input,
+                                "environment " + file_var + ": " + content.error().detail);
+                }
+                settings[&opt] = Setting{std::move(*content), "environment " + file_var};
+            }
+        }
+    }
+
+    Config config;
+    for (const Option& opt : kOptions) {
+        auto it = settings.find(&opt);
+        std::string_view value = it != settings.end() ? it->second.value : opt.default_value;
+        if (auto r = opt.parse(config, value); !r) {
+            std::string where = it != settings.end() ? it->second.where : "default";
+            return fail(ErrorCode::invalid_input, where + ": [" + std::string(opt.section) + "] " +
+                                                      std::string(opt.key) + ": " +
+                                                      r.error().detail);
+        }
+        std::string shown = opt.secret ? (value.empty() ? "" : "********") : std::string(value);
+        config.effective.emplace_back(std::string(opt.section) + "." + std::string(opt.key),
+                                      std::move(shown));
+    }
+    return config;
+}
+
+Result<Config> load_config(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return fail(ErrorCode::invalid_input, path + ": cannot open configuration file");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return parse_config(text, path);
+}
+
+std::string describe_config(const Config& config) {
+    std::string out;
+    std::string section;
+    for (const auto& [name, value] : config.effective) {
+        std::string s = name.substr(0, name.find('.'));
+        if (s != section) {
+            if (!section.empty()) out += '\n';
+            out += "[" + s + "]\n";
+            section = s;
+        }
+        out += name.substr(name.find('.') + 1) + " = " + value + "\n";
+    }
+    return out;
+}
+
+std::string config_reference() {
+    std::string out;
+    for (const Option& o : kOptions) {
+        out += "| `[" + std::string(o.section) + "] " + std::string(o.key) + "` | `" +
+               std::string(o.default_value) + "` | " + std::string(o.doc) +
+               (o.secret ? " (secret; also `" + std::string(o.key) + "_file`)" : "") + " |\n";
+    }
+    return out;
+}
+
+}  // namespace authd

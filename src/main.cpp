@@ -1,0 +1,82 @@
+// main.cpp
+//
+// authd: parse the command line, load the configuration, run the master.
+#include <fcgiapp.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "api/app.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "server/master.h"
+#include "server/worker.h"
+
+namespace {
+
+constexpr const char* kDefaultConfig = "/etc/authd/authd.conf";
+
+void usage(FILE* out) {
+    std::fprintf(out,
+                 "usage: authd [--config FILE] [--check-config]\n"
+                 "  --config FILE    configuration file (default %s)\n"
+                 "  --check-config   print the effective configuration, secrets masked,\n"
+                 "                   and exit non-zero if it is invalid\n",
+                 kDefaultConfig);
+}
+
+// The child main of the FastCGI pools.  The validate pool serves the same
+// routes as the API pool for now.
+int run_fastcgi_pool(const authd::Config& config, int listen_fd, int signal_fd) {
+    authd::log::set_min_level(config.server.log_level);
+    signal(SIGPIPE, SIG_IGN);
+    FCGX_Init();
+    authd::api::App app(config);
+    return authd::server::serve_fastcgi(listen_fd, signal_fd, app);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string config_path = kDefaultConfig;
+    bool check_only = false;
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+            config_path = argv[++i];
+        } else if (std::strcmp(argv[i], "--check-config") == 0) {
+            check_only = true;
+        } else if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else {
+            usage(stderr);
+            return 64;
+        }
+    }
+
+    auto config = authd::load_config(config_path);
+    if (!config) {
+        std::fprintf(stderr, "authd: %s\n", config.error().detail.c_str());
+        return 1;
+    }
+    if (check_only) {
+        std::fputs(authd::describe_config(*config).c_str(), stdout);
+        return 0;
+    }
+    authd::log::set_min_level(config->server.log_level);
+    // libfcgi otherwise drains every connection on close with polls of up
+    // to 2 s; must be in the environment before FCGX_Init in the workers.
+    setenv("LIBFCGI_OS_CLOSE_POLL_TIMEOUT", "0", 1);
+
+    std::vector<authd::server::PoolSpec> pools;
+    pools.push_back({"api", [](const authd::Config& c) { return c.server.api_workers; },
+                     [](const authd::Config& c) { return c.server.api_socket; },
+                     run_fastcgi_pool});
+    pools.push_back({"validate", [](const authd::Config& c) { return c.server.validate_workers; },
+                     [](const authd::Config& c) { return c.server.validate_socket; },
+                     run_fastcgi_pool});
+    return authd::server::run_master(config_path, std::move(*config), std::move(pools));
+}

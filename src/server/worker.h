@@ -1,0 +1,42 @@
+// server/worker.h
+//
+// The worker side of the process model.  A worker is single-threaded: it
+// waits in poll() on the shared listening socket and a signalfd, accepts
+// one FastCGI connection, serves it completely, and only then looks at
+// whether it was asked to stop.  Signals are blocked for its whole life, so
+// libfcgi's reads never see EINTR and a stop or reload never cuts a request.
+#pragma once
+
+#include <memory>
+
+#include "core/config.h"
+#include "http/request.h"
+#include "http/response.h"
+
+namespace authd::server {
+
+// What a pool serves.  handle() must not throw for ordinary failures; the
+// worker still catches anything that escapes and answers 500.
+class RequestHandler {
+public:
+    virtual ~RequestHandler() = default;
+    virtual http::Response handle(const http::Request& request) = 0;
+};
+
+// Exit status of a child that cannot run with this configuration: the
+// master does not respawn it.
+inline constexpr int kExitConfigError = 2;
+
+// Blocks the stop signals and returns a signalfd that reports them; called
+// first thing in every child.  -1 on failure.
+int block_stop_signals();
+
+// True when `signal_fd` has a pending stop request (SIGTERM, SIGINT,
+// SIGHUP or SIGQUIT); consumes it.
+bool stop_requested(int signal_fd);
+
+// Serves FastCGI requests on `listen_fd` until told to stop.  Returns the
+// process exit status.
+int serve_fastcgi(int listen_fd, int signal_fd, RequestHandler& handler);
+
+}  // namespace authd::server
