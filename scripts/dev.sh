@@ -89,7 +89,7 @@ install_packages() {
 build() {
     say "building in $BUILD"
     cmake -S "$ROOT" -B "$BUILD" "${CMAKE_FLAGS[@]}" >/dev/null
-    cmake --build "$BUILD" -j"$(nproc)" >/dev/null 2>"$BUILD.log" || { cat "$BUILD.log" >&2; die "build failed"; }
+    cmake --build "$BUILD" -j"$(nproc)" >/dev/null 2>"$BUILD/build-errors.log" || { cat "$BUILD/build-errors.log" >&2; die "build failed"; }
 }
 
 # --- processes ---------------------------------------------------------
