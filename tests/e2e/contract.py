@@ -128,12 +128,32 @@ _FORMATS = _format_checker()
 
 
 def validate(instance: Any, openapi_schema: Any, spec: dict | None = None) -> None:
-    """Validates `instance` against an OpenAPI schema; raises jsonschema.ValidationError."""
+    """Validates `instance` against an OpenAPI schema; raises jsonschema.ValidationError
+    (the most relevant error; explain() renders all of them)."""
     schema = to_json_schema(openapi_schema, spec)
     validator = jsonschema.Draft4Validator(schema, format_checker=_FORMATS)
-    error = jsonschema.exceptions.best_match(validator.iter_errors(instance))
-    if error is not None:
-        raise error
+    errors = list(validator.iter_errors(instance))
+    if errors:
+        best = jsonschema.exceptions.best_match(iter(errors))
+        best.all_errors = errors  # type: ignore[attr-defined]
+        raise best
+
+
+def explain(error: jsonschema.ValidationError, limit: int = 6) -> str:
+    """Every violation under `error` (including those inside oneOf/anyOf branches), one a line."""
+    lines: list[str] = []
+
+    def walk(errs: list, depth: int) -> None:
+        for e in sorted(errs, key=lambda e: (len(e.context), list(e.absolute_path).__repr__())):
+            if len(lines) >= limit:
+                return
+            at = "/".join(str(p) for p in e.absolute_path) or "(root)"
+            lines.append(f"{'  ' * depth}- at {at}: {e.message if len(e.message) < 300 else e.message[:300] + '...'}")
+            if e.context:
+                walk(e.context, depth + 1)
+
+    walk(getattr(error, "all_errors", [error]), 0)
+    return "\n    ".join(lines)
 
 
 # --------------------------------------------------------------------------- lookup
@@ -296,9 +316,7 @@ def check(response: Any, path_template: str, method: str) -> Any:
             try:
                 validate(body, media["schema"], spec)
             except jsonschema.ValidationError as e:
-                at = "/".join(str(p) for p in e.absolute_path) or "(root)"
-                fail(f"body does not match the documented schema (response {key} of {source}) at "
-                     f"{at}: {e.message}")
+                fail(f"body does not match the documented schema (response {key} of {source}):\n    {explain(e)}")
     elif raw and not resp.get("content") and status != 302:
         fail("the contract documents no body for this response")
 

@@ -248,6 +248,8 @@ def test_generic_responses(method, path, op):
     for status, resp in op["responses"].items():
         resp = contract._deref(resp, spec)
         assert "X-Request-Id" in resp.get("headers", {}), f"{status}: no X-Request-Id header"
+        for name in ("X-Request-Id", "Cache-Control", "X-Content-Type-Options", "Referrer-Policy"):
+            assert contract._deref(resp["headers"][name], spec).get("required") is True, f"{status}: {name}"
         assert resp.get("description")
     if method in ("POST", "PUT", "DELETE"):
         assert 415 in codes
