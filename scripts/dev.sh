@@ -11,7 +11,7 @@
 #   scripts/dev.sh status  what is running
 #
 # Helpers the tests use on a running stack (AUTHD_VAR names it):
-#   pg-stop, pg-start, mc-stop, mc-start, authd-pid
+#   pg-stop, pg-start, mc-stop, mc-start, authd-stop, authd-start
 #
 # Postgres runs as the postgres user and memcached as an unprivileged user
 # when this runs as root, each on its own port and socket, so whatever
@@ -264,7 +264,7 @@ EOF
     } > "$conf"
     nginx -t -q -p "$VAR/nginx" -c "$conf" 2>&1 | grep -v "the \"user\" directive" >&2 || true
     if alive "$RUN/nginx.pid"; then
-        nginx -p "$VAR/nginx" -c "$conf" -s reload
+        nginx -p "$VAR/nginx" -c "$conf" -s reload 2>/dev/null
     else
         nginx -p "$VAR/nginx" -c "$conf"
     fi
@@ -363,6 +363,7 @@ case "${1:-}" in
     pg-start) load_stack; pg_start ;;
     mc-stop) load_stack; mc_stop ;;
     mc-start) load_stack; mc_start ;;
-    authd-pid) load_stack; cat "$RUN/authd.pid" ;;
+    authd-stop) load_stack; stop_pid "$RUN/authd.pid" ;;
+    authd-start) load_stack; authd_start ;;
     *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
 esac

@@ -24,7 +24,8 @@ void usage(FILE* out) {
                  "usage: authd [--config FILE] [--check-config]\n"
                  "  --config FILE    configuration file (default %s)\n"
                  "  --check-config   print the effective configuration, secrets masked,\n"
-                 "                   and exit non-zero if it is invalid\n",
+                 "                   and exit non-zero if it is invalid\n"
+                 "  --config-reference  print every option as a Markdown table row\n",
                  kDefaultConfig);
 }
 
@@ -48,6 +49,9 @@ int main(int argc, char** argv) {
             config_path = argv[++i];
         } else if (std::strcmp(argv[i], "--check-config") == 0) {
             check_only = true;
+        } else if (std::strcmp(argv[i], "--config-reference") == 0) {
+            std::fputs(authd::config_reference().c_str(), stdout);
+            return 0;
         } else if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
             usage(stdout);
             return 0;
@@ -73,8 +77,7 @@ int main(int argc, char** argv) {
 
     std::vector<authd::server::PoolSpec> pools;
     pools.push_back({"api", [](const authd::Config& c) { return c.server.api_workers; },
-                     [](const authd::Config& c) { return c.server.api_socket; },
-                     run_fastcgi_pool});
+                     [](const authd::Config& c) { return c.server.api_socket; }, run_fastcgi_pool});
     pools.push_back({"validate", [](const authd::Config& c) { return c.server.validate_workers; },
                      [](const authd::Config& c) { return c.server.validate_socket; },
                      run_fastcgi_pool});

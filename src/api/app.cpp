@@ -29,15 +29,15 @@ bool is_json_media_type(std::string_view content_type) {
     if (iequals(type, "application/json")) return true;
     size_t slash = type.find('/');
     return slash != std::string_view::npos && slash > 0 && type.size() > slash + 6 &&
-           iequals(type.substr(type.size() - 5), "+json") && type.find('/', slash + 1) ==
-                                                                 std::string_view::npos;
+           iequals(type.substr(type.size() - 5), "+json") &&
+           type.find('/', slash + 1) == std::string_view::npos;
 }
 
 http::Response App::handle(const http::Request& req) {
     const std::string& rid = req.request_id;
     if (req.body_too_large) {
-        return http::error_response({413, "PAYLOAD_TOO_LARGE", "request body larger than 65536 bytes"},
-                                    rid);
+        return http::error_response(
+            {413, "PAYLOAD_TOO_LARGE", "request body larger than 65536 bytes"}, rid);
     }
     auto match = http::find_route(routes(), req.method, req.path);
     if (!match.route) {

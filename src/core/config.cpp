@@ -100,13 +100,13 @@ constexpr auto kCache = &Config::cache;
 
 const Option kOptions[] = {
     {"server", "api_socket", "/run/authd/api.sock",
-     "FastCGI socket of the api pool (nginx fastcgi_pass)",
-     required_text<kServer, &S::api_socket>},
+     "FastCGI socket of the api pool (nginx fastcgi_pass)", required_text<kServer, &S::api_socket>},
     {"server", "validate_socket", "/run/authd/validate.sock",
      "FastCGI socket of the validate pool (nginx auth_request)",
      required_text<kServer, &S::validate_socket>},
     {"server", "socket_mode", "0660", "permissions of both sockets (octal)", file_mode},
-    {"server", "api_workers", "4", "processes in the api pool", integer<kServer, &S::api_workers, 1, 256>},
+    {"server", "api_workers", "4", "processes in the api pool",
+     integer<kServer, &S::api_workers, 1, 256>},
     {"server", "validate_workers", "2", "processes in the validate pool",
      integer<kServer, &S::validate_workers, 1, 256>},
     {"server", "shutdown_timeout", "30", "seconds a worker may take to finish on stop or reload",
@@ -218,13 +218,14 @@ Result<Config> parse_config(std::string_view text, const std::string& origin) {
                         where + ": unknown key " + key + " in [" + section + "]");
         }
         if (!seen.insert(section + "." + std::string(opt->key)).second) {
-            return fail(ErrorCode::invalid_input, where + ": [" + section + "] " + key +
-                                                      " is set twice");
+            return fail(ErrorCode::invalid_input,
+                        where + ": [" + section + "] " + key + " is set twice");
         }
         Setting s{std::string(value), where};
         if (from_file) {
             auto content = read_secret_file(s.value);
-            if (!content) return fail(ErrorCode::invalid_input, where + ": " + content.error().detail);
+            if (!content)
+                return fail(ErrorCode::invalid_input, where + ": " + content.error().detail);
             s.value = std::move(*content);
         }
         settings[opt] = std::move(s);

@@ -19,10 +19,14 @@ std::string g_request_id;
 
 const char* level_name(Level level) {
     switch (level) {
-        case Level::debug: return "debug";
-        case Level::info: return "info";
-        case Level::warn: return "warn";
-        case Level::error: return "error";
+        case Level::debug:
+            return "debug";
+        case Level::info:
+            return "info";
+        case Level::warn:
+            return "warn";
+        case Level::error:
+            return "error";
     }
     return "info";
 }
@@ -44,9 +48,10 @@ void append_time(std::string& out) {
 void set_min_level(Level level) { g_min_level = level; }
 
 bool parse_level(std::string_view text, Level* out) {
-    static constexpr std::pair<std::string_view, Level> kLevels[] = {
-        {"debug", Level::debug}, {"info", Level::info}, {"warn", Level::warn},
-        {"error", Level::error}};
+    static constexpr std::pair<std::string_view, Level> kLevels[] = {{"debug", Level::debug},
+                                                                     {"info", Level::info},
+                                                                     {"warn", Level::warn},
+                                                                     {"error", Level::error}};
     for (const auto& [name, level] : kLevels) {
         if (text == name) {
             *out = level;
@@ -62,11 +67,21 @@ void append_json_escaped(std::string& out, std::string_view text) {
     static const char kHex[] = "0123456789abcdef";
     for (unsigned char c : text) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
             default:
                 if (c < 0x20 || c == 0x7f) {
                     out += "\\u00";

@@ -69,6 +69,10 @@ Result<void> Connection::ensure_connected() {
         conn_.reset();
         return fail(ErrorCode::unavailable, "postgres connect: " + why);
     }
+    // Server notices ("relation already exists, skipping") are not errors
+    // and must not reach stderr unstructured.
+    PQsetNoticeProcessor(
+        conn_.get(), [](void*, const char*) {}, nullptr);
     return {};
 }
 
@@ -99,7 +103,8 @@ Result<Rows> Connection::run_once(const Statement& st, std::initializer_list<Par
         if (!prepared_names_.contains(st.name)) {
             std::string name(st.name), sql(st.sql);
             PgResultPtr prep(PQprepare(conn, name.c_str(), sql.c_str(), n, nullptr));
-            if (PQresultStatus(prep.get()) != PGRES_COMMAND_OK) return from_result(prep.get(), conn);
+            if (PQresultStatus(prep.get()) != PGRES_COMMAND_OK)
+                return from_result(prep.get(), conn);
             prepared_names_.insert(st.name);
         }
         std::string name(st.name);
@@ -109,7 +114,8 @@ Result<Rows> Connection::run_once(const Statement& st, std::initializer_list<Par
         res.reset(PQexecParams(conn, sql.c_str(), n, nullptr, values.data(), nullptr, nullptr, 0));
     }
     ExecStatusType status = PQresultStatus(res.get());
-    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return from_result(res.get(), conn);
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+        return from_result(res.get(), conn);
     return Rows(std::move(res));
 }
 

@@ -7,8 +7,8 @@ namespace authd::http {
 
 Method parse_method(std::string_view text) {
     static constexpr std::pair<std::string_view, Method> kMethods[] = {
-        {"GET", Method::get},   {"HEAD", Method::head},     {"POST", Method::post},
-        {"PUT", Method::put},   {"PATCH", Method::patch},   {"DELETE", Method::del},
+        {"GET", Method::get},         {"HEAD", Method::head},   {"POST", Method::post},
+        {"PUT", Method::put},         {"PATCH", Method::patch}, {"DELETE", Method::del},
         {"OPTIONS", Method::options},
     };
     for (const auto& [name, m] : kMethods) {
@@ -19,14 +19,22 @@ Method parse_method(std::string_view text) {
 
 std::string_view method_name(Method m) {
     switch (m) {
-        case Method::get: return "GET";
-        case Method::head: return "HEAD";
-        case Method::post: return "POST";
-        case Method::put: return "PUT";
-        case Method::patch: return "PATCH";
-        case Method::del: return "DELETE";
-        case Method::options: return "OPTIONS";
-        case Method::other: break;
+        case Method::get:
+            return "GET";
+        case Method::head:
+            return "HEAD";
+        case Method::post:
+            return "POST";
+        case Method::put:
+            return "PUT";
+        case Method::patch:
+            return "PATCH";
+        case Method::del:
+            return "DELETE";
+        case Method::options:
+            return "OPTIONS";
+        case Method::other:
+            break;
     }
     return "OTHER";
 }

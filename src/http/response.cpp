@@ -9,23 +9,40 @@ namespace authd::http {
 
 std::string_view status_text(int status) {
     switch (status) {
-        case 200: return "OK";
-        case 201: return "Created";
-        case 202: return "Accepted";
-        case 204: return "No Content";
-        case 302: return "Found";
-        case 400: return "Bad Request";
-        case 401: return "Unauthorized";
-        case 403: return "Forbidden";
-        case 404: return "Not Found";
-        case 405: return "Method Not Allowed";
-        case 409: return "Conflict";
-        case 413: return "Payload Too Large";
-        case 415: return "Unsupported Media Type";
-        case 429: return "Too Many Requests";
-        case 500: return "Internal Server Error";
-        case 503: return "Service Unavailable";
-        default: return "Unknown";
+        case 200:
+            return "OK";
+        case 201:
+            return "Created";
+        case 202:
+            return "Accepted";
+        case 204:
+            return "No Content";
+        case 302:
+            return "Found";
+        case 400:
+            return "Bad Request";
+        case 401:
+            return "Unauthorized";
+        case 403:
+            return "Forbidden";
+        case 404:
+            return "Not Found";
+        case 405:
+            return "Method Not Allowed";
+        case 409:
+            return "Conflict";
+        case 413:
+            return "Payload Too Large";
+        case 415:
+            return "Unsupported Media Type";
+        case 429:
+            return "Too Many Requests";
+        case 500:
+            return "Internal Server Error";
+        case 503:
+            return "Service Unavailable";
+        default:
+            return "Unknown";
     }
 }
 
@@ -65,8 +82,13 @@ Response error_response(const ApiError& error, std::string_view request_id) {
 
 Response from_error(const Error& error, std::string_view request_id) {
     if (error.code == ErrorCode::unavailable) {
-        return error_response({503, "SERVICE_UNAVAILABLE", "the service is unavailable, try again",
-                               {}, std::nullopt, error.detail, {}},
+        return error_response({503,
+                               "SERVICE_UNAVAILABLE",
+                               "the service is unavailable, try again",
+                               {},
+                               std::nullopt,
+                               error.detail,
+                               {}},
                               request_id);
     }
     return error_response(

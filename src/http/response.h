@@ -19,9 +19,9 @@ namespace authd::http {
 struct Response {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
-    std::string body;                                 // empty: no body
+    std::string body;  // empty: no body
     std::string content_type = "application/json";
-    std::string log_reason;                           // server log only
+    std::string log_reason;  // server log only
 
     void add_header(std::string name, std::string value) {
         headers.emplace_back(std::move(name), std::move(value));

@@ -78,8 +78,8 @@ http::Request FcgiRequest::read() {
         return r;
     }
     r.body.resize(content_length);
-    int got = content_length ? FCGX_GetStr(r.body.data(), static_cast<int>(content_length), req_.in)
-                             : 0;
+    int got =
+        content_length ? FCGX_GetStr(r.body.data(), static_cast<int>(content_length), req_.in) : 0;
     r.body.resize(got > 0 ? static_cast<size_t>(got) : 0);
     return r;
 }

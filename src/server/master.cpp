@@ -39,13 +39,22 @@ volatile sig_atomic_t g_alarm = 0;
 
 void on_signal(int sig) {
     switch (sig) {
-        case SIGCHLD: g_child_exited = 1; break;
-        case SIGHUP: g_reload = 1; break;
+        case SIGCHLD:
+            g_child_exited = 1;
+            break;
+        case SIGHUP:
+            g_reload = 1;
+            break;
         case SIGTERM:
         case SIGINT:
-        case SIGQUIT: g_stop = 1; break;
-        case SIGALRM: g_alarm = 1; break;
-        default: break;
+        case SIGQUIT:
+            g_stop = 1;
+            break;
+        case SIGALRM:
+            g_alarm = 1;
+            break;
+        default:
+            break;
     }
 }
 
@@ -62,8 +71,8 @@ void set_alarm(double seconds) {
     if (seconds > 0) {
         if (seconds < 0.001) seconds = 0.001;
         t.it_value.tv_sec = static_cast<time_t>(seconds);
-        t.it_value.tv_usec = static_cast<suseconds_t>((seconds - static_cast<double>(
-                                                                     t.it_value.tv_sec)) * 1e6);
+        t.it_value.tv_usec =
+            static_cast<suseconds_t>((seconds - static_cast<double>(t.it_value.tv_sec)) * 1e6);
     }
     setitimer(ITIMER_REAL, &t, nullptr);
 }
@@ -73,7 +82,7 @@ struct Slot {
     double started = 0;
     double respawn_at = 0;  // when pid == 0 and not given up: when to start
     int quick_deaths = 0;
-    bool gave_up = false;   // exited kExitConfigError
+    bool gave_up = false;  // exited kExitConfigError
 };
 
 struct Pool {
@@ -142,6 +151,7 @@ void Master::spawn(Pool& pool, Slot& slot) {
         // Child: die with the master; default dispositions; stop signals
         // through a signalfd.
         prctl(PR_SET_PDEATHSIG, SIGTERM);
+        prctl(PR_SET_NAME, ("authd-" + pool.spec.name).c_str());
         struct sigaction sa {};
         sa.sa_handler = SIG_DFL;
         for (int s : kHandled) sigaction(s, &sa, nullptr);
@@ -328,7 +338,8 @@ int Master::run() {
     if (!open_sockets()) return 1;
     resize_pools();
     notify_systemd("READY=1");
-    log::info("ready").num("api_workers", config_.server.api_workers)
+    log::info("ready")
+        .num("api_workers", config_.server.api_workers)
         .num("validate_workers", config_.server.validate_workers);
 
     for (;;) {

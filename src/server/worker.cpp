@@ -45,7 +45,9 @@ void log_request(const http::Request& req, const http::Response& resp, int64_t s
     int64_t duration = monotonic_us() - started_us;
     log::Level level = resp.status >= 500 ? log::Level::error : log::Level::info;
     log::Line line(level, "request");
-    line.str("method", req.method_text).str("path", req.path).num("status", resp.status)
+    line.str("method", req.method_text)
+        .str("path", req.path)
+        .num("status", resp.status)
         .num("duration_us", duration);
     if (!resp.log_reason.empty()) line.str("reason", resp.log_reason);
 }

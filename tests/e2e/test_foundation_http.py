@@ -1,0 +1,56 @@
+"""Contract section 1 as nginx and authd answer it: error shapes, status
+codes, and the headers every response carries."""
+from conftest import assert_common_headers, assert_error, url
+
+
+def test_unknown_path_is_json_404(http):
+    assert_error(http.get(url("/no/such/thing")), 404, "NOT_FOUND")
+    assert_error(http.post(url("/no/such/thing"), json={}), 404, "NOT_FOUND")
+
+
+def test_wrong_method_is_405_with_allow(http):
+    r = http.delete(url("/health"))
+    assert_error(r, 405, "METHOD_NOT_ALLOWED")
+    allow = [m.strip() for m in r.headers["Allow"].split(",")]
+    assert "GET" in allow and "HEAD" in allow
+
+
+def test_head_is_get_without_body(http):
+    get = http.get(url("/health"))
+    head = http.head(url("/health"))
+    assert head.status_code == get.status_code == 200
+    assert head.content == b""
+    assert_common_headers(head)
+
+
+def test_request_ids_differ_and_match_body(http):
+    a = http.get(url("/nope"))
+    b = http.get(url("/nope"))
+    assert a.headers["X-Request-Id"] != b.headers["X-Request-Id"]
+    assert a.json()["requestId"] == a.headers["X-Request-Id"]
+
+
+def test_nginx_413_is_json_with_headers(http):
+    r = http.post(url("/health"), data=b"x" * 65537, headers={"Content-Type": "application/json"})
+    assert_error(r, 413, "PAYLOAD_TOO_LARGE")
+
+
+def test_64k_body_passes_nginx(http):
+    # Exactly the limit: nginx hands it to authd, which answers for the path.
+    r = http.post(url("/health"), data=b"x" * 65536, headers={"Content-Type": "application/json"})
+    assert_error(r, 405, "METHOD_NOT_ALLOWED")
+
+
+def test_success_carries_security_headers(http):
+    assert_common_headers(http.get(url("/health")))
+
+
+def test_backend_down_is_json_503(stack, http):
+    # authd stopped: nginx cannot reach the socket, and its 502 becomes the
+    # contract's JSON 503.
+    stack.dev("authd-stop")
+    try:
+        assert_error(http.get(url("/health")), 503, "SERVICE_UNAVAILABLE")
+    finally:
+        stack.dev("authd-start")
+    assert http.get(url("/health")).status_code == 200
