@@ -21,7 +21,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PACKAGES=(build-essential cmake pkg-config git curl ca-certificates
           libfcgi-dev libssl-dev libcjson-dev libmemcached-dev libpq-dev
-          liboath-dev libqrencode-dev libpng-dev libargon2-dev libcurl4-openssl-dev
+          liboath-dev libqrencode-dev libpng-dev libargon2-dev libcurl4-openssl-dev libunistring-dev
           libgtest-dev clang-format
           postgresql memcached nginx
           python3 python3-pytest python3-requests python3-jwt python3-jsonschema

@@ -91,9 +91,33 @@ Result<void> log_level(Config& c, std::string_view v) {
     return {};
 }
 
+Result<void> jws_alg(Config& c, std::string_view v) {
+    if (v != "ES256" && v != "EdDSA" && v != "RS256" && v != "PS256") {
+        return bad_value("expected ES256, EdDSA, RS256 or PS256");
+    }
+    c.tokens.algorithm = std::string(v);
+    return {};
+}
+
+Result<void> mail_transport(Config& c, std::string_view v) {
+    if (v != "file" && v != "smtp") return bad_value("expected file or smtp");
+    c.mail.transport = std::string(v);
+    return {};
+}
+
 using S = Config::Server;
 using D = Config::Database;
 using K = Config::Cache;
+using Ke = Config::Keys;
+using T = Config::Tokens;
+using A = Config::Accounts;
+using P = Config::Passwords;
+using M = Config::Mail;
+constexpr auto kKeys = &Config::keys;
+constexpr auto kTokens = &Config::tokens;
+constexpr auto kAccounts = &Config::accounts;
+constexpr auto kPasswords = &Config::passwords;
+constexpr auto kMail = &Config::mail;
 constexpr auto kServer = &Config::server;
 constexpr auto kDatabase = &Config::database;
 constexpr auto kCache = &Config::cache;
@@ -126,6 +150,68 @@ const Option kOptions[] = {
      required_text<kCache, &K::servers>},
     {"cache", "timeout_ms", "200", "memcached connect/read/write timeout in milliseconds",
      integer<kCache, &K::timeout_ms, 1, 60000>},
+    {"keys", "dir", "/var/lib/authd/keys", "key directory made by authctl keys init",
+     required_text<kKeys, &Ke::dir>},
+    {"tokens", "issuer", "http://127.0.0.1:8080", "iss of every token: the public base URL",
+     required_text<kTokens, &T::issuer>},
+    {"tokens", "audience", "authd", "aud of every token", required_text<kTokens, &T::audience>},
+    {"tokens", "algorithm", "ES256", "signing algorithm: ES256, EdDSA, RS256 or PS256",
+     jws_alg},
+    {"tokens", "access_ttl", "900", "seconds an access or id token lives",
+     integer<kTokens, &T::access_ttl, 60, 86400>},
+    {"tokens", "session_ttl", "86400", "seconds a login session lives (fixed at login)",
+     integer<kTokens, &T::session_ttl, 60, 31536000>},
+    {"tokens", "remember_me_ttl", "2592000", "seconds a rememberMe session lives",
+     integer<kTokens, &T::remember_me_ttl, 60, 31536000>},
+    {"tokens", "refresh_grace", "10",
+     "seconds a spent refresh token may be presented again (0 = strict)",
+     integer<kTokens, &T::refresh_grace, 0, 300>},
+    {"tokens", "leeway", "30", "seconds of clock skew accepted on exp and iat",
+     integer<kTokens, &T::leeway, 0, 30>},
+    {"accounts", "verification_ttl", "86400", "seconds an email verification code lives",
+     integer<kAccounts, &A::verification_ttl, 1, 604800>},
+    {"accounts", "code_max_attempts", "5", "wrong tries that burn an email code",
+     integer<kAccounts, &A::code_max_attempts, 1, 100>},
+    {"accounts", "unverified_ttl", "604800", "seconds before an unverified account is purged",
+     integer<kAccounts, &A::unverified_ttl, 60, 31536000>},
+    {"passwords", "argon2_memory_kib", "19456", "Argon2id memory cost in KiB",
+     integer<kPasswords, &P::argon2_memory_kib, 8, 4194304>},
+    {"passwords", "argon2_iterations", "2", "Argon2id time cost",
+     integer<kPasswords, &P::argon2_iterations, 1, 100>},
+    {"passwords", "argon2_parallelism", "1", "Argon2id lanes",
+     integer<kPasswords, &P::argon2_parallelism, 1, 64>},
+    {"passwords", "min_length", "8", "shortest password, in characters",
+     integer<kPasswords, &P::min_length, 1, 1024>},
+    {"passwords", "max_length", "128", "longest password, in characters",
+     integer<kPasswords, &P::max_length, 8, 4096>},
+    {"passwords", "require_upper", "true", "a password needs an uppercase letter",
+     boolean<kPasswords, &P::require_upper>},
+    {"passwords", "require_lower", "true", "a password needs a lowercase letter",
+     boolean<kPasswords, &P::require_lower>},
+    {"passwords", "require_digit", "true", "a password needs a digit",
+     boolean<kPasswords, &P::require_digit>},
+    {"passwords", "require_symbol", "true", "a password needs a character that is not a letter or digit",
+     boolean<kPasswords, &P::require_symbol>},
+    {"passwords", "forbid_personal", "true",
+     "a password may not contain the email's local part or a name of 3+ characters",
+     boolean<kPasswords, &P::forbid_personal>},
+    {"passwords", "banned_file", "", "file of banned passwords, one per line (empty: none)",
+     text<kPasswords, &P::banned_file>},
+    {"mail", "transport", "file", "file (one .eml per message in dir) or smtp", mail_transport},
+    {"mail", "dir", "/var/lib/authd/mail", "file transport: directory for messages",
+     text<kMail, &M::dir>},
+    {"mail", "from", "authd <no-reply@localhost>", "From: of every message",
+     required_text<kMail, &M::from>},
+    {"mail", "product_name", "authd", "the name shown in subjects and bodies",
+     required_text<kMail, &M::product_name>},
+    {"mail", "smtp_url", "smtp://127.0.0.1:25", "smtp://host:port (STARTTLS) or smtps://host:port",
+     required_text<kMail, &M::smtp_url>},
+    {"mail", "smtp_username", "", "SMTP AUTH user (empty: no AUTH)", text<kMail, &M::smtp_username>},
+    {"mail", "smtp_password", "", "SMTP AUTH password", secret<kMail, &M::smtp_password>, true},
+    {"mail", "smtp_starttls", "true", "require STARTTLS on smtp:// URLs",
+     boolean<kMail, &M::smtp_starttls>},
+    {"mail", "retry_max_backoff", "300", "longest wait between delivery attempts, in seconds",
+     integer<kMail, &M::retry_max_backoff, 1, 86400>},
 };
 
 const Option* find_option(std::string_view section, std::string_view key) {

@@ -42,6 +42,53 @@ struct Config {
         int timeout_ms = 200;
     } cache;
 
+    struct Keys {
+        std::string dir;
+    } keys;
+
+    struct Tokens {
+        std::string issuer;
+        std::string audience;
+        std::string algorithm;     // ES256, EdDSA, RS256, PS256
+        int access_ttl = 900;      // seconds, access and id tokens
+        int session_ttl = 86400;   // refresh session life without rememberMe
+        int remember_me_ttl = 2592000;
+        int refresh_grace = 10;    // seconds a spent refresh token still works
+        int leeway = 30;           // clock skew accepted on exp/iat
+    } tokens;
+
+    struct Accounts {
+        int verification_ttl = 86400;   // email verification code life
+        int code_max_attempts = 5;      // wrong tries that burn a code
+        int unverified_ttl = 604800;    // unverified accounts are purged after
+    } accounts;
+
+    struct Passwords {
+        int argon2_memory_kib = 19456;
+        int argon2_iterations = 2;
+        int argon2_parallelism = 1;
+        int min_length = 8;
+        int max_length = 128;
+        bool require_upper = true;
+        bool require_lower = true;
+        bool require_digit = true;
+        bool require_symbol = true;
+        bool forbid_personal = true;  // no email local part or name of 3+ chars
+        std::string banned_file;      // one password per line; empty: none
+    } passwords;
+
+    struct Mail {
+        std::string transport;    // "file" or "smtp"
+        std::string dir;          // file transport: where .eml files go
+        std::string from;         // From: header
+        std::string product_name; // shown in subjects and bodies
+        std::string smtp_url;     // smtp://host:587 or smtps://host:465
+        std::string smtp_username;
+        Secret smtp_password;
+        bool smtp_starttls = true;  // require STARTTLS on smtp://
+        int retry_max_backoff = 300;  // seconds between attempts at most
+    } mail;
+
     // The text of every option as it took effect, in table order, for
     // --check-config; secrets are already masked here.
     std::vector<std::pair<std::string, std::string>> effective;

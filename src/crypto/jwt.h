@@ -1,0 +1,78 @@
+// crypto/jwt.h
+//
+// JSON Web Signatures in compact form, with OpenSSL 3 EVP.  This file knows
+// bytes and algorithms, not claims: sessions/token decides what a valid
+// token is.
+//
+// Algorithms: ES256 (P-256, signatures the 64-byte r||s of RFC 7518 3.4,
+// converted to and from DER; any other length is rejected), EdDSA
+// (Ed25519), RS256 and PS256 (RSA >= 3072 bits; PSS with MGF1-SHA-256 and
+// salt length = digest length).
+#pragma once
+
+#include <openssl/evp.h>
+
+#include <string>
+#include <string_view>
+
+#include "core/c_ptr.h"
+#include "core/result.h"
+
+namespace authd::crypto {
+
+enum class JwsAlg { es256, eddsa, rs256, ps256 };
+
+std::string_view alg_name(JwsAlg alg);  // "ES256", "EdDSA", "RS256", "PS256"
+// Exact, case-sensitive; "none" and everything unknown fail.
+bool parse_alg(std::string_view name, JwsAlg* out);
+
+using EvpPkeyPtr = CPtr<EVP_PKEY, EVP_PKEY_free>;
+
+class SigningKey {
+public:
+    // A new random key for `alg` (RSA: 3072 bits).
+    static Result<SigningKey> generate(JwsAlg alg);
+    // A private key PEM (PKCS#8) for `alg`; invalid_input when the key type
+    // does not fit the algorithm or an RSA key is shorter than 3072 bits.
+    static Result<SigningKey> from_private_pem(std::string_view pem, JwsAlg alg);
+
+    JwsAlg alg() const { return alg_; }
+    // base64url of the first 16 bytes of SHA-256 over the public key's
+    // DER SubjectPublicKeyInfo: stable for a key, different across keys.
+    const std::string& kid() const { return kid_; }
+
+    std::string private_pem() const;  // PKCS#8, for authctl keys init
+
+    // The JWS signature (raw bytes) over `signing_input`.
+    Result<std::string> sign(std::string_view signing_input) const;
+    // True only for a valid signature of the exact expected length/format.
+    bool verify(std::string_view signing_input, std::string_view signature) const;
+
+    // The public JWK as a JSON object text with kty, kid, alg, use: "sig"
+    // and the public parameters (crv/x/y, crv/x, n/e); never private parts.
+    std::string public_jwk_json() const;
+
+private:
+    SigningKey(EvpPkeyPtr key, JwsAlg alg);
+    std::shared_ptr<EVP_PKEY> key_;
+    JwsAlg alg_;
+    std::string kid_;
+};
+
+// The parts of a compact JWS, decoded.  Only structure is checked here:
+// three base64url parts, header and payload decode to bytes.
+struct DecodedJws {
+    std::string header_json;   // decoded bytes of part 1
+    std::string payload_json;  // decoded bytes of part 2
+    std::string signing_input; // "part1.part2" as received
+    std::string signature;     // decoded bytes of part 3
+};
+
+Result<DecodedJws> decode_jws(std::string_view token);
+
+// "b64url(header).b64url(payload).b64url(sig)".  The caller writes the
+// header JSON (alg, kid, typ) and the payload JSON.
+Result<std::string> encode_jws(std::string_view header_json, std::string_view payload_json,
+                               const SigningKey& key);
+
+}  // namespace authd::crypto

@@ -1,0 +1,58 @@
+// keys/keyring.h
+//
+// The key material of one authd installation, read from a directory made
+// by `authctl keys init` (every file mode 0600, the directory 0700):
+//
+//   signing/<ALG>.<kid>.pem   JWS signing keys; several may be present
+//   hmac.key                  32 random bytes: keyed hashes of codes and emails
+//   aead/<id>.key             32 random bytes each: AES-256-GCM keys; the
+//                             highest id (a decimal number) encrypts, all decrypt
+//
+// authd refuses to start when the directory, the HMAC key, an AEAD key, or
+// a signing key for the configured algorithm is missing or unreadable, and
+// never creates one itself.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "core/secret.h"
+#include "crypto/jwt.h"
+
+namespace authd::keys {
+
+struct AeadKey {
+    std::string id;
+    Secret key;
+};
+
+class Keyring {
+public:
+    // `sign_alg`: the algorithm new tokens are signed with.
+    static Result<Keyring> load(const std::string& dir, crypto::JwsAlg sign_alg);
+
+    // The newest key (by file modification time, then name) of sign_alg.
+    const crypto::SigningKey& signing_key() const { return signing_[current_]; }
+    // Every signing key present: all of them verify and are published.
+    const std::vector<crypto::SigningKey>& verification_keys() const { return signing_; }
+    const crypto::SigningKey* find_key(std::string_view kid) const;
+
+    const Secret& hmac_key() const { return hmac_; }
+    const AeadKey& aead_current() const;
+    const AeadKey* find_aead(std::string_view id) const;
+
+private:
+    std::vector<crypto::SigningKey> signing_;
+    size_t current_ = 0;
+    Secret hmac_;
+    std::vector<AeadKey> aead_;  // ascending id; back() is current
+};
+
+// Creates the directory (0700) with one signing key per algorithm, the HMAC
+// key and AEAD key 1.  Fails if the directory already holds keys, unless
+// the missing pieces are added with `add_missing`.
+Result<std::vector<std::string>> init_keys(const std::string& dir, bool add_missing);
+
+}  // namespace authd::keys
