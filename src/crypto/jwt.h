@@ -12,6 +12,8 @@
 
 #include <openssl/evp.h>
 
+#include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -41,7 +43,9 @@ public:
     // DER SubjectPublicKeyInfo: stable for a key, different across keys.
     const std::string& kid() const { return kid_; }
 
-    std::string private_pem() const;  // PKCS#8, for authctl keys init
+    // PKCS#8, for authctl keys init; empty if OpenSSL fails.  The caller
+    // owns a copy of the private key: wipe it when done.
+    std::string private_pem() const;
 
     // The JWS signature (raw bytes) over `signing_input`.
     Result<std::string> sign(std::string_view signing_input) const;
@@ -54,18 +58,23 @@ public:
 
 private:
     SigningKey(EvpPkeyPtr key, JwsAlg alg);
-    std::shared_ptr<EVP_PKEY> key_;
+    std::shared_ptr<EVP_PKEY> key_;  // shared: copies of a key sign with one handle
     JwsAlg alg_;
-    std::string kid_;
+    std::string kid_;  // empty only if OpenSSL failed; the factories refuse that
+    std::string jwk_;  // computed once, so public_jwk_json() cannot fail
 };
 
+// Tokens longer than this are refused before any decoding.
+inline constexpr std::size_t kMaxJwsSize = 16 * 1024;
+
 // The parts of a compact JWS, decoded.  Only structure is checked here:
-// three base64url parts, header and payload decode to bytes.
+// at most kMaxJwsSize bytes, exactly three non-empty parts separated by two
+// dots, each canonical base64url without padding.  invalid_input otherwise.
 struct DecodedJws {
-    std::string header_json;   // decoded bytes of part 1
-    std::string payload_json;  // decoded bytes of part 2
-    std::string signing_input; // "part1.part2" as received
-    std::string signature;     // decoded bytes of part 3
+    std::string header_json;    // decoded bytes of part 1
+    std::string payload_json;   // decoded bytes of part 2
+    std::string signing_input;  // "part1.part2" as received
+    std::string signature;      // decoded bytes of part 3
 };
 
 Result<DecodedJws> decode_jws(std::string_view token);

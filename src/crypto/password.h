@@ -5,6 +5,7 @@
 // 32-byte hash.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 

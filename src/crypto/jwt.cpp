@@ -1,0 +1,437 @@
+// crypto/jwt.cpp
+//
+// Compact JWS signing and verification with OpenSSL 3 EVP only.
+//
+// Invariants:
+//  - A SigningKey always holds a private key whose type fits its algorithm
+//    (EC P-256 for ES256, Ed25519 for EdDSA, plain RSA >= 3072 bits for
+//    RS256/PS256), checked once by the factories; sign and verify rely on it.
+//  - The algorithm comes from the key, never from a token header, so a token
+//    cannot choose how it is verified.
+//  - verify() rejects a signature of the wrong length before any arithmetic:
+//    ES256 and EdDSA exactly 64 bytes, RSA exactly the modulus size.  ES256
+//    travels as r||s (RFC 7518 3.4); OpenSSL speaks DER, converted here.
+//  - PS256 uses MGF1-SHA-256 and a salt as long as the digest, for signing
+//    and, strictly, for verifying.
+//  - OpenSSL's error queue is cleared after every failure, so a stale error
+//    cannot surface in an unrelated call later.
+#include "crypto/jwt.h"
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#include <optional>
+
+#include "crypto/digest.h"
+#include "crypto/encoding.h"
+#include "json/writer.h"
+
+namespace authd::crypto {
+
+namespace {
+
+using MdCtxPtr = CPtr<EVP_MD_CTX, EVP_MD_CTX_free>;
+using BioPtr = CPtr<BIO, BIO_free_all>;
+using BignumPtr = CPtr<BIGNUM, BN_free>;
+using EcdsaSigPtr = CPtr<ECDSA_SIG, ECDSA_SIG_free>;
+
+constexpr int kMinRsaBits = 3072;
+constexpr size_t kCoordSize = 32;   // P-256 coordinates and scalars, Ed25519 keys
+constexpr size_t kRawSigSize = 64;  // ES256 r||s and Ed25519 signatures
+constexpr size_t kKidBytes = 16;
+constexpr size_t kMaxPemSize = 64 * 1024;
+
+const unsigned char* bytes_of(std::string_view s) {
+    static const unsigned char kEmpty = 0;
+    return s.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(s.data());
+}
+
+// The most recent OpenSSL error as text (reasons only, never key material),
+// and an empty queue afterwards.
+std::string openssl_error() {
+    const unsigned long e = ERR_peek_last_error();
+    char buf[256] = "no OpenSSL error";
+    if (e != 0) ERR_error_string_n(e, buf, sizeof buf);
+    ERR_clear_error();
+    return buf;
+}
+
+Result<void> check_key_type(EVP_PKEY* key, JwsAlg alg) {
+    const std::string name(alg_name(alg));
+    switch (alg) {
+        case JwsAlg::es256: {
+            char group[80] = "";
+            size_t len = 0;
+            const bool named = EVP_PKEY_is_a(key, "EC") &&
+                               EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME,
+                                                              group, sizeof group, &len) == 1;
+            ERR_clear_error();
+            if (!named || (OBJ_txt2nid(group) != NID_X9_62_prime256v1 &&
+                           EC_curve_nist2nid(group) != NID_X9_62_prime256v1)) {
+                return fail(ErrorCode::invalid_input, name + " needs an EC key on P-256");
+            }
+            return {};
+        }
+        case JwsAlg::eddsa:
+            if (!EVP_PKEY_is_a(key, "ED25519")) {
+                return fail(ErrorCode::invalid_input, name + " needs an Ed25519 key");
+            }
+            return {};
+        case JwsAlg::rs256:
+        case JwsAlg::ps256:
+            // NB: "RSA" only: an RSA-PSS-typed key carries its own padding
+            // restrictions, which this code does not honour.
+            if (!EVP_PKEY_is_a(key, "RSA")) {
+                return fail(ErrorCode::invalid_input, name + " needs a plain RSA key");
+            }
+            if (EVP_PKEY_get_bits(key) < kMinRsaBits) {
+                return fail(ErrorCode::invalid_input,
+                            name + " needs an RSA key of at least 3072 bits, got " +
+                                std::to_string(EVP_PKEY_get_bits(key)));
+            }
+            return {};
+    }
+    return fail(ErrorCode::invalid_input, "unknown algorithm");
+}
+
+std::string compute_kid(EVP_PKEY* key) {
+    unsigned char* der = nullptr;
+    const int len = i2d_PUBKEY(key, &der);
+    if (len <= 0) {
+        ERR_clear_error();
+        return {};
+    }
+    const std::string digest =
+        sha256(std::string_view(reinterpret_cast<const char*>(der), static_cast<size_t>(len)));
+    OPENSSL_free(der);
+    return base64url_encode(std::string_view(digest).substr(0, kKidBytes));
+}
+
+// A BIGNUM parameter of the key, big-endian; left-padded to `width` bytes
+// when width > 0, minimal otherwise.
+std::optional<std::string> bn_param(EVP_PKEY* key, const char* param, size_t width) {
+    BIGNUM* raw = nullptr;
+    if (EVP_PKEY_get_bn_param(key, param, &raw) != 1) {
+        ERR_clear_error();
+        return std::nullopt;
+    }
+    const BignumPtr bn(raw);
+    const size_t size = width > 0 ? width : static_cast<size_t>(BN_num_bytes(bn.get()));
+    std::string out(size, '\0');
+    if (BN_bn2binpad(bn.get(), reinterpret_cast<unsigned char*>(out.data()),
+                     static_cast<int>(size)) != static_cast<int>(size)) {
+        ERR_clear_error();
+        return std::nullopt;
+    }
+    return out;
+}
+
+// The public JWK, or empty when a parameter cannot be read.
+std::string make_jwk(EVP_PKEY* key, JwsAlg alg, const std::string& kid) {
+    json::Writer w;
+    w.begin_object();
+    switch (alg) {
+        case JwsAlg::es256: {
+            const auto x = bn_param(key, OSSL_PKEY_PARAM_EC_PUB_X, kCoordSize);
+            const auto y = bn_param(key, OSSL_PKEY_PARAM_EC_PUB_Y, kCoordSize);
+            if (!x || !y) return {};
+            w.key("kty").string("EC").key("crv").string("P-256");
+            w.key("x").string(base64url_encode(*x)).key("y").string(base64url_encode(*y));
+            break;
+        }
+        case JwsAlg::eddsa: {
+            std::string x(kCoordSize, '\0');
+            size_t len = 0;
+            if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY,
+                                                reinterpret_cast<unsigned char*>(x.data()),
+                                                x.size(), &len) != 1 ||
+                len != kCoordSize) {
+                ERR_clear_error();
+                return {};
+            }
+            w.key("kty").string("OKP").key("crv").string("Ed25519");
+            w.key("x").string(base64url_encode(x));
+            break;
+        }
+        case JwsAlg::rs256:
+        case JwsAlg::ps256: {
+            const auto n = bn_param(key, OSSL_PKEY_PARAM_RSA_N, 0);
+            const auto e = bn_param(key, OSSL_PKEY_PARAM_RSA_E, 0);
+            if (!n || !e) return {};
+            w.key("kty").string("RSA");
+            w.key("n").string(base64url_encode(*n)).key("e").string(base64url_encode(*e));
+            break;
+        }
+    }
+    w.key("kid").string(kid).key("alg").string(alg_name(alg)).key("use").string("sig");
+    w.end_object();
+    return std::move(w).str();
+}
+
+// The RSA padding of the algorithm on a sign or verify context; nothing to
+// do for the others.
+bool set_padding(EVP_PKEY_CTX* pctx, JwsAlg alg) {
+    switch (alg) {
+        case JwsAlg::rs256:
+            return EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) > 0;
+        case JwsAlg::ps256:
+            return EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) > 0 &&
+                   EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) > 0 &&
+                   EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha256()) > 0;
+        case JwsAlg::es256:
+        case JwsAlg::eddsa:
+            return true;
+    }
+    return false;
+}
+
+// Ed25519 signs the message itself (no separate digest).
+const EVP_MD* digest_of(JwsAlg alg) { return alg == JwsAlg::eddsa ? nullptr : EVP_sha256(); }
+
+// DER ECDSA-Sig-Value -> 64-byte r||s.
+std::optional<std::string> der_to_raw(std::string_view der) {
+    const unsigned char* p = bytes_of(der);
+    const EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())));
+    if (!sig || p != bytes_of(der) + der.size()) return std::nullopt;
+    const BIGNUM* r = nullptr;
+    const BIGNUM* s = nullptr;
+    ECDSA_SIG_get0(sig.get(), &r, &s);
+    std::string out(kRawSigSize, '\0');
+    auto* dst = reinterpret_cast<unsigned char*>(out.data());
+    if (BN_bn2binpad(r, dst, kCoordSize) != kCoordSize ||
+        BN_bn2binpad(s, dst + kCoordSize, kCoordSize) != kCoordSize) {
+        return std::nullopt;
+    }
+    return out;
+}
+
+// 64-byte r||s -> DER.  The caller has checked the length.
+std::optional<std::string> raw_to_der(std::string_view raw) {
+    const unsigned char* p = bytes_of(raw);
+    BignumPtr r(BN_bin2bn(p, kCoordSize, nullptr));
+    BignumPtr s(BN_bin2bn(p + kCoordSize, kCoordSize, nullptr));
+    EcdsaSigPtr sig(ECDSA_SIG_new());
+    if (!r || !s || !sig || ECDSA_SIG_set0(sig.get(), r.get(), s.get()) != 1) return std::nullopt;
+    // ECDSA_SIG_set0 took ownership of r and s.
+    (void)r.release();
+    (void)s.release();
+    unsigned char* der = nullptr;
+    const int len = i2d_ECDSA_SIG(sig.get(), &der);
+    if (len <= 0) return std::nullopt;
+    std::string out(reinterpret_cast<const char*>(der), static_cast<size_t>(len));
+    OPENSSL_free(der);
+    return out;
+}
+
+// A passphrase callback that refuses: OpenSSL's default would prompt on the
+// terminal for an encrypted key.
+int no_passphrase(char*, int, int, void*) { return -1; }
+
+}  // namespace
+
+std::string_view alg_name(JwsAlg alg) {
+    switch (alg) {
+        case JwsAlg::es256:
+            return "ES256";
+        case JwsAlg::eddsa:
+            return "EdDSA";
+        case JwsAlg::rs256:
+            return "RS256";
+        case JwsAlg::ps256:
+            return "PS256";
+    }
+    return "?";
+}
+
+bool parse_alg(std::string_view name, JwsAlg* out) {
+    for (const JwsAlg alg : {JwsAlg::es256, JwsAlg::eddsa, JwsAlg::rs256, JwsAlg::ps256}) {
+        if (name == alg_name(alg)) {
+            *out = alg;
+            return true;
+        }
+    }
+    return false;
+}
+
+SigningKey::SigningKey(EvpPkeyPtr key, JwsAlg alg)
+    : key_(std::move(key)), alg_(alg), kid_(compute_kid(key_.get())) {
+    if (!kid_.empty()) jwk_ = make_jwk(key_.get(), alg_, kid_);
+}
+
+Result<SigningKey> SigningKey::generate(JwsAlg alg) {
+    EVP_PKEY* raw = nullptr;
+    switch (alg) {
+        case JwsAlg::es256:
+            raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+            break;
+        case JwsAlg::eddsa:
+            raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+            break;
+        case JwsAlg::rs256:
+        case JwsAlg::ps256:
+            raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(kMinRsaBits));
+            break;
+    }
+    EvpPkeyPtr key(raw);
+    if (!key) return fail(ErrorCode::internal, "key generation failed: " + openssl_error());
+    if (auto ok = check_key_type(key.get(), alg); !ok)
+        return fail(ErrorCode::internal, ok.error().detail);
+    SigningKey out(std::move(key), alg);
+    if (out.kid_.empty() || out.jwk_.empty()) {
+        return fail(ErrorCode::internal, "cannot export the public key");
+    }
+    return out;
+}
+
+Result<SigningKey> SigningKey::from_private_pem(std::string_view pem, JwsAlg alg) {
+    if (pem.empty() || pem.size() > kMaxPemSize) {
+        return fail(ErrorCode::invalid_input, "not a private key PEM (size)");
+    }
+    const BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+    if (!bio) return fail(ErrorCode::internal, "BIO_new_mem_buf failed");
+    EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr));
+    if (!key) {
+        return fail(ErrorCode::invalid_input, "not a private key PEM: " + openssl_error());
+    }
+    if (auto ok = check_key_type(key.get(), alg); !ok)
+        return fail(ok.error().code, ok.error().detail);
+    SigningKey out(std::move(key), alg);
+    if (out.kid_.empty() || out.jwk_.empty()) {
+        return fail(ErrorCode::invalid_input, "cannot export the public key");
+    }
+    // A key file whose public half does not match its private half would
+    // sign tokens nobody can verify: find out now, not in production.
+    static constexpr std::string_view kProbe = "authd key self-test";
+    auto sig = out.sign(kProbe);
+    if (!sig || !out.verify(kProbe, *sig)) {
+        return fail(ErrorCode::invalid_input, "the key fails a sign/verify self-test");
+    }
+    return out;
+}
+
+std::string SigningKey::private_pem() const {
+    const BioPtr bio(BIO_new(BIO_s_mem()));
+    if (!bio || PEM_write_bio_PKCS8PrivateKey(bio.get(), key_.get(), nullptr, nullptr, 0, nullptr,
+                                              nullptr) != 1) {
+        ERR_clear_error();
+        return {};
+    }
+    char* data = nullptr;
+    const long len = BIO_get_mem_data(bio.get(), &data);
+    if (len <= 0 || data == nullptr) return {};
+    // The memory BIO wipes its buffer when freed (BUF_MEM_free clears it).
+    return std::string(data, static_cast<size_t>(len));
+}
+
+Result<std::string> SigningKey::sign(std::string_view signing_input) const {
+    const MdCtxPtr ctx(EVP_MD_CTX_new());
+    EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
+    if (!ctx || EVP_DigestSignInit(ctx.get(), &pctx, digest_of(alg_), nullptr, key_.get()) != 1 ||
+        !set_padding(pctx, alg_)) {
+        return fail(ErrorCode::internal, "sign: init failed: " + openssl_error());
+    }
+    const int max = EVP_PKEY_get_size(key_.get());
+    if (max <= 0) return fail(ErrorCode::internal, "sign: no signature size");
+    std::string sig(static_cast<size_t>(max), '\0');
+    size_t len = sig.size();
+    if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len,
+                       bytes_of(signing_input), signing_input.size()) != 1) {
+        return fail(ErrorCode::internal, "sign: failed: " + openssl_error());
+    }
+    sig.resize(len);
+    if (alg_ != JwsAlg::es256) return sig;
+    auto raw = der_to_raw(sig);
+    if (!raw) return fail(ErrorCode::internal, "sign: cannot convert the ECDSA signature");
+    return std::move(*raw);
+}
+
+bool SigningKey::verify(std::string_view signing_input, std::string_view signature) const {
+    std::string der;
+    std::string_view sig = signature;
+    switch (alg_) {
+        case JwsAlg::es256: {
+            // NB: exactly 64 bytes; a DER signature (the classic ES256 bug)
+            // or anything else is refused before conversion.
+            if (signature.size() != kRawSigSize) return false;
+            auto converted = raw_to_der(signature);
+            if (!converted) {
+                ERR_clear_error();
+                return false;
+            }
+            der = std::move(*converted);
+            sig = der;
+            break;
+        }
+        case JwsAlg::eddsa:
+            if (signature.size() != kRawSigSize) return false;
+            break;
+        case JwsAlg::rs256:
+        case JwsAlg::ps256:
+            if (signature.size() != static_cast<size_t>(EVP_PKEY_get_size(key_.get()))) {
+                return false;
+            }
+            break;
+    }
+    const MdCtxPtr ctx(EVP_MD_CTX_new());
+    EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
+    if (!ctx || EVP_DigestVerifyInit(ctx.get(), &pctx, digest_of(alg_), nullptr, key_.get()) != 1 ||
+        !set_padding(pctx, alg_)) {
+        ERR_clear_error();
+        return false;
+    }
+    const int rc = EVP_DigestVerify(ctx.get(), bytes_of(sig), sig.size(), bytes_of(signing_input),
+                                    signing_input.size());
+    ERR_clear_error();
+    return rc == 1;
+}
+
+std::string SigningKey::public_jwk_json() const { return jwk_; }
+
+Result<DecodedJws> decode_jws(std::string_view token) {
+    if (token.size() > kMaxJwsSize) return fail(ErrorCode::invalid_input, "jws: token too long");
+    const size_t dot1 = token.find('.');
+    const size_t dot2 = dot1 == std::string_view::npos ? dot1 : token.find('.', dot1 + 1);
+    if (dot2 == std::string_view::npos || token.find('.', dot2 + 1) != std::string_view::npos) {
+        return fail(ErrorCode::invalid_input, "jws: not three dot-separated parts");
+    }
+    const std::string_view parts[3] = {
+        token.substr(0, dot1), token.substr(dot1 + 1, dot2 - dot1 - 1), token.substr(dot2 + 1)};
+    std::string decoded[3];
+    for (int i = 0; i < 3; ++i) {
+        if (parts[i].empty()) {
+            return fail(ErrorCode::invalid_input, "jws: part " + std::to_string(i + 1) + " empty");
+        }
+        auto bytes = base64url_decode(parts[i]);
+        if (!bytes) {
+            return fail(ErrorCode::invalid_input,
+                        "jws: part " + std::to_string(i + 1) + " is not base64url");
+        }
+        decoded[i] = std::move(*bytes);
+    }
+    DecodedJws out;
+    out.header_json = std::move(decoded[0]);
+    out.payload_json = std::move(decoded[1]);
+    out.signing_input = std::string(token.substr(0, dot2));
+    out.signature = std::move(decoded[2]);
+    return out;
+}
+
+Result<std::string> encode_jws(std::string_view header_json, std::string_view payload_json,
+                               const SigningKey& key) {
+    std::string out = base64url_encode(header_json);
+    out.push_back('.');
+    out += base64url_encode(payload_json);
+    auto sig = key.sign(out);
+    if (!sig) return fail(sig.error().code, sig.error().detail);
+    out.push_back('.');
+    out += base64url_encode(*sig);
+    return out;
+}
+
+}  // namespace authd::crypto
