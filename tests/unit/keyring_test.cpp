@@ -1,0 +1,413 @@
+// tests/unit/keyring_test.cpp
+//
+// keys/keyring: init_keys makes a directory load() accepts, with private
+// modes whatever the umask; load() refuses every incomplete, malformed or
+// exposed directory and names the file at fault without echoing key bytes;
+// init_keys never overwrites and, with add_missing, fills only the gaps.
+//
+// One directory is initialised per suite (RSA generation is slow) and each
+// test works on its own copy under /tmp.
+
+#include "keys/keyring.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace authd::keys {
+namespace {
+
+namespace fs = std::filesystem;
+using crypto::JwsAlg;
+
+constexpr JwsAlg kAlgs[] = {JwsAlg::es256, JwsAlg::eddsa, JwsAlg::rs256, JwsAlg::ps256};
+
+std::string make_temp_dir() {
+    char templ[] = "/tmp/authd-keyring-test-XXXXXX";
+    const char* made = ::mkdtemp(templ);
+    EXPECT_NE(made, nullptr);
+    return made != nullptr ? made : "/tmp/authd-keyring-test-failed";
+}
+
+mode_t mode_of(const std::string& path) {
+    struct stat st {};
+    EXPECT_EQ(::lstat(path.c_str(), &st), 0) << path;
+    return st.st_mode & 07777;
+}
+
+void write_file(const std::string& path, std::string_view content, mode_t mode = 0600) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    ASSERT_GE(fd, 0) << path;
+    ASSERT_EQ(::fchmod(fd, mode), 0);
+    ASSERT_EQ(::write(fd, content.data(), content.size()), static_cast<ssize_t>(content.size()));
+    ::close(fd);
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void set_mtime(const std::string& path, time_t when) {
+    const timespec times[2] = {{when, 0}, {when, 0}};
+    ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0) << path;
+}
+
+// The signing key file of `alg` in dir (there is one after init).
+std::string signing_file(const std::string& dir, JwsAlg alg) {
+    const std::string prefix = std::string(crypto::alg_name(alg)) + ".";
+    for (const auto& entry : fs::directory_iterator(dir + "/signing")) {
+        const std::string name = entry.path().filename();
+        if (name.starts_with(prefix)) return entry.path();
+    }
+    ADD_FAILURE() << "no " << prefix << " file in " << dir;
+    return dir + "/signing/missing";
+}
+
+::testing::AssertionResult refused(const Result<Keyring>& ring, std::string_view must_mention,
+                                   std::string_view must_not_mention = "") {
+    if (ring) return ::testing::AssertionFailure() << "load() accepted it";
+    const std::string& detail = ring.error().detail;
+    if (detail.find(must_mention) == std::string::npos) {
+        return ::testing::AssertionFailure()
+               << "detail \"" << detail << "\" does not mention \"" << must_mention << "\"";
+    }
+    if (!must_not_mention.empty() && detail.find(must_not_mention) != std::string::npos) {
+        return ::testing::AssertionFailure()
+               << "detail \"" << detail << "\" mentions \"" << must_not_mention << "\"";
+    }
+    return ::testing::AssertionSuccess();
+}
+
+class KeyringTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        template_root_ = new std::string(make_temp_dir());
+        template_dir_ = new std::string(*template_root_ + "/keys");
+        // NB: umask 0, so modes that depended on it would come out 0666/0777.
+        const mode_t old = ::umask(0);
+        auto created = init_keys(*template_dir_, false);
+        ::umask(old);
+        template_created_ = new Result<std::vector<std::string>>(std::move(created));
+    }
+    static void TearDownTestSuite() {
+        fs::remove_all(*template_root_);
+        delete template_created_;
+        delete template_dir_;
+        delete template_root_;
+    }
+
+    void SetUp() override {
+        ASSERT_TRUE(*template_created_) << template_created_->error().detail;
+        root_ = make_temp_dir();
+        dir_ = root_ + "/keys";
+        fs::copy(*template_dir_, dir_, fs::copy_options::recursive);
+        // The copy's modes follow the umask; give it the ones init_keys made.
+        fs::permissions(dir_, fs::perms::owner_all);
+        for (const auto& entry : fs::recursive_directory_iterator(dir_)) {
+            fs::permissions(entry.path(), entry.is_directory()
+                                              ? fs::perms::owner_all
+                                              : fs::perms::owner_read | fs::perms::owner_write);
+        }
+    }
+    void TearDown() override { fs::remove_all(root_); }
+
+    // Raw pointers: gtest's suite-level state must outlive static destruction
+    // order questions; freed in TearDownTestSuite.
+    static std::string* template_root_;
+    static std::string* template_dir_;
+    static Result<std::vector<std::string>>* template_created_;
+
+    std::string root_;
+    std::string dir_;
+};
+
+std::string* KeyringTest::template_root_ = nullptr;
+std::string* KeyringTest::template_dir_ = nullptr;
+Result<std::vector<std::string>>* KeyringTest::template_created_ = nullptr;
+
+// ----- init_keys -----
+
+TEST_F(KeyringTest, InitCreatesEveryKeyWithPrivateModes) {
+    const std::vector<std::string>& created = **template_created_;
+    const std::string& dir = *template_dir_;
+    ASSERT_EQ(created.size(), 6u);  // four signing keys, hmac.key, aead/1.key
+    EXPECT_EQ(mode_of(dir), 0700u);
+    EXPECT_EQ(mode_of(dir + "/signing"), 0700u);
+    EXPECT_EQ(mode_of(dir + "/aead"), 0700u);
+    for (const std::string& path : created) {
+        EXPECT_EQ(path.rfind(dir + "/", 0), 0u) << path;
+        EXPECT_EQ(mode_of(path), 0600u) << path;
+    }
+    EXPECT_NE(std::find(created.begin(), created.end(), dir + "/hmac.key"), created.end());
+    EXPECT_NE(std::find(created.begin(), created.end(), dir + "/aead/1.key"), created.end());
+    for (const JwsAlg alg : kAlgs) {
+        const std::string file = signing_file(dir, alg);
+        EXPECT_NE(std::find(created.begin(), created.end(), file), created.end()) << file;
+        EXPECT_EQ(read_file(file).rfind("-----BEGIN PRIVATE KEY-----", 0), 0u) << file;
+    }
+    EXPECT_EQ(read_file(dir + "/hmac.key").size(), 32u);
+    EXPECT_EQ(read_file(dir + "/aead/1.key").size(), 32u);
+    // No temporary file is left behind.
+    size_t files = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+        EXPECT_NE(entry.path().filename().string()[0], '.') << entry.path();
+        if (entry.is_regular_file()) ++files;
+    }
+    EXPECT_EQ(files, 6u);
+}
+
+TEST_F(KeyringTest, InitIntoAnExistingEmptyDirectory) {
+    const std::string dir = root_ + "/empty";
+    ASSERT_EQ(::mkdir(dir.c_str(), 0700), 0);
+    auto created = init_keys(dir, false);
+    ASSERT_TRUE(created) << created.error().detail;
+    EXPECT_EQ(created->size(), 6u);
+    EXPECT_TRUE(Keyring::load(dir, JwsAlg::es256));
+}
+
+TEST_F(KeyringTest, InitTwiceFailsUnlessAddingMissing) {
+    const std::string hmac_before = read_file(dir_ + "/hmac.key");
+    const std::string es256_before = read_file(signing_file(dir_, JwsAlg::es256));
+
+    auto again = init_keys(dir_, false);
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().code, ErrorCode::conflict);
+
+    auto add = init_keys(dir_, true);
+    ASSERT_TRUE(add) << add.error().detail;
+    EXPECT_TRUE(add->empty());
+    EXPECT_EQ(read_file(dir_ + "/hmac.key"), hmac_before);
+    EXPECT_EQ(read_file(signing_file(dir_, JwsAlg::es256)), es256_before);
+    EXPECT_TRUE(Keyring::load(dir_, JwsAlg::es256));
+}
+
+TEST_F(KeyringTest, InitAddMissingCreatesOnlyTheGaps) {
+    const std::string es256 = signing_file(dir_, JwsAlg::es256);
+    const std::string es256_before = read_file(es256);
+    fs::remove(dir_ + "/hmac.key");
+    fs::remove(dir_ + "/aead/1.key");
+    fs::remove(signing_file(dir_, JwsAlg::eddsa));
+
+    auto add = init_keys(dir_, true);
+    ASSERT_TRUE(add) << add.error().detail;
+    ASSERT_EQ(add->size(), 3u);
+    EXPECT_NE(std::find(add->begin(), add->end(), dir_ + "/hmac.key"), add->end());
+    EXPECT_NE(std::find(add->begin(), add->end(), dir_ + "/aead/1.key"), add->end());
+    EXPECT_EQ(read_file(es256), es256_before);
+    for (const std::string& path : *add) EXPECT_EQ(mode_of(path), 0600u) << path;
+    auto ring = Keyring::load(dir_, JwsAlg::eddsa);
+    ASSERT_TRUE(ring) << ring.error().detail;
+    EXPECT_EQ(ring->verification_keys().size(), 4u);
+}
+
+TEST_F(KeyringTest, InitRefusesADirectoryHoldingAnyKey) {
+    const std::string dir = root_ + "/partial";
+    ASSERT_EQ(::mkdir(dir.c_str(), 0700), 0);
+    write_file(dir + "/hmac.key", std::string(32, 'h'));
+    auto created = init_keys(dir, false);
+    ASSERT_FALSE(created);
+    EXPECT_EQ(created.error().code, ErrorCode::conflict);
+    EXPECT_NE(created.error().detail.find("hmac.key"), std::string::npos);
+    EXPECT_FALSE(fs::exists(dir + "/signing"));
+    EXPECT_EQ(read_file(dir + "/hmac.key"), std::string(32, 'h'));
+}
+
+// ----- load -----
+
+TEST_F(KeyringTest, LoadSucceedsForEveryAlgorithm) {
+    for (const JwsAlg alg : kAlgs) {
+        auto ring = Keyring::load(dir_, alg);
+        ASSERT_TRUE(ring) << ring.error().detail;
+        const crypto::SigningKey& key = ring->signing_key();
+        EXPECT_EQ(key.alg(), alg);
+        EXPECT_EQ(signing_file(dir_, alg), dir_ + "/signing/" + std::string(crypto::alg_name(alg)) +
+                                               "." + key.kid() + ".pem");
+        auto sig = key.sign("input");
+        ASSERT_TRUE(sig);
+        EXPECT_TRUE(key.verify("input", *sig));
+
+        ASSERT_EQ(ring->verification_keys().size(), 4u);
+        for (const auto& k : ring->verification_keys()) {
+            const crypto::SigningKey* found = ring->find_key(k.kid());
+            ASSERT_NE(found, nullptr);
+            EXPECT_EQ(found->kid(), k.kid());
+        }
+        EXPECT_EQ(ring->find_key("no-such-kid"), nullptr);
+
+        EXPECT_EQ(ring->hmac_key().reveal(), read_file(dir_ + "/hmac.key"));
+        EXPECT_EQ(ring->aead_current().id, "1");
+        EXPECT_EQ(ring->aead_current().key.reveal(), read_file(dir_ + "/aead/1.key"));
+        EXPECT_NE(ring->find_aead("1"), nullptr);
+        EXPECT_EQ(ring->find_aead("2"), nullptr);
+    }
+    // RS256 and PS256 have keys of their own.
+    auto ring = Keyring::load(dir_, JwsAlg::rs256);
+    ASSERT_TRUE(ring);
+    const std::string rs_kid = ring->signing_key().kid();
+    auto ps = Keyring::load(dir_, JwsAlg::ps256);
+    ASSERT_TRUE(ps);
+    EXPECT_NE(ps->signing_key().kid(), rs_kid);
+}
+
+TEST_F(KeyringTest, LoadFailsForAMissingDirectory) {
+    auto ring = Keyring::load(root_ + "/nowhere", JwsAlg::es256);
+    EXPECT_TRUE(refused(ring, root_ + "/nowhere"));
+    EXPECT_EQ(ring.error().code, ErrorCode::not_found);
+    EXPECT_TRUE(refused(Keyring::load(dir_ + "/hmac.key", JwsAlg::es256), "hmac.key"));
+}
+
+TEST_F(KeyringTest, LoadRefusesKeyFilesOthersCanRead) {
+    const std::vector<std::string> files = {dir_ + "/hmac.key", dir_ + "/aead/1.key",
+                                            signing_file(dir_, JwsAlg::es256),
+                                            signing_file(dir_, JwsAlg::rs256)};
+    for (const std::string& file : files) {
+        for (const mode_t mode : {0644, 0640, 0604, 0660, 0602}) {
+            ASSERT_EQ(::chmod(file.c_str(), mode), 0);
+            EXPECT_TRUE(refused(Keyring::load(dir_, JwsAlg::es256), file)) << std::oct << mode;
+        }
+        ASSERT_EQ(::chmod(file.c_str(), 0400), 0);  // read-only for the owner is fine
+        EXPECT_TRUE(Keyring::load(dir_, JwsAlg::es256)) << file;
+        ASSERT_EQ(::chmod(file.c_str(), 0600), 0);
+    }
+}
+
+TEST_F(KeyringTest, LoadRefusesADirectoryOthersCanWrite) {
+    ASSERT_EQ(::chmod(dir_.c_str(), 0770), 0);
+    EXPECT_TRUE(refused(Keyring::load(dir_, JwsAlg::es256), dir_));
+    ASSERT_EQ(::chmod(dir_.c_str(), 0700), 0);
+    const std::string signing = dir_ + "/signing";
+    ASSERT_EQ(::chmod(signing.c_str(), 0702), 0);
+    EXPECT_TRUE(refused(Keyring::load(dir_, JwsAlg::es256), signing));
+}
+
+TEST_F(KeyringTest, LoadRefusesAnHmacKeyOfTheWrongSize) {
+    const std::string path = dir_ + "/hmac.key";
+    for (const size_t size : {0u, 16u, 31u, 33u, 64u}) {
+        write_file(path, std::string(size, 'Z'));
+        EXPECT_TRUE(refused(Keyring::load(dir_, JwsAlg::es256), path, "ZZZZ")) << size;
+    }
+}
+
+TEST_F(KeyringTest, LoadRefusesMissingHmacOrAeadKeys) {
+    const std::string hmac = read_file(dir_ + "/hmac.key");
+    fs::remove(dir_ + "/hmac.key");
+    EXPECT_TRUE(refused(Keyring::load(dir_, JwsAlg::es256), "hmac.key"));
+    write_file(dir_ + "/hmac.key", hmac);
+
+    const std::string aead_path = dir_ + "/aead/1.key";
+    write_file(aead_path, "short");
+    EXPECT_TRUE(refused(Keyring::load(dir_, JwsAlg::es256), aead_path));
+    fs::remove(aead_path);
+    EXPECT_TRUE(refused(Keyring::load(dir_, JwsAlg::es256), "no AEAD key"));
+    fs::remove(dir_ + "/aead");
+    EXPECT_TRUE(refused(Keyring::load(dir_, JwsAlg::es256), dir_ + "/aead"));
+}
+
+TEST_F(KeyringTest, LoadFailsWithoutAKeyForTheConfiguredAlgorithm) {
+    fs::remove(signing_file(dir_, JwsAlg::es256));
+    auto ring = Keyring::load(dir_, JwsAlg::es256);
+    EXPECT_TRUE(refused(ring, "ES256"));
+    EXPECT_EQ(ring.error().code, ErrorCode::not_found);
+    auto other = Keyring::load(dir_, JwsAlg::eddsa);
+    ASSERT_TRUE(other) << other.error().detail;
+    EXPECT_EQ(other->verification_keys().size(), 3u);
+}
+
+TEST_F(KeyringTest, LoadRefusesAFileNameWhoseKidOrAlgLies) {
+    const std::string es256 = signing_file(dir_, JwsAlg::es256);
+    const std::string eddsa = signing_file(dir_, JwsAlg::eddsa);
+    const std::string eddsa_kid =
+        fs::path(eddsa).filename().string().substr(6, 22);  // "EdDSA.<kid>.pem"
+
+    // An ES256 key under another key's kid.
+    const std::string lying = dir_ + "/signing/ES256.AAAAAAAAAAAAAAAAAAAAAA.pem";
+    fs::rename(es256, lying);
+    EXPECT_TRUE(refused(Keyring::load(dir_, JwsAlg::eddsa), lying));
+    fs::rename(lying, es256);
+
+    // An Ed25519 key filed as ES256.
+    const std::string wrong_alg = dir_ + "/signing/ES256." + eddsa_kid + ".pem";
+    fs::rename(eddsa, wrong_alg);
+    EXPECT_TRUE(refused(Keyring::load(dir_, JwsAlg::es256), wrong_alg));
+    fs::rename(wrong_alg, eddsa);
+    EXPECT_TRUE(Keyring::load(dir_, JwsAlg::es256));
+}
+
+TEST_F(KeyringTest, LoadRefusesAMalformedPemWithoutQuotingIt) {
+    const std::string path = dir_ + "/signing/ES256.abc.pem";
+    write_file(
+        path, "-----BEGIN PRIVATE KEY-----\nU0VDUkVUU0VDUkVUU0VDUkVU\n-----END PRIVATE KEY-----\n");
+    EXPECT_TRUE(refused(Keyring::load(dir_, JwsAlg::es256), path, "U0VDUkVU"));
+}
+
+TEST_F(KeyringTest, LoadIgnoresDotFilesAndRefusesStrayOnes) {
+    write_file(dir_ + "/signing/.ES256.x.pem.tmp-0123", "half-written");
+    write_file(dir_ + "/aead/.2.key.tmp-0123", "half");
+    EXPECT_TRUE(Keyring::load(dir_, JwsAlg::es256));
+
+    for (const std::string stray :
+         {"/signing/README", "/signing/HS256.abc.pem", "/signing/ES256.pem", "/aead/01.key",
+          "/aead/x.key", "/aead/0.key", "/aead/2.key.bak"}) {
+        write_file(dir_ + stray, std::string(32, 'k'));
+        EXPECT_TRUE(refused(Keyring::load(dir_, JwsAlg::es256), dir_ + stray)) << stray;
+        fs::remove(dir_ + stray);
+    }
+    EXPECT_TRUE(Keyring::load(dir_, JwsAlg::es256));
+}
+
+TEST_F(KeyringTest, HighestAeadIdIsCurrent) {
+    write_file(dir_ + "/aead/2.key", std::string(32, '2'));
+    write_file(dir_ + "/aead/10.key", std::string(32, 'X'));  // 10 > 2, though "10" < "2"
+    auto ring = Keyring::load(dir_, JwsAlg::es256);
+    ASSERT_TRUE(ring) << ring.error().detail;
+    EXPECT_EQ(ring->aead_current().id, "10");
+    EXPECT_EQ(ring->aead_current().key.reveal(), std::string(32, 'X'));
+    ASSERT_NE(ring->find_aead("2"), nullptr);
+    EXPECT_EQ(ring->find_aead("2")->key.reveal(), std::string(32, '2'));
+    ASSERT_NE(ring->find_aead("1"), nullptr);
+    EXPECT_EQ(ring->find_aead("3"), nullptr);
+}
+
+TEST_F(KeyringTest, NewestKeyOfTheAlgorithmSigns) {
+    const std::string old_file = signing_file(dir_, JwsAlg::es256);
+    auto fresh = crypto::SigningKey::generate(JwsAlg::es256);
+    ASSERT_TRUE(fresh);
+    const std::string new_file = dir_ + "/signing/ES256." + fresh->kid() + ".pem";
+    write_file(new_file, fresh->private_pem());
+
+    set_mtime(old_file, 1'600'000'000);
+    set_mtime(new_file, 1'700'000'000);
+    auto ring = Keyring::load(dir_, JwsAlg::es256);
+    ASSERT_TRUE(ring) << ring.error().detail;
+    EXPECT_EQ(ring->signing_key().kid(), fresh->kid());
+    EXPECT_EQ(ring->verification_keys().size(), 5u);
+
+    set_mtime(old_file, 1'800'000'000);
+    ring = Keyring::load(dir_, JwsAlg::es256);
+    ASSERT_TRUE(ring);
+    EXPECT_NE(ring->signing_key().kid(), fresh->kid());
+    EXPECT_NE(ring->find_key(fresh->kid()), nullptr);  // still verifies
+}
+
+TEST_F(KeyringTest, LoadRefusesTheSameKeyFiledTwice) {
+    // The same RSA key as RS256 and PS256 would give one kid two meanings.
+    const std::string rs = signing_file(dir_, JwsAlg::rs256);
+    const std::string kid = fs::path(rs).filename().string().substr(6, 22);  // "RS256.<kid>.pem"
+    fs::remove(signing_file(dir_, JwsAlg::ps256));
+    write_file(dir_ + "/signing/PS256." + kid + ".pem", read_file(rs));
+    EXPECT_TRUE(refused(Keyring::load(dir_, JwsAlg::es256), kid));
+}
+
+}  // namespace
+}  // namespace authd::keys
