@@ -1,5 +1,7 @@
-# Writes OUT, a C++ file defining authd::db::migrations(): every file of
-# SQL_FILES (already sorted) as {version, sql}.  Run at build time by CMake.
+# Writes OUT, a C++ file defining authd::db::migrations(): every SQL_DIR/*.sql
+# in name order as {version, sql}.  Run at build time by CMake.
+file(GLOB SQL_FILES ${SQL_DIR}/*.sql)
+list(SORT SQL_FILES)
 set(body "// Generated from sql/*.sql by cmake/embed_sql.cmake. Do not edit.\n")
 string(APPEND body "#include \"db/migrations.h\"\n\nnamespace authd::db {\n\n")
 string(APPEND body "std::span<const Migration> migrations() {\n    static const Migration kAll[] = {\n")

@@ -209,11 +209,25 @@ connect_timeout = 2
 [cache]
 servers = 127.0.0.1:$MC_PORT
 timeout_ms = 200
+
+[keys]
+dir = $VAR/keys
+
+[tokens]
+issuer = http://127.0.0.1:$HTTP_PORT
+audience = authd
+algorithm = ES256
+
+[mail]
+transport = file
+dir = $VAR/mail
+from = authd <no-reply@authd.test>
 EOF
 }
 
 authd_start() {
     stop_pid "$RUN/authd.pid"
+    "$BUILD/authctl" --config "$VAR/authd.conf" keys init --add-missing >/dev/null
     "$BUILD/authctl" --config "$VAR/authd.conf" migrate >/dev/null
     ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0} \
     UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \

@@ -12,6 +12,8 @@
 #include "api/app.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "keys/keyring.h"
+#include "mail/mailer.h"
 #include "server/master.h"
 #include "server/worker.h"
 
@@ -35,7 +37,12 @@ int run_fastcgi_pool(const authd::Config& config, int listen_fd, int signal_fd) 
     authd::log::set_min_level(config.server.log_level);
     signal(SIGPIPE, SIG_IGN);
     FCGX_Init();
-    authd::api::App app(config);
+    auto services = authd::api::Services::create(config);
+    if (!services) {
+        authd::log::error("worker_config_error").str("reason", services.error().detail);
+        return authd::server::kExitConfigError;
+    }
+    authd::api::App app(std::move(*services));
     return authd::server::serve_fastcgi(listen_fd, signal_fd, app);
 }
 
@@ -66,6 +73,16 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "authd: %s\n", config.error().detail.c_str());
         return 1;
     }
+    // Refuse to start without the key material (never make it silently).
+    {
+        authd::crypto::JwsAlg alg;
+        authd::crypto::parse_alg(config->tokens.algorithm, &alg);
+        auto keys = authd::keys::Keyring::load(config->keys.dir, alg);
+        if (!keys) {
+            std::fprintf(stderr, "authd: %s\n", keys.error().detail.c_str());
+            return 1;
+        }
+    }
     if (check_only) {
         std::fputs(authd::describe_config(*config).c_str(), stdout);
         return 0;
@@ -81,5 +98,11 @@ int main(int argc, char** argv) {
     pools.push_back({"validate", [](const authd::Config& c) { return c.server.validate_workers; },
                      [](const authd::Config& c) { return c.server.validate_socket; },
                      run_fastcgi_pool});
+    pools.push_back({"mailer", [](const authd::Config&) { return 1; },
+                     [](const authd::Config&) { return std::string(); },
+                     [](const authd::Config& c, int, int signal_fd) {
+                         authd::log::set_min_level(c.server.log_level);
+                         return authd::mail::run_mailer(c, signal_fd);
+                     }});
     return authd::server::run_master(config_path, std::move(*config), std::move(pools));
 }

@@ -59,7 +59,7 @@ http::Response App::handle(const http::Request& req) {
         e.log_reason = body.error().detail;
         return http::error_response(e, rid);
     }
-    return match.route->handler(services_, Call{req, *body, match.param});
+    return match.route->handler(*services_, Call{req, *body, match.param});
 }
 
 }  // namespace authd::api

@@ -13,11 +13,11 @@ namespace authd::api {
 
 class App : public server::RequestHandler {
 public:
-    explicit App(const Config& config) : services_(config) {}
+    explicit App(std::unique_ptr<Services> services) : services_(std::move(services)) {}
     http::Response handle(const http::Request& request) override;
 
 private:
-    Services services_;
+    std::unique_ptr<Services> services_;
 };
 
 // True for application/json and any type/subtype+json, ignoring parameters

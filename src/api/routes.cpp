@@ -3,7 +3,12 @@
 // Every endpoint the API pool serves, as data.
 #include "api/routes.h"
 
+#include "api/account_api.h"
 #include "api/health.h"
+#include "api/login_api.h"
+#include "api/registration_api.h"
+#include "api/validate_api.h"
+#include "api/wellknown_api.h"
 
 namespace authd::api {
 namespace {
@@ -11,6 +16,20 @@ namespace {
 using http::Method;
 
 const http::Route<Handler> kRoutes[] = {
+    {Method::post, "/auth/register", register_account},
+    {Method::post, "/auth/verify-email", verify_email},
+    {Method::post, "/auth/resend-verification", resend_verification},
+    {Method::post, "/auth/login", login},
+    {Method::post, "/auth/refresh", refresh},
+    {Method::post, "/auth/logout", logout},
+    {Method::get, "/auth/sessions", list_sessions},
+    {Method::del, "/auth/sessions/{sessionId}", delete_session},
+    {Method::get, "/users/profile", get_profile},
+    {Method::put, "/users/profile", update_profile},
+    {Method::del, "/users/profile", delete_profile},
+    {Method::get, "/auth/validate", check_access},  // nginx auth_request
+    {Method::get, "/.well-known/jwks.json", get_jwks},
+    {Method::get, "/.well-known/openid-configuration", get_openid_configuration},
     {Method::get, "/health", check_health},
 };
 

@@ -1,21 +1,40 @@
 // api/services.h
 //
-// What a handler may use: the configuration and this worker's connections.
-// Built once per worker after fork; nothing global but configuration.
+// What a handler may use: the configuration, this worker's connections and
+// the key material.  Built once per worker after fork; nothing global but
+// configuration.
 #pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
 
 #include "cache/client.h"
 #include "core/config.h"
+#include "crypto/password.h"
 #include "db/connection.h"
+#include "forms/banned_passwords.h"
+#include "forms/password_policy.h"
+#include "keys/keyring.h"
 
 namespace authd::api {
 
 struct Services {
-    explicit Services(const Config& cfg) : config(cfg), db(cfg.database), cache(cfg.cache) {}
+    // Loads keys and the banned-password list; an error here is a
+    // configuration error (the worker exits 2).
+    static Result<std::unique_ptr<Services>> create(const Config& config);
+    Services(const Config& c, keys::Keyring k);  // use create()
 
     const Config& config;
+    keys::Keyring keys;
     db::Connection db;
     cache::Client cache;
+    crypto::Argon2Params argon2;
+    std::optional<forms::BannedPasswords> banned;
+    forms::PasswordPolicy policy;
+    // A hash of a random password with the current parameters: unknown
+    // emails are verified against it so they cost what a wrong password costs.
+    std::string dummy_hash;
 };
 
 }  // namespace authd::api

@@ -8,6 +8,7 @@
 #include "core/config.h"
 #include "db/connection.h"
 #include "db/migrations.h"
+#include "keys/keyring.h"
 
 namespace {
 
@@ -17,7 +18,11 @@ void usage(FILE* out) {
     std::fprintf(out,
                  "usage: authctl [--config FILE] COMMAND\n"
                  "commands:\n"
-                 "  migrate   apply the schema migrations not yet applied\n");
+                 "  migrate                 apply the schema migrations not yet applied\n"
+                 "  keys init [--add-missing]\n"
+                 "                          create the key directory ([keys] dir): signing keys,\n"
+                 "                          HMAC and AEAD keys; --add-missing only adds what is\n"
+                 "                          not there yet (safe to run again)\n");
 }
 
 int migrate(const authd::Config& config) {
@@ -29,6 +34,17 @@ int migrate(const authd::Config& config) {
     }
     for (const auto& v : *applied) std::printf("applied %s\n", v.c_str());
     if (applied->empty()) std::printf("schema is up to date\n");
+    return 0;
+}
+
+int keys_init(const authd::Config& config, bool add_missing) {
+    auto created = authd::keys::init_keys(config.keys.dir, add_missing);
+    if (!created) {
+        std::fprintf(stderr, "authctl: keys init: %s\n", created.error().detail.c_str());
+        return 1;
+    }
+    for (const auto& path : *created) std::printf("created %s\n", path.c_str());
+    if (created->empty()) std::printf("all keys present in %s\n", config.keys.dir.c_str());
     return 0;
 }
 
@@ -59,6 +75,10 @@ int main(int argc, char** argv) {
         return 1;
     }
     if (command == "migrate") return migrate(*config);
+    if (command == "keys" && i + 1 < argc && std::string(argv[i + 1]) == "init") {
+        bool add_missing = i + 2 < argc && std::string(argv[i + 2]) == "--add-missing";
+        return keys_init(*config, add_missing);
+    }
     usage(stderr);
     return 64;
 }

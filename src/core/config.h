@@ -49,18 +49,18 @@ struct Config {
     struct Tokens {
         std::string issuer;
         std::string audience;
-        std::string algorithm;     // ES256, EdDSA, RS256, PS256
-        int access_ttl = 900;      // seconds, access and id tokens
-        int session_ttl = 86400;   // refresh session life without rememberMe
+        std::string algorithm;    // ES256, EdDSA, RS256, PS256
+        int access_ttl = 900;     // seconds, access and id tokens
+        int session_ttl = 86400;  // refresh session life without rememberMe
         int remember_me_ttl = 2592000;
-        int refresh_grace = 10;    // seconds a spent refresh token still works
-        int leeway = 30;           // clock skew accepted on exp/iat
+        int refresh_grace = 10;  // seconds a spent refresh token still works
+        int leeway = 30;         // clock skew accepted on exp/iat
     } tokens;
 
     struct Accounts {
-        int verification_ttl = 86400;   // email verification code life
-        int code_max_attempts = 5;      // wrong tries that burn a code
-        int unverified_ttl = 604800;    // unverified accounts are purged after
+        int verification_ttl = 86400;  // email verification code life
+        int code_max_attempts = 5;     // wrong tries that burn a code
+        int unverified_ttl = 604800;   // unverified accounts are purged after
     } accounts;
 
     struct Passwords {
@@ -78,14 +78,14 @@ struct Config {
     } passwords;
 
     struct Mail {
-        std::string transport;    // "file" or "smtp"
-        std::string dir;          // file transport: where .eml files go
-        std::string from;         // From: header
-        std::string product_name; // shown in subjects and bodies
-        std::string smtp_url;     // smtp://host:587 or smtps://host:465
+        std::string transport;     // "file" or "smtp"
+        std::string dir;           // file transport: where .eml files go
+        std::string from;          // From: header
+        std::string product_name;  // shown in subjects and bodies
+        std::string smtp_url;      // smtp://host:587 or smtps://host:465
         std::string smtp_username;
         Secret smtp_password;
-        bool smtp_starttls = true;  // require STARTTLS on smtp://
+        bool smtp_starttls = true;    // require STARTTLS on smtp://
         int retry_max_backoff = 300;  // seconds between attempts at most
     } mail;
 

@@ -22,6 +22,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/utf8.h"
+
 namespace authd::json {
 
 namespace {
@@ -281,36 +283,6 @@ Unexpected<Error> wrong_type(std::string_view key, std::string_view expected) {
 
 }  // namespace
 
-std::size_t utf8_sequence_length(std::string_view s) noexcept {
-    if (s.empty()) return 0;
-    const auto byte = [&s](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-    const unsigned char lead = byte(0);
-    if (lead < 0x80) return 1;
-    // The second byte's range depends on the lead byte: that is what excludes
-    // overlongs (E0, F0), UTF-16 surrogates (ED) and code points past U+10FFFF (F4).
-    std::size_t length = 0;
-    unsigned char low = 0x80;
-    unsigned char high = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        if (lead == 0xE0) low = 0xA0;
-        if (lead == 0xED) high = 0x9F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        if (lead == 0xF0) low = 0x90;
-        if (lead == 0xF4) high = 0x8F;
-    } else {
-        return 0;
-    }
-    if (s.size() < length || byte(1) < low || byte(1) > high) return 0;
-    for (std::size_t i = 2; i < length; ++i) {
-        if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
-    }
-    return length;
-}
-
 Result<Document> parse_object(std::string_view text) {
     if (const std::size_t bad = find_invalid_utf8(text); bad != kNone) {
         return invalid("invalid UTF-8", bad);
@@ -378,6 +350,20 @@ Result<std::optional<Object>> Object::find_object(std::string_view key) const {
     if (item == nullptr || cJSON_IsNull(item)) return std::optional<Object>();
     if (!cJSON_IsObject(item)) return wrong_type(key, "an object");
     return std::optional<Object>(Object(item));
+}
+
+Result<std::optional<std::vector<std::string>>> Object::find_string_array(
+    std::string_view key) const {
+    using Strings = std::vector<std::string>;
+    const cJSON* item = find(key);
+    if (item == nullptr || cJSON_IsNull(item)) return std::optional<Strings>();
+    if (!cJSON_IsArray(item)) return wrong_type(key, "an array of strings");
+    Strings out;
+    for (const cJSON* e = item->child; e != nullptr; e = e->next) {
+        if (!cJSON_IsString(e)) return wrong_type(key, "an array of strings");
+        out.emplace_back(e->valuestring);
+    }
+    return std::optional<Strings>(std::move(out));
 }
 
 }  // namespace authd::json

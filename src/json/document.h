@@ -13,9 +13,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/c_ptr.h"
 #include "core/result.h"
+#include "core/utf8.h"
 
 namespace authd::json {
 
@@ -52,6 +54,8 @@ public:
     Result<std::optional<std::int64_t>> find_int(std::string_view key) const;
 
     Result<std::optional<Object>> find_object(std::string_view key) const;
+    // An array whose every element is a string.
+    Result<std::optional<std::vector<std::string>>> find_string_array(std::string_view key) const;
 
 private:
     const cJSON* find(std::string_view key) const;
@@ -88,10 +92,5 @@ private:
 
     JsonPtr tree_;
 };
-
-// The length (1 to 4) of the well-formed UTF-8 sequence that starts s, or 0
-// when s is empty or does not start with one (Unicode 15, table 3-7).
-// Shared by the reader and the writer.
-std::size_t utf8_sequence_length(std::string_view s) noexcept;
 
 }  // namespace authd::json

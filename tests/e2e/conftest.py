@@ -5,13 +5,17 @@ The tests talk HTTP to the real nginx of a stack started by
 AUTHD_ROOT.  `stack` reaches the running processes: pids, the log, and the
 dev.sh helpers that stop and start Postgres and memcached.
 """
+import email
+import email.policy
 import json
 import os
 import pathlib
+import re
 import signal
 import subprocess
 import threading
 import time
+import uuid
 
 import pytest
 import requests
@@ -84,6 +88,74 @@ class Stack:
     def config_path(self):
         return VAR / "authd.conf"
 
+    def env(self):
+        """The variables of var/stack.env (PGROOT, PG_PORT, ...)."""
+        out = {}
+        for line in (VAR / "stack.env").read_text().splitlines():
+            for pair in line.split():
+                k, _, v = pair.partition("=")
+                out[k] = v
+        return out
+
+    def psql(self, sql):
+        """Runs SQL as the authd role; returns the rows as lists of strings."""
+        e = self.env()
+        out = subprocess.run(
+            [e["PGBIN"] + "/psql", "-h", e["PGROOT"] + "/sock", "-p", e["PG_PORT"], "-U", "authd",
+             "-d", "authd", "-qtAX", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-c", sql],
+            check=True, capture_output=True, text=True).stdout
+        return [line.split("\t") for line in out.splitlines() if line]
+
+    def reconfigure(self, **changes):
+        """Rewrites `key = value` lines of authd.conf (section.key=value
+        pairs as keyword arguments: tokens__algorithm="RS256"), reloads with
+        SIGHUP and waits for the new workers.  Returns the previous text."""
+        old = self.config_path.read_text()
+        lines = old.splitlines()
+        for name, value in changes.items():
+            section, key = name.split("__")
+            start = lines.index(f"[{section}]")
+            end = start + 1
+            while end < len(lines) and not lines[end].startswith("["):
+                end += 1
+            for i in range(start + 1, end):
+                if lines[i].split("=")[0].strip() == key:
+                    lines[i] = f"{key} = {value}"
+                    break
+            else:
+                lines.insert(start + 1, f"{key} = {value}")
+        self.reload_with("\n".join(lines) + "\n")
+        return old
+
+    def reload_with(self, text):
+        mark = self.log_mark()
+        old_workers = set(self.workers("api"))
+        self.config_path.write_text(text)
+        self.signal_master(signal.SIGHUP)
+        assert self.wait_for_log(mark, lambda e: e.get("event") in ("reloaded", "reload_failed")
+                                 ) and self.wait_for_log(mark, lambda e: e.get("event") == "reloaded"
+                                                         ), "reload failed"
+        # The old generation is gone once no old worker is left.
+        wait_until(lambda: not (set(self.workers("api")) & old_workers), timeout=15)
+
+    def mails(self, to=None, template=None):
+        """Parsed messages under var/mail, oldest first."""
+        out = []
+        for path in sorted((VAR / "mail").glob("*.eml")):
+            msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if to and msg["To"] != to:
+                continue
+            if template and msg["X-Authd-Template"] != template:
+                continue
+            out.append(msg)
+        return out
+
+    def wait_for_mail(self, to, template, count=1, timeout=5.0):
+        msgs = wait_until(lambda: len(self.mails(to, template)) >= count and
+                          self.mails(to, template), timeout=timeout)
+        assert msgs, f"no {template} mail for {to}"
+        return msgs[-1]
+
 
 @pytest.fixture(scope="session")
 def stack():
@@ -133,6 +205,57 @@ class Load:
         self._stop.set()
         for t in self._threads:
             t.join(timeout=15)
+
+
+def text_part(msg):
+    """The first text/plain part of a message, decoded."""
+    for part in msg.walk():
+        if part.get_content_type() == "text/plain":
+            return part.get_content()
+    raise AssertionError("no text/plain part")
+
+
+def code_in(msg):
+    """The 6-digit code, alone on its line in the text part."""
+    text = text_part(msg)
+    codes = [line.strip() for line in text.splitlines() if re.fullmatch(r"\s*\d{6}\s*", line)]
+    assert len(codes) == 1, text
+    assert len(re.findall(r"(?<!\d)\d{6}(?!\d)", text)) == 1, "another 6-digit number in the text"
+    return codes[0]
+
+
+PASSWORD = "Corr3ct-Horse!"
+
+
+def new_email(prefix="user"):
+    return f"{prefix}-{uuid.uuid4().hex[:12]}@example.com"
+
+
+def register(http, address=None, password=PASSWORD, first="Ada", last="Lovelace"):
+    address = address or new_email()
+    r = http.post(url("/auth/register"), json={"email": address, "password": password,
+                                               "firstName": first, "lastName": last})
+    assert r.status_code == 201, r.text
+    return address
+
+
+def verified_user(stack, http, password=PASSWORD, **kw):
+    """Registers and verifies; returns the email."""
+    address = register(http, password=password, **kw)
+    code = code_in(stack.wait_for_mail(address, "verify_email"))
+    r = http.post(url("/auth/verify-email"), json={"email": address, "code": code})
+    assert r.status_code == 200, r.text
+    return address
+
+
+def login(http, address, password=PASSWORD, **extra):
+    r = http.post(url("/auth/login"), json={"email": address, "password": password, **extra})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def bearer(token):
+    return {"Authorization": "Bearer " + token}
 
 
 def wait_until(predicate, timeout=10.0, interval=0.05):

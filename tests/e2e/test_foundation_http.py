@@ -54,3 +54,44 @@ def test_backend_down_is_json_503(stack, http):
     finally:
         stack.dev("authd-start")
     assert http.get(url("/health")).status_code == 200
+
+
+def _post_raw(http, body, content_type="application/json"):
+    headers = {"Content-Type": content_type} if content_type else {}
+    return http.post(url("/auth/register"), data=body, headers=headers)
+
+
+def test_invalid_json_bodies(http):
+    for body in [b"{", b"[]", b'"x"', b"{}{}", b'{"email": "a\\u0000b"}',
+                 b'{"email": "a", "email": "b"}', b'{"a": {"b": 1, "b": 2}}',
+                 b'{"email": "\xff"}', b"{'a': 1}", b"\x00{}"]:
+        assert_error(_post_raw(http, body), 400, "INVALID_JSON")
+
+
+def test_body_of_exactly_64k_is_accepted(http):
+    prefix, suffix = b'{"pad":"', b'"}'
+    body = prefix + b"a" * (65536 - len(prefix) - len(suffix)) + suffix
+    assert len(body) == 65536
+    # Accepted: it is read and validated (missing fields), not refused for size.
+    err = assert_error(_post_raw(http, body), 400, "VALIDATION_ERROR")
+    assert "email" in err["fields"]
+    assert_error(_post_raw(http, b"{" + b" " * 65534 + b"}"), 400, "VALIDATION_ERROR")
+    assert_error(_post_raw(http, b"{" + b" " * 65536 + b"}"), 413, "PAYLOAD_TOO_LARGE")
+
+
+def test_wrong_content_type_is_415(http):
+    assert_error(_post_raw(http, b"{}", "text/plain"), 415, "UNSUPPORTED_MEDIA_TYPE")
+    assert_error(_post_raw(http, b"email=a", "application/x-www-form-urlencoded"), 415,
+                 "UNSUPPORTED_MEDIA_TYPE")
+    assert_error(_post_raw(http, b"{}", None), 415, "UNSUPPORTED_MEDIA_TYPE")
+
+
+def test_json_content_type_variants_accepted(http):
+    for ct in ["application/json; charset=utf-8", "APPLICATION/JSON", "application/vnd.x+json"]:
+        assert_error(_post_raw(http, b"{}", ct), 400, "VALIDATION_ERROR")
+
+
+def test_empty_post_needs_no_content_type(http):
+    r = http.post(url("/auth/register"))
+    body = assert_error(r, 400, "VALIDATION_ERROR")
+    assert "email" in body["fields"]

@@ -1,0 +1,118 @@
+// accounts/user_store.cpp
+#include "accounts/user_store.h"
+
+namespace authd::accounts {
+namespace {
+
+#define AUTHD_USER_COLUMNS                                                       \
+    "id::text, email, first_name, last_name, password_hash, email_verified, "    \
+    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
+    "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
+    "to_char(last_login_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+constexpr db::Statement kFindByEmail{"user_find_by_email",
+                                     "SELECT " AUTHD_USER_COLUMNS " FROM users WHERE email = $1"};
+constexpr db::Statement kFindById{"user_find_by_id",
+                                  "SELECT " AUTHD_USER_COLUMNS " FROM users WHERE id = $1::uuid"};
+constexpr db::Statement kInsert{
+    "user_insert",
+    "INSERT INTO users (email, password_hash, first_name, last_name) VALUES ($1, $2, $3, $4)"
+    " ON CONFLICT (email) DO NOTHING RETURNING " AUTHD_USER_COLUMNS};
+constexpr db::Statement kPurgeUnverified{
+    "user_purge_unverified",
+    "DELETE FROM users WHERE id IN (SELECT id FROM users WHERE NOT email_verified"
+    " AND created_at < now() - make_interval(secs => $1::int) LIMIT 1000)"};
+constexpr db::Statement kMarkVerified{
+    "user_mark_verified",
+    "UPDATE users SET email_verified = true, updated_at = now() WHERE id = $1::uuid"};
+constexpr db::Statement kRecordLogin{"user_record_login",
+                                     "UPDATE users SET last_login_at = now() WHERE id = $1::uuid"};
+constexpr db::Statement kSetPassword{"user_set_password",
+                                     "UPDATE users SET password_hash = $2 WHERE id = $1::uuid"};
+constexpr db::Statement kUpdateNames{
+    "user_update_names",
+    "UPDATE users SET first_name = COALESCE($2, first_name), last_name = COALESCE($3, last_name),"
+    " updated_at = CASE WHEN ($2 IS NOT NULL AND $2 IS DISTINCT FROM first_name)"
+    "  OR ($3 IS NOT NULL AND $3 IS DISTINCT FROM last_name) THEN now() ELSE updated_at END"
+    " WHERE id = $1::uuid RETURNING " AUTHD_USER_COLUMNS};
+constexpr db::Statement kDelete{"user_delete", "DELETE FROM users WHERE id = $1::uuid"};
+
+#undef AUTHD_USER_COLUMNS
+
+User user_from_row(const db::Rows& rows, int r) {
+    User u;
+    u.id = rows.text(r, 0);
+    u.email = rows.text(r, 1);
+    u.first_name = rows.text(r, 2);
+    u.last_name = rows.text(r, 3);
+    u.password_hash = rows.text(r, 4);
+    u.email_verified = rows.boolean(r, 5);
+    u.created_at = rows.text(r, 6);
+    u.updated_at = rows.text(r, 7);
+    if (!rows.is_null(r, 8)) u.last_login_at = std::string(rows.text(r, 8));
+    return u;
+}
+
+Result<std::optional<User>> find_one(db::Connection& db, const db::Statement& st,
+                                     const std::string& key) {
+    auto rows = db.exec(st, {key});
+    if (!rows) return Unexpected<Error>{rows.error()};
+    if (rows->empty()) return std::optional<User>();
+    return std::optional<User>(user_from_row(*rows, 0));
+}
+
+Result<void> exec_void(db::Connection& db, const db::Statement& st,
+                       std::initializer_list<db::Param> params) {
+    auto r = db.exec(st, params);
+    if (!r) return Unexpected<Error>{r.error()};
+    return {};
+}
+
+}  // namespace
+
+Result<std::optional<User>> find_user_by_email(db::Connection& db, const std::string& email) {
+    return find_one(db, kFindByEmail, email);
+}
+
+Result<std::optional<User>> find_user_by_id(db::Connection& db, const std::string& id) {
+    return find_one(db, kFindById, id);
+}
+
+Result<User> create_user(db::Connection& db, const NewUser& user) {
+    auto rows = db.exec(kInsert, {user.email, user.password_hash, user.first_name, user.last_name});
+    if (!rows) return Unexpected<Error>{rows.error()};
+    if (rows->empty()) return fail(ErrorCode::conflict, "email_exists");
+    return user_from_row(*rows, 0);
+}
+
+Result<void> purge_unverified(db::Connection& db, int ttl_seconds) {
+    return exec_void(db, kPurgeUnverified, {std::to_string(ttl_seconds)});
+}
+
+Result<void> mark_email_verified(db::Connection& db, const std::string& user_id) {
+    return exec_void(db, kMarkVerified, {user_id});
+}
+
+Result<void> record_login(db::Connection& db, const std::string& user_id) {
+    return exec_void(db, kRecordLogin, {user_id});
+}
+
+Result<void> set_password_hash(db::Connection& db, const std::string& user_id,
+                               const std::string& hash) {
+    return exec_void(db, kSetPassword, {user_id, hash});
+}
+
+Result<User> update_names(db::Connection& db, const std::string& user_id,
+                          const std::optional<std::string>& first_name,
+                          const std::optional<std::string>& last_name) {
+    auto rows = db.exec(kUpdateNames, {user_id, first_name, last_name});
+    if (!rows) return Unexpected<Error>{rows.error()};
+    if (rows->empty()) return fail(ErrorCode::not_found, "user_gone");
+    return user_from_row(*rows, 0);
+}
+
+Result<void> delete_user(db::Connection& db, const std::string& user_id) {
+    return exec_void(db, kDelete, {user_id});
+}
+
+}  // namespace authd::accounts

@@ -1,0 +1,17 @@
+// api/account_api.h
+//
+// The signed-in user's own resources: GET /auth/sessions,
+// DELETE /auth/sessions/{sessionId}, GET/PUT/DELETE /users/profile.
+#pragma once
+
+#include "api/call.h"
+
+namespace authd::api {
+
+http::Response list_sessions(Services& services, const Call& call);
+http::Response delete_session(Services& services, const Call& call);
+http::Response get_profile(Services& services, const Call& call);
+http::Response update_profile(Services& services, const Call& call);
+http::Response delete_profile(Services& services, const Call& call);
+
+}  // namespace authd::api

@@ -1,0 +1,30 @@
+// api/auth.h
+//
+// Who is calling: the access token from `Authorization: Bearer` or the
+// access cookie, verified (signature and claims), and its session checked
+// in Postgres, so a revoked session's tokens fail at once.
+#pragma once
+
+#include "api/services.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "sessions/session_store.h"
+#include "sessions/token.h"
+
+namespace authd::api {
+
+inline constexpr std::string_view kAccessCookie = "__Secure-authd_access";
+inline constexpr std::string_view kRefreshCookie = "__Secure-authd_refresh";
+
+struct Caller {
+    sessions::AccessClaims claims;
+    sessions::Session session;
+};
+
+// 401 INVALID_TOKEN / TOKEN_EXPIRED (with WWW-Authenticate), or 503 when
+// Postgres is unreachable.
+Result<Caller, http::ApiError> authenticate(Services& services, const http::Request& request);
+
+int64_t unix_now();
+
+}  // namespace authd::api

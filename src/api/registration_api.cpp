@@ -1,0 +1,150 @@
+// api/registration_api.cpp
+//
+// Registration writes the user, the verification code, the outbox row and
+// the audit event in one transaction: either the account exists and its
+// mail will go out, or nothing happened.
+#include "api/registration_api.h"
+
+#include "accounts/email_codes.h"
+#include "accounts/user_store.h"
+#include "api/services.h"
+#include "api/token_response.h"
+#include "audit/audit.h"
+#include "crypto/password.h"
+#include "forms/requests.h"
+#include "mail/outbox.h"
+
+namespace authd::api {
+namespace {
+
+http::Response code_error(std::string_view code, std::string reason, std::string_view rid) {
+    http::ApiError e{400, code,
+                     code == "CODE_EXPIRED" ? "the code has expired; request a new one"
+                                            : "the code is not valid"};
+    e.log_reason = std::move(reason);
+    return http::error_response(e, rid);
+}
+
+// Inside the caller's transaction: a fresh code and its mail.
+Result<void> send_verification(Services& s, const accounts::User& user) {
+    auto code =
+        accounts::issue_code(s.db, s.keys.hmac_key(), user.id, accounts::CodePurpose::verify_email,
+                             s.config.accounts.verification_ttl);
+    if (!code) return Unexpected<Error>{code.error()};
+    return mail::enqueue(s.db, s.keys, "verify_email", user.email,
+                         {{"code", std::string(code->reveal())},
+                          {"first_name", user.first_name},
+                          {"code_lifetime", human_duration(s.config.accounts.verification_ttl)}});
+}
+
+}  // namespace
+
+std::string human_duration(int seconds) {
+    auto unit = [](int n, const char* name) {
+        return std::to_string(n) + " " + name + (n == 1 ? "" : "s");
+    };
+    if (seconds % 86400 == 0 && seconds >= 86400 * 2) return unit(seconds / 86400, "day");
+    if (seconds % 3600 == 0) return unit(seconds / 3600, "hour");
+    if (seconds % 60 == 0) return unit(seconds / 60, "minute");
+    return unit(seconds, "second");
+}
+
+http::Response register_account(Services& s, const Call& call) {
+    const std::string& rid = call.request.request_id;
+    auto form = forms::parse_register(call.body.root(), s.policy);
+    if (!form) return http::error_response(form.error(), rid);
+    auto hash = crypto::hash_password(form->password, s.argon2);
+    if (!hash) return http::from_error(hash.error(), rid);
+
+    auto tx = db::Transaction::begin(s.db);
+    if (!tx) return http::from_error(tx.error(), rid);
+    // Unverified accounts past their life give their email back.
+    if (auto r = accounts::purge_unverified(s.db, s.config.accounts.unverified_ttl); !r) {
+        return http::from_error(r.error(), rid);
+    }
+    auto user = accounts::create_user(
+        s.db, {form->email, std::move(*hash), form->first_name, form->last_name});
+    if (!user) {
+        if (user.error().code != ErrorCode::conflict) return http::from_error(user.error(), rid);
+        http::ApiError e{409, "EMAIL_EXISTS", "an account with this email already exists"};
+        e.log_reason = "email_exists";
+        return http::error_response(e, rid);
+    }
+    if (auto r = send_verification(s, *user); !r) return http::from_error(r.error(), rid);
+    if (auto r = audit::record(s.db, "register", user->id, audit::origin_of(call.request)); !r) {
+        return http::from_error(r.error(), rid);
+    }
+    if (auto r = tx->commit(); !r) return http::from_error(r.error(), rid);
+
+    json::Writer w;
+    w.begin_object();
+    w.key("user");
+    write_user(w, *user);
+    w.key("message").string("Account created. Check your email for a verification code.");
+    w.end_object();
+    return http::json_response(201, std::move(w).str());
+}
+
+http::Response verify_email(Services& s, const Call& call) {
+    const std::string& rid = call.request.request_id;
+    auto form = forms::parse_email_code(call.body.root());
+    if (!form) return http::error_response(form.error(), rid);
+    auto user = accounts::find_user_by_email(s.db, form->email);
+    if (!user) return http::from_error(user.error(), rid);
+    if (!*user) return code_error("INVALID_CODE", "unknown_email", rid);
+    if ((*user)->email_verified) return code_error("INVALID_CODE", "already_verified", rid);
+
+    auto tx = db::Transaction::begin(s.db);
+    if (!tx) return http::from_error(tx.error(), rid);
+    auto check = accounts::check_code(s.db, s.keys.hmac_key(), (*user)->id,
+                                      accounts::CodePurpose::verify_email, form->code,
+                                      s.config.accounts.code_max_attempts);
+    if (!check) return http::from_error(check.error(), rid);
+    if (*check == accounts::CodeCheck::accepted) {
+        if (auto r = accounts::mark_email_verified(s.db, (*user)->id); !r) {
+            return http::from_error(r.error(), rid);
+        }
+        if (auto r =
+                audit::record(s.db, "email_verified", (*user)->id, audit::origin_of(call.request));
+            !r) {
+            return http::from_error(r.error(), rid);
+        }
+    }
+    // Commit in every case: a wrong try is counted.
+    if (auto r = tx->commit(); !r) return http::from_error(r.error(), rid);
+    switch (*check) {
+        case accounts::CodeCheck::accepted:
+            return message_response(200, "Email verified. You can now log in.");
+        case accounts::CodeCheck::expired:
+            return code_error("CODE_EXPIRED", "code_expired", rid);
+        case accounts::CodeCheck::wrong:
+            break;
+    }
+    return code_error("INVALID_CODE", "wrong_code", rid);
+}
+
+http::Response resend_verification(Services& s, const Call& call) {
+    const std::string& rid = call.request.request_id;
+    auto form = forms::parse_email_only(call.body.root());
+    if (!form) return http::error_response(form.error(), rid);
+    auto user = accounts::find_user_by_email(s.db, form->email);
+    if (!user) return http::from_error(user.error(), rid);
+    http::Response done = message_response(
+        202, "If an unverified account exists for this email, a new code has been sent.");
+    if (!*user || (*user)->email_verified) {
+        done.log_reason = !*user ? "unknown_email" : "already_verified";
+        return done;
+    }
+    auto tx = db::Transaction::begin(s.db);
+    if (!tx) return http::from_error(tx.error(), rid);
+    if (auto r = send_verification(s, **user); !r) return http::from_error(r.error(), rid);
+    if (auto r =
+            audit::record(s.db, "verification_resent", (*user)->id, audit::origin_of(call.request));
+        !r) {
+        return http::from_error(r.error(), rid);
+    }
+    if (auto r = tx->commit(); !r) return http::from_error(r.error(), rid);
+    return done;
+}
+
+}  // namespace authd::api

@@ -1,0 +1,44 @@
+// api/services.cpp
+#include "api/services.h"
+
+#include "crypto/encoding.h"
+#include "crypto/random.h"
+
+namespace authd::api {
+
+Services::Services(const Config& c, keys::Keyring k)
+    : config(c), keys(std::move(k)), db(c.database), cache(c.cache) {
+    argon2.memory_kib = static_cast<uint32_t>(c.passwords.argon2_memory_kib);
+    argon2.iterations = static_cast<uint32_t>(c.passwords.argon2_iterations);
+    argon2.parallelism = static_cast<uint32_t>(c.passwords.argon2_parallelism);
+    policy.min_length = c.passwords.min_length;
+    policy.max_length = c.passwords.max_length;
+    policy.require_upper = c.passwords.require_upper;
+    policy.require_lower = c.passwords.require_lower;
+    policy.require_digit = c.passwords.require_digit;
+    policy.require_symbol = c.passwords.require_symbol;
+    policy.forbid_personal = c.passwords.forbid_personal;
+}
+
+Result<std::unique_ptr<Services>> Services::create(const Config& config) {
+    crypto::JwsAlg alg;
+    if (!crypto::parse_alg(config.tokens.algorithm, &alg)) {
+        return fail(ErrorCode::invalid_input, "unknown token algorithm");
+    }
+    auto keyring = keys::Keyring::load(config.keys.dir, alg);
+    if (!keyring) return Unexpected<Error>{keyring.error()};
+    auto s = std::make_unique<Services>(config, std::move(*keyring));
+    if (!config.passwords.banned_file.empty()) {
+        auto banned = forms::BannedPasswords::load(config.passwords.banned_file);
+        if (!banned) return Unexpected<Error>{banned.error()};
+        s->banned = std::move(*banned);
+        s->policy.banned = &*s->banned;
+    }
+    auto dummy =
+        crypto::hash_password(crypto::base64url_encode(crypto::random_bytes(24)), s->argon2);
+    if (!dummy) return Unexpected<Error>{dummy.error()};
+    s->dummy_hash = std::move(*dummy);
+    return s;
+}
+
+}  // namespace authd::api

@@ -1,0 +1,94 @@
+// api/token_response.cpp
+#include "api/token_response.h"
+
+#include "api/auth.h"
+#include "http/cookie.h"
+
+namespace authd::api {
+
+void write_user(json::Writer& w, const accounts::User& u) {
+    w.begin_object();
+    w.key("userId").string(u.id);
+    w.key("email").string(u.email);
+    w.key("firstName").string(u.first_name);
+    w.key("lastName").string(u.last_name);
+    w.key("emailVerified").boolean(u.email_verified);
+    w.key("mfaEnabled").boolean(u.mfa_enabled);
+    w.key("createdAt").string(u.created_at);
+    w.key("updatedAt").string(u.updated_at);
+    w.key("lastLoginAt");
+    if (u.last_login_at) {
+        w.string(*u.last_login_at);
+    } else {
+        w.null();
+    }
+    w.end_object();
+}
+
+std::string user_json(const accounts::User& user) {
+    json::Writer w;
+    write_user(w, user);
+    return std::move(w).str();
+}
+
+http::Response token_response(Services& services, const accounts::User& user,
+                              const sessions::Session& session, const Secret& refresh_token,
+                              bool set_cookie, std::string_view request_id) {
+    sessions::TokenSubject subject{user.id,        user.email,          user.first_name,
+                                   user.last_name, user.email_verified, session.id,
+                                   session.amr,    session.auth_time};
+    const int64_t now = unix_now();
+    auto access = sessions::mint_access_token(services.keys, services.config.tokens, subject, now);
+    auto id = sessions::mint_id_token(services.keys, services.config.tokens, subject, now);
+    if (!access) return http::from_error(access.error(), request_id);
+    if (!id) return http::from_error(id.error(), request_id);
+
+    json::Writer w;
+    w.begin_object();
+    w.key("accessToken").string(*access);
+    w.key("idToken").string(*id);
+    w.key("refreshToken").string(refresh_token.reveal());
+    w.key("tokenType").string("Bearer");
+    w.key("expiresIn").number(services.config.tokens.access_ttl);
+    w.key("user");
+    write_user(w, user);
+    w.end_object();
+    http::Response r = http::json_response(200, std::move(w).str());
+    if (set_cookie) {
+        r.add_header("Set-Cookie",
+                     http::set_cookie_value({.name = kAccessCookie,
+                                             .value = *access,
+                                             .path = "/",
+                                             .same_site = "Lax",
+                                             .max_age = services.config.tokens.access_ttl}));
+        r.add_header("Set-Cookie",
+                     http::set_cookie_value({.name = kRefreshCookie,
+                                             .value = refresh_token.reveal(),
+                                             .path = "/auth/refresh",
+                                             .same_site = "Strict",
+                                             .max_age = services.config.tokens.remember_me_ttl}));
+    }
+    return r;
+}
+
+http::Response message_response(int status, std::string_view message) {
+    json::Writer w;
+    w.begin_object();
+    w.key("message").string(message);
+    w.end_object();
+    return http::json_response(status, std::move(w).str());
+}
+
+void clear_cookies(http::Response& response) {
+    response.add_header(
+        "Set-Cookie",
+        http::set_cookie_value(
+            {.name = kAccessCookie, .value = "", .path = "/", .same_site = "Lax", .max_age = 0}));
+    response.add_header("Set-Cookie", http::set_cookie_value({.name = kRefreshCookie,
+                                                              .value = "",
+                                                              .path = "/auth/refresh",
+                                                              .same_site = "Strict",
+                                                              .max_age = 0}));
+}
+
+}  // namespace authd::api

@@ -1,0 +1,31 @@
+// api/token_response.h
+//
+// The JSON objects several endpoints share: User and TokenResponse
+// (contract section 2), and the cookies of cookie mode.
+#pragma once
+
+#include "accounts/user_store.h"
+#include "api/services.h"
+#include "core/secret.h"
+#include "http/response.h"
+#include "json/writer.h"
+#include "sessions/session_store.h"
+
+namespace authd::api {
+
+void write_user(json::Writer& w, const accounts::User& user);
+std::string user_json(const accounts::User& user);
+
+// 200 TokenResponse with fresh access and id tokens for `session`; with
+// `set_cookie`, also the access and refresh cookies.
+http::Response token_response(Services& services, const accounts::User& user,
+                              const sessions::Session& session, const Secret& refresh_token,
+                              bool set_cookie, std::string_view request_id);
+
+// {"message": ...}
+http::Response message_response(int status, std::string_view message);
+
+// Set-Cookie headers that delete both cookies.
+void clear_cookies(http::Response& response);
+
+}  // namespace authd::api

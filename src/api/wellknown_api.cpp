@@ -1,0 +1,47 @@
+// api/wellknown_api.cpp
+#include "api/wellknown_api.h"
+
+#include <set>
+
+#include "api/services.h"
+#include "json/writer.h"
+
+namespace authd::api {
+
+http::Response get_jwks(Services& s, const Call&) {
+    // Every key in the key directory may still verify a live token.
+    std::string body = "{\"keys\":[";
+    bool first = true;
+    for (const auto& key : s.keys.verification_keys()) {
+        if (!first) body += ',';
+        body += key.public_jwk_json();
+        first = false;
+    }
+    body += "]}";
+    return http::json_response(200, std::move(body));
+}
+
+http::Response get_openid_configuration(Services& s, const Call&) {
+    const std::string& issuer = s.config.tokens.issuer;
+    std::set<std::string_view> algs;
+    for (const auto& key : s.keys.verification_keys()) algs.insert(crypto::alg_name(key.alg()));
+    json::Writer w;
+    w.begin_object();
+    w.key("issuer").string(issuer);
+    w.key("jwks_uri").string(issuer + "/.well-known/jwks.json");
+    w.key("id_token_signing_alg_values_supported").begin_array();
+    for (auto a : algs) w.string(a);
+    w.end_array();
+    w.key("subject_types_supported").begin_array().string("public").end_array();
+    w.key("response_types_supported").begin_array().string("token").end_array();
+    w.key("claims_supported").begin_array();
+    for (const char* c : {"iss", "sub", "aud", "exp", "iat", "jti", "sid", "auth_time", "amr",
+                          "email", "email_verified", "name", "given_name", "family_name"}) {
+        w.string(c);
+    }
+    w.end_array();
+    w.end_object();
+    return http::json_response(200, std::move(w).str());
+}
+
+}  // namespace authd::api

@@ -1,0 +1,33 @@
+// audit/audit.h
+//
+// The audit trail: one row per security event (register, verify, login
+// ok/failed, refresh, reuse detected, logout, session revoked, profile
+// change, delete, ...), with who, from where and which request.  Callers
+// write it inside the transaction of the change it records, so an event
+// is recorded exactly when its change is.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "db/connection.h"
+#include "http/request.h"
+
+namespace authd::audit {
+
+// Who did it and from where, taken from the request nginx passed.
+struct Origin {
+    std::string ip;          // REMOTE_ADDR
+    std::string user_agent;  // may be empty
+    std::string request_id;
+};
+
+Origin origin_of(const http::Request& request);
+
+// `detail` is a JSON object text or empty; never a secret.
+Result<void> record(db::Connection& db, std::string_view event,
+                    const std::optional<std::string>& user_id, const Origin& origin,
+                    std::string_view detail = {});
+
+}  // namespace authd::audit

@@ -1,0 +1,156 @@
+// forms/requests.cpp
+//
+// A Fields collector keeps the first problem of each field; the parse_*
+// functions read every field before deciding, so a client learns about all
+// of its mistakes in one answer.
+#include "forms/requests.h"
+
+#include "forms/email.h"
+#include "forms/names.h"
+
+namespace authd::forms {
+namespace {
+
+constexpr const char* kRequired = "is required";
+
+class Fields {
+public:
+    explicit Fields(json::Object body) : body_(body) {}
+
+    std::optional<std::string> string(const char* key, bool required) {
+        auto v = body_.find_string(key);
+        if (!v) return add(key, "must be a string"), std::nullopt;
+        if (!*v || (required && (*v)->empty())) {
+            if (required) add(key, kRequired);
+            return std::nullopt;
+        }
+        return std::move(*v);
+    }
+
+    bool boolean(const char* key) {
+        auto v = body_.find_bool(key);
+        if (!v) return add(key, "must be true or false"), false;
+        return v->value_or(false);
+    }
+
+    void add(const std::string& key, std::string message) {
+        problems_.emplace(key, std::move(message));  // first problem wins
+    }
+
+    bool ok() const { return problems_.empty(); }
+    http::ApiError error() { return validation_error(std::move(problems_)); }
+
+private:
+    json::Object body_;
+    std::map<std::string, std::string> problems_;
+};
+
+std::optional<std::string> checked_name(Fields& f, const char* key, bool required) {
+    auto raw = f.string(key, required);
+    if (!raw) return std::nullopt;
+    std::string name = trim_name(*raw);
+    if (auto why = name_problem(name)) {
+        f.add(key, *why);
+        return std::nullopt;
+    }
+    return name;
+}
+
+}  // namespace
+
+http::ApiError validation_error(std::map<std::string, std::string> fields) {
+    http::ApiError e{400, "VALIDATION_ERROR", "the request has invalid fields"};
+    e.fields = std::move(fields);
+    e.log_reason = "validation";
+    return e;
+}
+
+FormResult<RegisterForm> parse_register(json::Object body, const PasswordPolicy& policy) {
+    Fields f(body);
+    RegisterForm out;
+    if (auto email = f.string("email", true)) {
+        out.email = normalize_email(*email);
+        if (auto why = email_problem(out.email)) f.add("email", *why);
+    }
+    auto first = checked_name(f, "firstName", true);
+    auto last = checked_name(f, "lastName", true);
+    auto password = f.string("password", true);
+    if (first) out.first_name = *first;
+    if (last) out.last_name = *last;
+    if (password) {
+        out.password = std::move(*password);
+        if (auto why =
+                password_problem(policy, out.password, out.email, out.first_name, out.last_name)) {
+            f.add("password", *why);
+        }
+    }
+    if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
+    return out;
+}
+
+FormResult<EmailCodeForm> parse_email_code(json::Object body) {
+    Fields f(body);
+    auto email = f.string("email", true);
+    auto code = f.string("code", true);
+    if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
+    return EmailCodeForm{normalize_email(*email), std::move(*code)};
+}
+
+FormResult<EmailForm> parse_email_only(json::Object body) {
+    Fields f(body);
+    auto email = f.string("email", true);
+    if (email && email_problem(normalize_email(*email))) {
+        f.add("email", "must be a valid email address");
+    }
+    if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
+    return EmailForm{normalize_email(*email)};
+}
+
+FormResult<LoginForm> parse_login(json::Object body) {
+    Fields f(body);
+    LoginForm out;
+    auto email = f.string("email", true);
+    auto password = f.string("password", true);
+    out.remember_me = f.boolean("rememberMe");
+    out.set_cookie = f.boolean("setCookie");
+    if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
+    out.email = normalize_email(*email);
+    out.password = std::move(*password);
+    return out;
+}
+
+FormResult<RefreshForm> parse_refresh(json::Object body) {
+    Fields f(body);
+    RefreshForm out;
+    out.refresh_token = f.string("refreshToken", false);
+    out.set_cookie = f.boolean("setCookie");
+    if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
+    return out;
+}
+
+FormResult<LogoutForm> parse_logout(json::Object body) {
+    Fields f(body);
+    LogoutForm out;
+    out.refresh_token = f.string("refreshToken", false);
+    out.all_devices = f.boolean("allDevices");
+    if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
+    return out;
+}
+
+FormResult<ProfileForm> parse_profile(json::Object body) {
+    Fields f(body);
+    ProfileForm out;
+    out.first_name = checked_name(f, "firstName", false);
+    out.last_name = checked_name(f, "lastName", false);
+    if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
+    return out;
+}
+
+FormResult<PasswordForm> parse_password(json::Object body) {
+    Fields f(body);
+    auto password = f.string("password", true);
+    if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
+    return PasswordForm{std::move(*password)};
+}
+
+}  // namespace authd::forms

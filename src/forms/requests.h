@@ -1,0 +1,77 @@
+// forms/requests.h
+//
+// Request bodies to typed structs.  Each parse_* reads the fields it knows
+// (unknown fields are ignored; keys are case-sensitive), collects every
+// problem into one 400 VALIDATION_ERROR with a message per field, and only
+// returns a struct whose fields are present, of the right type and, where
+// the contract has rules (register, profile, passwords), valid.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+#include "forms/password_policy.h"
+#include "http/response.h"
+#include "json/document.h"
+
+namespace authd::forms {
+
+template <typename T>
+using FormResult = Result<T, http::ApiError>;
+
+struct RegisterForm {
+    std::string email;  // normalised
+    std::string password;
+    std::string first_name;  // trimmed
+    std::string last_name;
+};
+FormResult<RegisterForm> parse_register(json::Object body, const PasswordPolicy& policy);
+
+struct EmailCodeForm {
+    std::string email;  // normalised, not otherwise checked: unknown is a wrong code
+    std::string code;
+};
+FormResult<EmailCodeForm> parse_email_code(json::Object body);
+
+struct EmailForm {
+    std::string email;  // normalised
+};
+FormResult<EmailForm> parse_email_only(json::Object body);
+
+struct LoginForm {
+    std::string email;  // normalised
+    std::string password;
+    bool remember_me = false;
+    bool set_cookie = false;
+};
+FormResult<LoginForm> parse_login(json::Object body);
+
+struct RefreshForm {
+    std::optional<std::string> refresh_token;
+    bool set_cookie = false;
+};
+FormResult<RefreshForm> parse_refresh(json::Object body);
+
+struct LogoutForm {
+    std::optional<std::string> refresh_token;
+    bool all_devices = false;
+};
+FormResult<LogoutForm> parse_logout(json::Object body);
+
+struct ProfileForm {
+    std::optional<std::string> first_name;  // trimmed, valid
+    std::optional<std::string> last_name;
+};
+FormResult<ProfileForm> parse_profile(json::Object body);
+
+struct PasswordForm {
+    std::string password;
+};
+FormResult<PasswordForm> parse_password(json::Object body);
+
+// 400 VALIDATION_ERROR carrying `fields`.
+http::ApiError validation_error(std::map<std::string, std::string> fields);
+
+}  // namespace authd::forms

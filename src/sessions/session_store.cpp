@@ -1,0 +1,217 @@
+// sessions/session_store.cpp
+#include "sessions/session_store.h"
+
+#include "crypto/digest.h"
+#include "crypto/encoding.h"
+#include "crypto/random.h"
+
+namespace authd::sessions {
+namespace {
+
+#define AUTHD_TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define AUTHD_SESSION_COLUMNS \
+    "s.id::text, s.user_id::text, " AUTHD_TS("s.created_at") ", " AUTHD_TS("s.last_used_at") \
+    ", " AUTHD_TS("s.expires_at") ", extract(epoch FROM s.auth_time)::bigint,"              \
+    " array_to_string(s.amr, ','), COALESCE(host(s.ip), ''), COALESCE(s.user_agent, ''),"   \
+    " s.revoked_at IS NOT NULL, s.expires_at <= now()"
+
+constexpr db::Statement kCreate{
+    "session_create",
+    "INSERT INTO sessions AS s (user_id, expires_at, auth_time, amr, ip, user_agent)"
+    " VALUES ($1::uuid, now() + make_interval(secs => $2::int), now(),"
+    " string_to_array($3, ','), NULLIF($4, '')::inet, NULLIF($5, ''))"
+    " RETURNING " AUTHD_SESSION_COLUMNS};
+constexpr db::Statement kInsertToken{
+    "refresh_insert",
+    "INSERT INTO refresh_tokens (token_hash, session_id) VALUES (decode($1, 'hex'), $2::uuid)"};
+constexpr db::Statement kFind{
+    "session_find", "SELECT " AUTHD_SESSION_COLUMNS " FROM sessions s WHERE s.id = $1::uuid"};
+constexpr db::Statement kList{
+    "session_list",
+    "SELECT " AUTHD_SESSION_COLUMNS
+    " FROM sessions s WHERE s.user_id = $1::uuid"
+    " AND s.revoked_at IS NULL AND s.expires_at > now() ORDER BY s.created_at DESC, s.id"};
+constexpr db::Statement kLockToken{
+    "refresh_lock", "SELECT " AUTHD_SESSION_COLUMNS
+                    ", t.spent_at IS NOT NULL,"
+                    " COALESCE(t.spent_at > now() - make_interval(secs => $2::int), false)"
+                    " FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id"
+                    " WHERE t.token_hash = decode($1, 'hex') FOR UPDATE OF t, s"};
+constexpr db::Statement kSpend{
+    "refresh_spend",
+    "UPDATE refresh_tokens SET spent_at = now() WHERE token_hash = decode($1, 'hex')"
+    " AND spent_at IS NULL"};
+constexpr db::Statement kTouch{"session_touch",
+                               "UPDATE sessions SET last_used_at = now() WHERE id = $1::uuid"};
+constexpr db::Statement kSessionOfToken{
+    "refresh_session_of",
+    "SELECT session_id::text FROM refresh_tokens WHERE token_hash = decode($1, 'hex')"};
+constexpr db::Statement kRevoke{
+    "session_revoke",
+    "WITH r AS (UPDATE sessions SET revoked_at = now(), revoke_reason = $3"
+    "  WHERE id = $1::uuid AND ($2 = '' OR user_id::text = $2) AND revoked_at IS NULL"
+    "  RETURNING id, expires_at)"
+    " INSERT INTO revoked_sessions (session_id, expires_at) SELECT id, expires_at FROM r"
+    " ON CONFLICT (session_id) DO NOTHING"};
+constexpr db::Statement kRevokeAll{
+    "session_revoke_all",
+    "WITH r AS (UPDATE sessions SET revoked_at = now(), revoke_reason = $2"
+    "  WHERE user_id = $1::uuid AND revoked_at IS NULL AND expires_at > now()"
+    "  AND ($3 = '' OR id::text <> $3) RETURNING id, expires_at)"
+    " INSERT INTO revoked_sessions (session_id, expires_at) SELECT id, expires_at FROM r"
+    " ON CONFLICT (session_id) DO NOTHING"};
+
+#undef AUTHD_SESSION_COLUMNS
+#undef AUTHD_TS
+
+Session session_from_row(const db::Rows& rows, int r) {
+    Session s;
+    s.id = rows.text(r, 0);
+    s.user_id = rows.text(r, 1);
+    s.created_at = rows.text(r, 2);
+    s.last_used_at = rows.text(r, 3);
+    s.expires_at = rows.text(r, 4);
+    s.auth_time = rows.integer(r, 5);
+    std::string_view amr = rows.text(r, 6);
+    while (!amr.empty()) {
+        size_t comma = amr.find(',');
+        s.amr.emplace_back(amr.substr(0, comma));
+        amr = comma == std::string_view::npos ? std::string_view() : amr.substr(comma + 1);
+    }
+    s.ip = rows.text(r, 7);
+    s.user_agent = rows.text(r, 8);
+    s.revoked = rows.boolean(r, 9);
+    s.expired = rows.boolean(r, 10);
+    return s;
+}
+
+std::string token_hash_hex(std::string_view token) {
+    return crypto::hex_encode(crypto::sha256(token));
+}
+
+std::string join(const std::vector<std::string>& parts) {
+    std::string out;
+    for (const auto& p : parts) {
+        if (!out.empty()) out += ',';
+        out += p;
+    }
+    return out;
+}
+
+Result<Secret> mint_refresh_token(db::Connection& db, const std::string& session_id) {
+    Secret token(crypto::base64url_encode(crypto::random_bytes(32)));
+    auto r = db.exec(kInsertToken, {token_hash_hex(token.reveal()), session_id});
+    if (!r) return Unexpected<Error>{r.error()};
+    return token;
+}
+
+}  // namespace
+
+bool is_uuid(std::string_view t) {
+    if (t.size() != 36) return false;
+    for (size_t i = 0; i < t.size(); ++i) {
+        const char c = t[i];
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (c != '-') return false;
+        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+Result<Issued> create_session(db::Connection& db, const NewSession& req) {
+    auto rows = db.exec(kCreate, {req.user_id, std::to_string(req.ttl_seconds), join(req.amr),
+                                  req.origin.ip, req.origin.user_agent});
+    if (!rows) return Unexpected<Error>{rows.error()};
+    Session s = session_from_row(*rows, 0);
+    auto token = mint_refresh_token(db, s.id);
+    if (!token) return Unexpected<Error>{token.error()};
+    return Issued{std::move(s), std::move(*token)};
+}
+
+Result<std::optional<Session>> find_session(db::Connection& db, const std::string& session_id) {
+    if (!is_uuid(session_id)) return std::optional<Session>();
+    auto rows = db.exec(kFind, {session_id});
+    if (!rows) return Unexpected<Error>{rows.error()};
+    if (rows->empty()) return std::optional<Session>();
+    return std::optional<Session>(session_from_row(*rows, 0));
+}
+
+Result<std::vector<Session>> list_sessions(db::Connection& db, const std::string& user_id) {
+    auto rows = db.exec(kList, {user_id});
+    if (!rows) return Unexpected<Error>{rows.error()};
+    std::vector<Session> out;
+    for (int i = 0; i < rows->size(); ++i) out.push_back(session_from_row(*rows, i));
+    return out;
+}
+
+Result<Rotation> rotate_refresh_token(db::Connection& db, std::string_view presented,
+                                      int grace_seconds, const audit::Origin& origin) {
+    const std::string hash = token_hash_hex(presented);
+    auto tx = db::Transaction::begin(db);
+    if (!tx) return Unexpected<Error>{tx.error()};
+    auto rows = db.exec(kLockToken, {hash, std::to_string(grace_seconds)});
+    if (!rows) return Unexpected<Error>{rows.error()};
+    Rotation out;
+    if (rows->empty()) return out;  // unknown token
+    out.session = session_from_row(*rows, 0);
+    const bool spent = rows->boolean(0, 11);
+    const bool within_grace = rows->boolean(0, 12);
+    if (out.session.revoked || out.session.expired) return out;
+    if (spent && !within_grace) {
+        // NB: reuse after the window: revoke the session, so the thief and
+        // the victim both lose it; the victim logs in again.
+        auto revoked = revoke_session(db, out.session.id, {}, "refresh_reuse");
+        if (!revoked) return Unexpected<Error>{revoked.error()};
+        if (auto a = audit::record(db, "refresh_reuse_detected", out.session.user_id, origin,
+                                   "{\"session_id\":\"" + out.session.id + "\"}");
+            !a) {
+            return Unexpected<Error>{a.error()};
+        }
+        if (auto c = tx->commit(); !c) return Unexpected<Error>{c.error()};
+        out.outcome = RotateOutcome::reuse_revoked;
+        return out;
+    }
+    if (!spent) {
+        if (auto r = db.exec(kSpend, {hash}); !r) return Unexpected<Error>{r.error()};
+    }
+    auto token = mint_refresh_token(db, out.session.id);
+    if (!token) return Unexpected<Error>{token.error()};
+    if (auto r = db.exec(kTouch, {out.session.id}); !r) return Unexpected<Error>{r.error()};
+    if (auto a = audit::record(db, "refresh", out.session.user_id, origin,
+                               spent ? "{\"grace\":true}" : "");
+        !a) {
+        return Unexpected<Error>{a.error()};
+    }
+    if (auto c = tx->commit(); !c) return Unexpected<Error>{c.error()};
+    out.outcome = RotateOutcome::rotated;
+    out.refresh_token = std::move(*token);
+    out.in_grace = spent;
+    return out;
+}
+
+Result<std::optional<std::string>> session_of_refresh_token(db::Connection& db,
+                                                            std::string_view presented) {
+    auto rows = db.exec(kSessionOfToken, {token_hash_hex(presented)});
+    if (!rows) return Unexpected<Error>{rows.error()};
+    if (rows->empty()) return std::optional<std::string>();
+    return std::optional<std::string>(std::string(rows->text(0, 0)));
+}
+
+Result<bool> revoke_session(db::Connection& db, const std::string& session_id,
+                            const std::string& user_id, std::string_view reason) {
+    if (!is_uuid(session_id)) return false;
+    auto r = db.exec(kRevoke, {session_id, user_id, std::string(reason)});
+    if (!r) return Unexpected<Error>{r.error()};
+    return r->affected() > 0;
+}
+
+Result<int64_t> revoke_all_sessions(db::Connection& db, const std::string& user_id,
+                                    std::string_view reason, const std::string& keep) {
+    auto r = db.exec(kRevokeAll, {user_id, std::string(reason), keep});
+    if (!r) return Unexpected<Error>{r.error()};
+    return r->affected();
+}
+
+}  // namespace authd::sessions

@@ -1,0 +1,93 @@
+// sessions/session_store.h
+//
+// Login sessions and refresh-token rotation.  Postgres is the truth.
+//
+// A session is created at login with a fixed expiry (it never slides) and
+// one refresh token.  Refresh tokens are opaque 256-bit random strings
+// stored as SHA-256 hashes.  Every use rotates: the presented token is
+// marked spent and a successor is minted, in one transaction that locks
+// the token row, so two concurrent uses serialise.
+//
+// Grace window: a spent token presented again within `grace_seconds` of
+// its spending gets another fresh successor (every successor minted inside
+// the window stays valid: clients racing two tabs keep working).  Presented
+// after the window, it revokes the whole session: that is token theft or a
+// replay, and both parties lose the session.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/audit.h"
+#include "core/secret.h"
+#include "db/connection.h"
+
+namespace authd::sessions {
+
+struct Session {
+    std::string id;
+    std::string user_id;
+    std::string created_at;    // RFC 3339
+    std::string last_used_at;  // RFC 3339
+    std::string expires_at;    // RFC 3339
+    int64_t auth_time = 0;     // unix seconds
+    std::vector<std::string> amr;
+    std::string ip;
+    std::string user_agent;
+    bool revoked = false;
+    bool expired = false;
+};
+
+struct NewSession {
+    std::string user_id;
+    int ttl_seconds;
+    std::vector<std::string> amr;
+    const audit::Origin& origin;
+};
+
+struct Issued {
+    Session session;
+    Secret refresh_token;
+};
+
+// Inside the caller's transaction.
+Result<Issued> create_session(db::Connection& db, const NewSession& request);
+
+Result<std::optional<Session>> find_session(db::Connection& db, const std::string& session_id);
+
+// Live (not revoked, not expired) sessions of a user, newest first.
+Result<std::vector<Session>> list_sessions(db::Connection& db, const std::string& user_id);
+
+enum class RotateOutcome { rotated, invalid, reuse_revoked };
+
+struct Rotation {
+    RotateOutcome outcome = RotateOutcome::invalid;
+    Session session;        // rotated, reuse_revoked
+    Secret refresh_token;   // rotated: the successor
+    bool in_grace = false;  // rotated: a spent token inside its window
+};
+
+// Runs its own transaction.  reuse_revoked has already revoked the session
+// and written the audit event.
+Result<Rotation> rotate_refresh_token(db::Connection& db, std::string_view presented,
+                                      int grace_seconds, const audit::Origin& origin);
+
+// The session a refresh token belongs to, whatever its state.
+Result<std::optional<std::string>> session_of_refresh_token(db::Connection& db,
+                                                            std::string_view presented);
+
+// Inside the caller's transaction.  Returns false when nothing was revoked
+// (unknown, someone else's, already revoked).  `user_id` may be empty to
+// skip the ownership check.
+Result<bool> revoke_session(db::Connection& db, const std::string& session_id,
+                            const std::string& user_id, std::string_view reason);
+// Every live session of the user, except `keep` if not empty.  Returns how
+// many were revoked.
+Result<int64_t> revoke_all_sessions(db::Connection& db, const std::string& user_id,
+                                    std::string_view reason, const std::string& keep = {});
+
+// A syntactically valid UUID in canonical text form.
+bool is_uuid(std::string_view text);
+
+}  // namespace authd::sessions

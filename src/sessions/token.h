@@ -1,0 +1,60 @@
+// sessions/token.h
+//
+// What authd's tokens say and when one is acceptable (contract section 5).
+// crypto/jwt signs and checks bytes; this file decides claims.
+//
+// Access token: header {alg, kid, typ: "at+jwt"}; claims iss, sub, aud,
+// exp, iat, jti, sid, token_use: "access", amr, auth_time, email, name.
+// Id token: typ "JWT", token_use "id", email, email_verified, given_name,
+// family_name, auth_time, amr.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "core/result.h"
+#include "keys/keyring.h"
+
+namespace authd::sessions {
+
+struct TokenSubject {
+    std::string user_id;
+    std::string email;
+    std::string first_name;
+    std::string last_name;
+    bool email_verified = false;
+    std::string session_id;
+    std::vector<std::string> amr;
+    int64_t auth_time = 0;
+};
+
+Result<std::string> mint_access_token(const keys::Keyring& keys, const Config::Tokens& config,
+                                      const TokenSubject& subject, int64_t now);
+Result<std::string> mint_id_token(const keys::Keyring& keys, const Config::Tokens& config,
+                                  const TokenSubject& subject, int64_t now);
+
+struct AccessClaims {
+    std::string user_id;     // sub
+    std::string session_id;  // sid
+    std::string email;
+    std::string name;
+    std::vector<std::string> amr;
+    int64_t auth_time = 0;
+    int64_t expires_at = 0;  // exp
+};
+
+struct TokenFailure {
+    bool expired = false;  // TOKEN_EXPIRED rather than INVALID_TOKEN
+    std::string reason;    // for the log: "bad_signature", "unknown_kid", ...
+};
+
+// Verifies signature and claims: the alg of the key named by kid (never
+// the header's say-so alone; "none" never), typ at+jwt, iss, aud, exp with
+// `leeway`, iat not in the future beyond it, token_use "access", sub, sid.
+Result<AccessClaims, TokenFailure> verify_access_token(const keys::Keyring& keys,
+                                                       const Config::Tokens& config,
+                                                       std::string_view token, int64_t now);
+
+}  // namespace authd::sessions
