@@ -105,3 +105,19 @@ def test_master_survives_and_sockets_stay(stack):
     assert len(stack.workers("validate")) >= 1
     r = requests.get(url("/health"), timeout=5)
     assert r.status_code == 200
+
+
+def test_workers_started_while_postgres_is_down_answer_503_then_recover(stack, http):
+    stack.dev("pg-stop")
+    try:
+        # A reload starts a new generation of workers with no database.
+        stack.reload_with(stack.config_path.read_text())
+        r = http.post(url("/auth/login"), json={"email": "a@example.com", "password": "x"})
+        assert r.status_code == 503, r.text
+        assert r.json()["error"] == "SERVICE_UNAVAILABLE"
+        assert http.get(url("/health")).status_code == 503
+        assert len(stack.workers("api")) >= 2, "workers must keep running without Postgres"
+    finally:
+        stack.dev("pg-start")
+    for _ in range(6):
+        assert http.get(url("/health")).status_code == 200
