@@ -94,8 +94,9 @@ protected:
     static void SetUpTestSuite() {
         template_root_ = new std::string(make_temp_dir());
         template_dir_ = new std::string(*template_root_ + "/keys");
-        // NB: umask 0, so modes that depended on it would come out 0666/0777.
-        const mode_t old = ::umask(0);
+        // NB: a umask that also strips owner bits: modes left to it would
+        // come out 0400/0500 (and init could not even fill its directories).
+        const mode_t old = ::umask(0277);
         auto created = init_keys(*template_dir_, false);
         ::umask(old);
         template_created_ = new Result<std::vector<std::string>>(std::move(created));
@@ -170,9 +171,14 @@ TEST_F(KeyringTest, InitCreatesEveryKeyWithPrivateModes) {
 TEST_F(KeyringTest, InitIntoAnExistingEmptyDirectory) {
     const std::string dir = root_ + "/empty";
     ASSERT_EQ(::mkdir(dir.c_str(), 0700), 0);
+    // umask 0: a mode left to open() or mkdir() defaults would show here.
+    const mode_t old = ::umask(0);
     auto created = init_keys(dir, false);
+    ::umask(old);
     ASSERT_TRUE(created) << created.error().detail;
     EXPECT_EQ(created->size(), 6u);
+    EXPECT_EQ(mode_of(dir + "/signing"), 0700u);
+    for (const std::string& path : *created) EXPECT_EQ(mode_of(path), 0600u) << path;
     EXPECT_TRUE(Keyring::load(dir, JwsAlg::es256));
 }
 
