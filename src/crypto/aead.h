@@ -14,7 +14,7 @@
 
 namespace authd::crypto {
 
-// key must hold 32 bytes.
+// key must hold 32 bytes (internal error otherwise).
 Result<std::string> aead_seal(const Secret& key, std::string_view plaintext,
                               std::string_view associated_data);
 // invalid_input when the tag does not verify (wrong key, wrong associated

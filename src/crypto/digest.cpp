@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 
@@ -47,7 +48,7 @@ std::string sha256(std::string_view data) {
 std::string hmac_sha256(std::string_view key, std::string_view data) {
     std::string out(kDigestSize, '\0');
     unsigned int len = 0;
-    if (key.size() > static_cast<size_t>(INT32_MAX) ||
+    if (key.size() > static_cast<size_t>(INT_MAX) ||
         HMAC(EVP_sha256(), bytes_of(key), static_cast<int>(key.size()), bytes_of(data), data.size(),
              reinterpret_cast<unsigned char*>(out.data()), &len) == nullptr ||
         len != kDigestSize) {

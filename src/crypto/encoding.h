@@ -11,17 +11,23 @@
 namespace authd::crypto {
 
 std::string base64url_encode(std::string_view bytes);
-// Rejects padding, characters outside the alphabet and impossible lengths.
+// Rejects padding, characters outside the alphabet, impossible lengths
+// (1 mod 4) and non-zero unused bits in the last character, so only the
+// canonical encoding of a byte string decodes.
 std::optional<std::string> base64url_decode(std::string_view text);
 
 std::string base64_encode(std::string_view bytes);
+// Padding required (length a multiple of 4); otherwise as strict as
+// base64url_decode.
 std::optional<std::string> base64_decode(std::string_view text);
 
 std::string hex_encode(std::string_view bytes);
 
 // Uppercase RFC 4648 base32 without padding.
 std::string base32_encode(std::string_view bytes);
-// Case-insensitive; padding optional.
+// Case-insensitive; padding optional but, when present, complete; unused
+// low bits ignored (text a person typed).  Rejects other characters and
+// impossible lengths (1, 3 or 6 mod 8).
 std::optional<std::string> base32_decode(std::string_view text);
 
 }  // namespace authd::crypto

@@ -79,7 +79,8 @@ Result<std::string> hash_password(std::string_view password, const Argon2Params&
             rc == ARGON2_MEMORY_ALLOCATION_ERROR ? ErrorCode::unavailable : ErrorCode::internal,
             std::string("argon2id: ") + argon2_error_message(rc));
     }
-    encoded.resize(encoded.find('\0'));
+    const size_t end = encoded.find('\0');
+    if (end != std::string::npos) encoded.resize(end);
     return encoded;
 }
 

@@ -22,7 +22,9 @@ struct Argon2Params {
 Result<std::string> hash_password(std::string_view password, const Argon2Params& params);
 
 // True when `password` matches `phc`; false for a mismatch or a malformed
-// string.  Takes the full Argon2 time either way.
+// string.  A match and a mismatch take the same Argon2 time; a malformed
+// string returns false at once (callers verify unknown users against a
+// well-formed dummy hash).
 bool verify_password(std::string_view password, std::string_view phc);
 
 // True when `phc` was made with other parameters (or is not argon2id).

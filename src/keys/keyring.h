@@ -31,7 +31,16 @@ struct AeadKey {
 
 class Keyring {
 public:
-    // `sign_alg`: the algorithm new tokens are signed with.
+    // `sign_alg`: the algorithm new tokens are signed with.  Fails (not_found
+    // for what is missing, invalid_input for what is wrong, unavailable for
+    // I/O errors; the detail names the file, never key bytes) when: the
+    // directory, hmac.key, every aead/<id>.key or every sign_alg key is
+    // missing; a key file is not a regular file, is accessible by group or
+    // others (mode & 077), or has the wrong size (raw keys exactly 32 bytes);
+    // a directory is writable by group or others (mode & 022); a PEM does not
+    // parse, does not fit its ALG, or its kid differs from the file name's;
+    // two files hold one kid; a name does not follow the layout.  Names
+    // starting with '.' are ignored.
     static Result<Keyring> load(const std::string& dir, crypto::JwsAlg sign_alg);
 
     // The newest key (by file modification time, then name) of sign_alg.
@@ -54,6 +63,11 @@ private:
 // Creates the directory (0700) with one signing key per algorithm, the HMAC
 // key and AEAD key 1.  Fails if the directory already holds keys, unless
 // the missing pieces are added with `add_missing`.
+//
+// Returns the paths of the files it created (none when nothing was
+// missing).  Files are 0600 and directories it creates 0700 whatever the
+// umask; an existing file is never replaced (conflict), and an existing
+// directory keeps its mode.  The parent of `dir` must exist.
 Result<std::vector<std::string>> init_keys(const std::string& dir, bool add_missing);
 
 }  // namespace authd::keys
