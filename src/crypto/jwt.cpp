@@ -280,8 +280,9 @@ Result<SigningKey> SigningKey::generate(JwsAlg alg) {
     }
     EvpPkeyPtr key(raw);
     if (!key) return fail(ErrorCode::internal, "key generation failed: " + openssl_error());
-    if (auto ok = check_key_type(key.get(), alg); !ok)
+    if (auto ok = check_key_type(key.get(), alg); !ok) {
         return fail(ErrorCode::internal, ok.error().detail);
+    }
     SigningKey out(std::move(key), alg);
     if (out.kid_.empty() || out.jwk_.empty()) {
         return fail(ErrorCode::internal, "cannot export the public key");
@@ -299,8 +300,9 @@ Result<SigningKey> SigningKey::from_private_pem(std::string_view pem, JwsAlg alg
     if (!key) {
         return fail(ErrorCode::invalid_input, "not a private key PEM: " + openssl_error());
     }
-    if (auto ok = check_key_type(key.get(), alg); !ok)
+    if (auto ok = check_key_type(key.get(), alg); !ok) {
         return fail(ok.error().code, ok.error().detail);
+    }
     SigningKey out(std::move(key), alg);
     if (out.kid_.empty() || out.jwk_.empty()) {
         return fail(ErrorCode::invalid_input, "cannot export the public key");
