@@ -223,6 +223,21 @@ transport = file
 dir = $VAR/mail
 from = authd <no-reply@authd.test>
 EOF
+    # The test profile: limits high enough for the suite's own traffic from
+    # 127.0.0.1 (the rate-limit tests lower them by reload) and a short lock.
+    if [ "$PROFILE" = test ]; then
+        cat >> "$VAR/authd.conf" <<EOF
+
+[limits]
+login_per_ip = 100000
+register_per_ip = 100000
+forgot_per_email = 3
+resend_per_email = 3
+
+[lockout]
+duration = 3
+EOF
+    fi
 }
 
 authd_start() {

@@ -9,6 +9,7 @@
 
 #include "accounts/user_store.h"
 #include "api/auth.h"
+#include "api/credentials.h"
 #include "api/services.h"
 #include "api/token_response.h"
 #include "audit/audit.h"
@@ -38,24 +39,46 @@ http::Response login(Services& s, const Call& call) {
     auto form = forms::parse_login(call.body.root());
     if (!form) return http::error_response(form.error(), rid);
     const audit::Origin origin = audit::origin_of(call.request);
+    const std::string subject = accounts::lockout_subject(s.keys.hmac_key(), form->email);
+
+    // The lockout row stays locked until commit: attempts on one account
+    // are serialised, so the count is exact under concurrency.
+    auto tx = db::Transaction::begin(s.db);
+    if (!tx) return http::from_error(tx.error(), rid);
+    auto lock = accounts::lock_state(s.db, subject);
+    if (!lock) return http::from_error(lock.error(), rid);
+    if (lock->locked) {
+        if (auto r = tx->commit(); !r) return http::from_error(r.error(), rid);
+        return account_locked(lock->retry_after, rid);
+    }
     auto found = accounts::find_user_by_email(s.db, form->email);
     if (!found) return http::from_error(found.error(), rid);
 
-    if (!*found) {
-        // NB: verify even when the account is unknown (against dummy_hash),
-        // so the response time does not reveal which emails are registered.
-        (void)crypto::verify_password(form->password, s.dummy_hash);
-        (void)audit::record(s.db, "login_failed", std::nullopt, origin,
-                            "{\"reason\":\"unknown_email\"}");
-        return invalid_credentials("unknown_email", rid);
+    // NB: verify even when the account is unknown (against dummy_hash), so
+    // the response time does not reveal which emails are registered.
+    const bool password_ok =
+        crypto::verify_password(form->password, *found ? (*found)->password_hash : s.dummy_hash);
+    if (!*found || !password_ok) {
+        const char* reason = *found ? "wrong_password" : "unknown_email";
+        const accounts::User* user = *found ? &**found : nullptr;
+        if (auto r = count_failure(s, subject, user, origin); !r) {
+            return http::from_error(r.error(), rid);
+        }
+        if (auto r = audit::record(s.db, "login_failed",
+                                   user ? std::optional<std::string>(user->id) : std::nullopt,
+                                   origin, std::string("{\"reason\":\"") + reason + "\"}");
+            !r) {
+            return http::from_error(r.error(), rid);
+        }
+        if (auto r = tx->commit(); !r) return http::from_error(r.error(), rid);
+        return invalid_credentials(reason, rid);
     }
     accounts::User user = std::move(**found);
-    if (!crypto::verify_password(form->password, user.password_hash)) {
-        (void)audit::record(s.db, "login_failed", user.id, origin,
-                            "{\"reason\":\"wrong_password\"}");
-        return invalid_credentials("wrong_password", rid);
+    if (auto r = accounts::clear_failures(s.db, subject); !r) {
+        return http::from_error(r.error(), rid);
     }
     if (!user.email_verified) {
+        if (auto r = tx->commit(); !r) return http::from_error(r.error(), rid);
         http::ApiError e{403, "EMAIL_NOT_VERIFIED", "verify your email address before logging in"};
         e.log_reason = "email_not_verified";
         return http::error_response(e, rid);
@@ -65,9 +88,6 @@ http::Response login(Services& s, const Call& call) {
             if (accounts::set_password_hash(s.db, user.id, *h)) user.password_hash = std::move(*h);
         }
     }
-
-    auto tx = db::Transaction::begin(s.db);
-    if (!tx) return http::from_error(tx.error(), rid);
     const int ttl =
         form->remember_me ? s.config.tokens.remember_me_ttl : s.config.tokens.session_ttl;
     auto issued = sessions::create_session(s.db, {user.id, ttl, {"pwd"}, origin});

@@ -10,6 +10,7 @@
 #include "api/services.h"
 #include "api/token_response.h"
 #include "audit/audit.h"
+#include "core/log.h"
 #include "crypto/password.h"
 #include "forms/requests.h"
 #include "mail/outbox.h"
@@ -127,23 +128,19 @@ http::Response resend_verification(Services& s, const Call& call) {
     const std::string& rid = call.request.request_id;
     auto form = forms::parse_email_only(call.body.root());
     if (!form) return http::error_response(form.error(), rid);
-    auto user = accounts::find_user_by_email(s.db, form->email);
-    if (!user) return http::from_error(user.error(), rid);
     http::Response done = message_response(
         202, "If an unverified account exists for this email, a new code has been sent.");
-    if (!*user || (*user)->email_verified) {
-        done.log_reason = !*user ? "unknown_email" : "already_verified";
-        return done;
-    }
-    auto tx = db::Transaction::begin(s.db);
-    if (!tx) return http::from_error(tx.error(), rid);
-    if (auto r = send_verification(s, **user); !r) return http::from_error(r.error(), rid);
-    if (auto r =
-            audit::record(s.db, "verification_resent", (*user)->id, audit::origin_of(call.request));
-        !r) {
-        return http::from_error(r.error(), rid);
-    }
-    if (auto r = tx->commit(); !r) return http::from_error(r.error(), rid);
+    // After the answer, so its timing does not tell whether the account exists.
+    done.after_response = [&s, email = form->email, origin = audit::origin_of(call.request)] {
+        auto user = accounts::find_user_by_email(s.db, email);
+        if (!user || !*user || (*user)->email_verified) return;
+        auto tx = db::Transaction::begin(s.db);
+        if (!tx) return;
+        Result<void> r = send_verification(s, **user);
+        if (r) r = audit::record(s.db, "verification_resent", (*user)->id, origin);
+        if (r) r = tx->commit();
+        if (!r) log::error("resend_verification_failed").str("reason", r.error().detail);
+    };
     return done;
 }
 

@@ -6,6 +6,7 @@
 #include "api/account_api.h"
 #include "api/health.h"
 #include "api/login_api.h"
+#include "api/password_api.h"
 #include "api/registration_api.h"
 #include "api/validate_api.h"
 #include "api/wellknown_api.h"
@@ -22,6 +23,9 @@ const http::Route<Handler> kRoutes[] = {
     {Method::post, "/auth/login", login},
     {Method::post, "/auth/refresh", refresh},
     {Method::post, "/auth/logout", logout},
+    {Method::post, "/auth/password/forgot", forgot_password},
+    {Method::post, "/auth/password/reset", reset_password},
+    {Method::post, "/auth/password/change", change_password},
     {Method::get, "/auth/sessions", list_sessions},
     {Method::del, "/auth/sessions/{sessionId}", delete_session},
     {Method::get, "/users/profile", get_profile},

@@ -113,6 +113,10 @@ using T = Config::Tokens;
 using A = Config::Accounts;
 using P = Config::Passwords;
 using M = Config::Mail;
+using L = Config::Limits;
+using LO = Config::Lockout;
+constexpr auto kLimits = &Config::limits;
+constexpr auto kLockout = &Config::lockout;
 constexpr auto kKeys = &Config::keys;
 constexpr auto kTokens = &Config::tokens;
 constexpr auto kAccounts = &Config::accounts;
@@ -173,6 +177,8 @@ const Option kOptions[] = {
      integer<kAccounts, &A::code_max_attempts, 1, 100>},
     {"accounts", "unverified_ttl", "604800", "seconds before an unverified account is purged",
      integer<kAccounts, &A::unverified_ttl, 60, 31536000>},
+    {"accounts", "reset_ttl", "3600", "seconds a password reset code lives",
+     integer<kAccounts, &A::reset_ttl, 60, 86400>},
     {"passwords", "argon2_memory_kib", "19456", "Argon2id memory cost in KiB",
      integer<kPasswords, &P::argon2_memory_kib, 8, 4194304>},
     {"passwords", "argon2_iterations", "2", "Argon2id time cost",
@@ -197,6 +203,38 @@ const Option kOptions[] = {
      boolean<kPasswords, &P::forbid_personal>},
     {"passwords", "banned_file", "", "file of banned passwords, one per line (empty: none)",
      text<kPasswords, &P::banned_file>},
+    {"limits", "login_per_ip", "30", "logins per client IP (IPv6: per /64) per window",
+     integer<kLimits, &L::login_per_ip, 1, 1000000>},
+    {"limits", "login_window", "900", "seconds of the login window",
+     integer<kLimits, &L::login_window, 1, 86400>},
+    {"limits", "register_per_ip", "10", "registrations per client IP per window",
+     integer<kLimits, &L::register_per_ip, 1, 1000000>},
+    {"limits", "register_window", "3600", "seconds of the registration window",
+     integer<kLimits, &L::register_window, 1, 86400>},
+    {"limits", "forgot_per_email", "3", "password reset requests per email per window",
+     integer<kLimits, &L::forgot_per_email, 1, 1000000>},
+    {"limits", "forgot_window", "3600", "seconds of the forgot-password window",
+     integer<kLimits, &L::forgot_window, 1, 86400>},
+    {"limits", "resend_per_email", "3", "verification resends per email per window",
+     integer<kLimits, &L::resend_per_email, 1, 1000000>},
+    {"limits", "resend_window", "3600", "seconds of the resend-verification window",
+     integer<kLimits, &L::resend_window, 1, 86400>},
+    {"limits", "mfa_setup_per_user", "3", "2FA setups per user per window",
+     integer<kLimits, &L::mfa_setup_per_user, 1, 1000000>},
+    {"limits", "mfa_setup_window", "3600", "seconds of the 2FA setup window",
+     integer<kLimits, &L::mfa_setup_window, 1, 86400>},
+    {"limits", "shared_slots", "65536",
+     "counters in shared memory that keep limits per host while memcached is down",
+     integer<kLimits, &L::shared_slots, 1024, 16777216>},
+    {"limits", "trusted_proxies", "",
+     "comma-separated proxy addresses whose X-Forwarded-For is believed (empty: none)",
+     text<kLimits, &L::trusted_proxies>},
+    {"lockout", "max_failures", "5", "password and MFA-code failures that lock an account",
+     integer<kLockout, &LO::max_failures, 1, 1000>},
+    {"lockout", "window", "900", "seconds in which the failures are counted",
+     integer<kLockout, &LO::window, 1, 86400>},
+    {"lockout", "duration", "900", "seconds an account stays locked",
+     integer<kLockout, &LO::duration, 1, 86400>},
     {"mail", "transport", "file", "file (one .eml per message in dir) or smtp", mail_transport},
     {"mail", "dir", "/var/lib/authd/mail", "file transport: directory for messages",
      text<kMail, &M::dir>},

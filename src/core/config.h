@@ -61,6 +61,7 @@ struct Config {
         int verification_ttl = 86400;  // email verification code life
         int code_max_attempts = 5;     // wrong tries that burn a code
         int unverified_ttl = 604800;   // unverified accounts are purged after
+        int reset_ttl = 3600;          // password reset code life
     } accounts;
 
     struct Passwords {
@@ -76,6 +77,27 @@ struct Config {
         bool forbid_personal = true;  // no email local part or name of 3+ chars
         std::string banned_file;      // one password per line; empty: none
     } passwords;
+
+    struct Limits {
+        int login_per_ip = 30;
+        int login_window = 900;
+        int register_per_ip = 10;
+        int register_window = 3600;
+        int forgot_per_email = 3;
+        int forgot_window = 3600;
+        int resend_per_email = 3;
+        int resend_window = 3600;
+        int mfa_setup_per_user = 3;
+        int mfa_setup_window = 3600;
+        int shared_slots = 65536;     // per-host counters while memcached is down
+        std::string trusted_proxies;  // comma-separated addresses allowed to set X-Forwarded-For
+    } limits;
+
+    struct Lockout {
+        int max_failures = 5;  // the Nth failure within `window` locks
+        int window = 900;
+        int duration = 900;
+    } lockout;
 
     struct Mail {
         std::string transport;     // "file" or "smtp"

@@ -153,4 +153,21 @@ FormResult<PasswordForm> parse_password(json::Object body) {
     return PasswordForm{std::move(*password)};
 }
 
+FormResult<ResetForm> parse_reset(json::Object body) {
+    Fields f(body);
+    auto email = f.string("email", true);
+    auto code = f.string("code", true);
+    auto password = f.string("newPassword", true);
+    if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
+    return ResetForm{normalize_email(*email), std::move(*code), std::move(*password)};
+}
+
+FormResult<ChangePasswordForm> parse_change_password(json::Object body) {
+    Fields f(body);
+    auto current = f.string("currentPassword", true);
+    auto password = f.string("newPassword", true);
+    if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
+    return ChangePasswordForm{std::move(*current), std::move(*password)};
+}
+
 }  // namespace authd::forms

@@ -71,6 +71,19 @@ struct PasswordForm {
 };
 FormResult<PasswordForm> parse_password(json::Object body);
 
+struct ResetForm {
+    std::string email;  // normalised
+    std::string code;
+    std::string new_password;  // not yet checked against the policy
+};
+FormResult<ResetForm> parse_reset(json::Object body);
+
+struct ChangePasswordForm {
+    std::string current_password;
+    std::string new_password;  // not yet checked against the policy
+};
+FormResult<ChangePasswordForm> parse_change_password(json::Object body);
+
 // 400 VALIDATION_ERROR carrying `fields`.
 http::ApiError validation_error(std::map<std::string, std::string> fields);
 

@@ -5,6 +5,7 @@
 // from an ApiError, the contract's error shape (api-contract.md section 1).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -22,6 +23,10 @@ struct Response {
     std::string body;  // empty: no body
     std::string content_type = "application/json";
     std::string log_reason;  // server log only
+    // Work to do after the response has been sent and the connection to
+    // nginx closed: what must not show in the response time (whether an
+    // account exists).  Runs in the same worker before its next request.
+    std::function<void()> after_response;
 
     void add_header(std::string name, std::string value) {
         headers.emplace_back(std::move(name), std::move(value));

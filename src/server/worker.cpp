@@ -101,6 +101,13 @@ int serve_fastcgi(int listen_fd, int signal_fd, RequestHandler& handler) {
         fcgi.write(response, request.method == http::Method::head);
         fcgi.finish();
         log_request(request, response, started);
+        if (response.after_response) {
+            try {
+                response.after_response();
+            } catch (const std::exception& e) {
+                log::error("deferred_work_failed").str("reason", e.what());
+            }
+        }
         log::set_request_id({});
     }
 }

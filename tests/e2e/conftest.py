@@ -114,6 +114,8 @@ class Stack:
         lines = old.splitlines()
         for name, value in changes.items():
             section, key = name.split("__")
+            if f"[{section}]" not in lines:
+                lines += ["", f"[{section}]"]
             start = lines.index(f"[{section}]")
             end = start + 1
             while end < len(lines) and not lines[end].startswith("["):

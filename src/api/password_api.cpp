@@ -1,0 +1,169 @@
+// api/password_api.cpp
+//
+// Forgot answers 202 before it looks the email up: the lookup, the code and
+// the mail happen after the response is sent (Response::after_response),
+// so neither the body nor the time tells whether the account exists.
+//
+// Reset proves control of the mailbox, not of the account's second factor:
+// it sets the password and revokes every session but logs no one in, so
+// 2FA is never bypassed.  It also lifts a lockout.  Change needs the
+// current password and keeps only the session it was made from.
+#include "api/password_api.h"
+
+#include "accounts/email_codes.h"
+#include "accounts/lockout.h"
+#include "accounts/user_store.h"
+#include "api/auth.h"
+#include "api/registration_api.h"
+#include "api/services.h"
+#include "api/token_response.h"
+#include "audit/audit.h"
+#include "core/log.h"
+#include "crypto/password.h"
+#include "forms/requests.h"
+#include "mail/outbox.h"
+
+namespace authd::api {
+namespace {
+
+http::Response code_error(std::string_view code, std::string reason, std::string_view rid) {
+    http::ApiError e{400, code,
+                     code == "CODE_EXPIRED" ? "the code has expired; request a new one"
+                                            : "the code is not valid"};
+    e.log_reason = std::move(reason);
+    return http::error_response(e, rid);
+}
+
+// Runs after the 202 is sent.
+void send_reset_code(Services& s, const std::string& email, const audit::Origin& origin) {
+    auto user = accounts::find_user_by_email(s.db, email);
+    if (!user || !*user) return;
+    auto tx = db::Transaction::begin(s.db);
+    if (!tx) return;
+    auto code =
+        accounts::issue_code(s.db, s.keys.hmac_key(), (*user)->id,
+                             accounts::CodePurpose::password_reset, s.config.accounts.reset_ttl);
+    Result<void> done =
+        !code ? Result<void>(Unexpected<Error>{code.error()})
+              : mail::enqueue(s.db, s.keys, "password_reset", (*user)->email,
+                              {{"code", std::string(code->reveal())},
+                               {"first_name", (*user)->first_name},
+                               {"code_lifetime", human_duration(s.config.accounts.reset_ttl)}});
+    if (done) done = audit::record(s.db, "password_reset_requested", (*user)->id, origin);
+    if (done) done = tx->commit();
+    if (!done) log::error("password_reset_request_failed").str("reason", done.error().detail);
+}
+
+// Inside the caller's transaction: the new password is in place.
+Result<void> after_password_set(Services& s, const accounts::User& user, std::string_view event,
+                                const audit::Origin& origin) {
+    if (auto r = audit::record(s.db, event, user.id, origin); !r) return r;
+    return mail::enqueue(s.db, s.keys, "password_changed", user.email,
+                         {{"first_name", user.first_name}});
+}
+
+std::optional<http::Response> policy_error(Services& s, const std::string& password,
+                                           const std::string& email, const std::string& first,
+                                           const std::string& last, std::string_view rid) {
+    if (auto why = forms::password_problem(s.policy, password, email, first, last)) {
+        return http::error_response(forms::validation_error({{"newPassword", *why}}), rid);
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+http::Response forgot_password(Services& s, const Call& call) {
+    const std::string& rid = call.request.request_id;
+    auto form = forms::parse_email_only(call.body.root());
+    if (!form) return http::error_response(form.error(), rid);
+    http::Response r = message_response(
+        202, "If an account exists for this email, a password reset code has been sent.");
+    r.after_response = [&s, email = form->email, origin = audit::origin_of(call.request)] {
+        send_reset_code(s, email, origin);
+    };
+    return r;
+}
+
+http::Response reset_password(Services& s, const Call& call) {
+    const std::string& rid = call.request.request_id;
+    auto form = forms::parse_reset(call.body.root());
+    if (!form) return http::error_response(form.error(), rid);
+    auto found = accounts::find_user_by_email(s.db, form->email);
+    if (!found) return http::from_error(found.error(), rid);
+    if (!*found) {
+        if (auto e = policy_error(s, form->new_password, form->email, {}, {}, rid)) return *e;
+        return code_error("INVALID_CODE", "unknown_email", rid);
+    }
+    const accounts::User& user = **found;
+    if (auto e =
+            policy_error(s, form->new_password, user.email, user.first_name, user.last_name, rid)) {
+        return *e;
+    }
+    auto hash = crypto::hash_password(form->new_password, s.argon2);
+    if (!hash) return http::from_error(hash.error(), rid);
+
+    const audit::Origin origin = audit::origin_of(call.request);
+    auto tx = db::Transaction::begin(s.db);
+    if (!tx) return http::from_error(tx.error(), rid);
+    auto check = accounts::check_code(s.db, s.keys.hmac_key(), user.id,
+                                      accounts::CodePurpose::password_reset, form->code,
+                                      s.config.accounts.code_max_attempts);
+    if (!check) return http::from_error(check.error(), rid);
+    if (*check != accounts::CodeCheck::accepted) {
+        if (auto r = tx->commit(); !r) return http::from_error(r.error(), rid);  // count the try
+        return *check == accounts::CodeCheck::expired
+                   ? code_error("CODE_EXPIRED", "code_expired", rid)
+                   : code_error("INVALID_CODE", "wrong_code", rid);
+    }
+    Result<void> done = accounts::set_password_hash(s.db, user.id, *hash);
+    if (done) {
+        auto revoked = sessions::revoke_all_sessions(s.db, user.id, "password_reset");
+        if (!revoked) done = Unexpected<Error>{revoked.error()};
+    }
+    if (done) {
+        done = accounts::clear_failures(s.db,
+                                        accounts::lockout_subject(s.keys.hmac_key(), user.email));
+    }
+    if (done) done = after_password_set(s, user, "password_reset", origin);
+    if (done) done = tx->commit();
+    if (!done) return http::from_error(done.error(), rid);
+    return message_response(200, "Your password has been reset. Log in with the new password.");
+}
+
+http::Response change_password(Services& s, const Call& call) {
+    const std::string& rid = call.request.request_id;
+    auto caller = authenticate(s, call.request);
+    if (!caller) return http::error_response(caller.error(), rid);
+    auto form = forms::parse_change_password(call.body.root());
+    if (!form) return http::error_response(form.error(), rid);
+    auto found = accounts::find_user_by_id(s.db, caller->claims.user_id);
+    if (!found) return http::from_error(found.error(), rid);
+    if (!*found || !crypto::verify_password(form->current_password, (*found)->password_hash)) {
+        http::ApiError e{401, "INVALID_CREDENTIALS", "the current password is not correct"};
+        e.log_reason = "wrong_password";
+        return http::error_response(e, rid);
+    }
+    const accounts::User& user = **found;
+    if (auto e =
+            policy_error(s, form->new_password, user.email, user.first_name, user.last_name, rid)) {
+        return *e;
+    }
+    auto hash = crypto::hash_password(form->new_password, s.argon2);
+    if (!hash) return http::from_error(hash.error(), rid);
+    auto tx = db::Transaction::begin(s.db);
+    if (!tx) return http::from_error(tx.error(), rid);
+    Result<void> done = accounts::set_password_hash(s.db, user.id, *hash);
+    if (done) {
+        auto revoked =
+            sessions::revoke_all_sessions(s.db, user.id, "password_changed", caller->session.id);
+        if (!revoked) done = Unexpected<Error>{revoked.error()};
+    }
+    if (done)
+        done = after_password_set(s, user, "password_changed", audit::origin_of(call.request));
+    if (done) done = tx->commit();
+    if (!done) return http::from_error(done.error(), rid);
+    return message_response(200, "Your password has been changed.");
+}
+
+}  // namespace authd::api
