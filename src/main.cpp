@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "keys/keyring.h"
 #include "mail/mailer.h"
+#include "ratelimit/shared_table.h"
 #include "server/master.h"
 #include "server/worker.h"
 
@@ -33,11 +34,12 @@ void usage(FILE* out) {
 
 // The child main of the FastCGI pools.  The validate pool serves the same
 // routes as the API pool for now.
-int run_fastcgi_pool(const authd::Config& config, int listen_fd, int signal_fd) {
+int run_fastcgi_pool(const authd::Config& config, int listen_fd, int signal_fd,
+                     authd::ratelimit::SharedTable* shared_limits) {
     authd::log::set_min_level(config.server.log_level);
     signal(SIGPIPE, SIG_IGN);
     FCGX_Init();
-    auto services = authd::api::Services::create(config);
+    auto services = authd::api::Services::create(config, shared_limits);
     if (!services) {
         authd::log::error("worker_config_error").str("reason", services.error().detail);
         return authd::server::kExitConfigError;
@@ -92,12 +94,22 @@ int main(int argc, char** argv) {
     // to 2 s; must be in the environment before FCGX_Init in the workers.
     setenv("LIBFCGI_OS_CLOSE_POLL_TIMEOUT", "0", 1);
 
+    // Mapped before the workers are forked so that all of them share it;
+    // its size is fixed for the life of the master.
+    auto shared_limits =
+        authd::ratelimit::SharedTable::create(static_cast<size_t>(config->limits.shared_slots));
+    if (!shared_limits) {
+        std::fprintf(stderr, "authd: %s\n", shared_limits.error().detail.c_str());
+        return 1;
+    }
+    auto serve = [table = shared_limits->get()](const authd::Config& c, int fd, int signal_fd) {
+        return run_fastcgi_pool(c, fd, signal_fd, table);
+    };
     std::vector<authd::server::PoolSpec> pools;
     pools.push_back({"api", [](const authd::Config& c) { return c.server.api_workers; },
-                     [](const authd::Config& c) { return c.server.api_socket; }, run_fastcgi_pool});
+                     [](const authd::Config& c) { return c.server.api_socket; }, serve});
     pools.push_back({"validate", [](const authd::Config& c) { return c.server.validate_workers; },
-                     [](const authd::Config& c) { return c.server.validate_socket; },
-                     run_fastcgi_pool});
+                     [](const authd::Config& c) { return c.server.validate_socket; }, serve});
     pools.push_back({"mailer", [](const authd::Config&) { return 1; },
                      [](const authd::Config&) { return std::string(); },
                      [](const authd::Config& c, int, int signal_fd) {

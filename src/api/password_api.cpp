@@ -14,6 +14,7 @@
 #include "accounts/lockout.h"
 #include "accounts/user_store.h"
 #include "api/auth.h"
+#include "api/limits.h"
 #include "api/registration_api.h"
 #include "api/services.h"
 #include "api/token_response.h"
@@ -77,6 +78,9 @@ http::Response forgot_password(Services& s, const Call& call) {
     const std::string& rid = call.request.request_id;
     auto form = forms::parse_email_only(call.body.root());
     if (!form) return http::error_response(form.error(), rid);
+    if (auto limited = over_limit(s, LimitKind::forgot_password, form->email, rid)) {
+        return *limited;
+    }
     http::Response r = message_response(
         202, "If an account exists for this email, a password reset code has been sent.");
     r.after_response = [&s, email = form->email, origin = audit::origin_of(call.request)] {

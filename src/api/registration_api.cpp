@@ -7,6 +7,7 @@
 
 #include "accounts/email_codes.h"
 #include "accounts/user_store.h"
+#include "api/limits.h"
 #include "api/services.h"
 #include "api/token_response.h"
 #include "audit/audit.h"
@@ -52,6 +53,8 @@ std::string human_duration(int seconds) {
 
 http::Response register_account(Services& s, const Call& call) {
     const std::string& rid = call.request.request_id;
+    const std::string client = client_address(call.request, s.config.limits.trusted_proxies);
+    if (auto limited = over_limit(s, LimitKind::register_account, client, rid)) return *limited;
     auto form = forms::parse_register(call.body.root(), s.policy);
     if (!form) return http::error_response(form.error(), rid);
     auto hash = crypto::hash_password(form->password, s.argon2);
@@ -128,6 +131,9 @@ http::Response resend_verification(Services& s, const Call& call) {
     const std::string& rid = call.request.request_id;
     auto form = forms::parse_email_only(call.body.root());
     if (!form) return http::error_response(form.error(), rid);
+    if (auto limited = over_limit(s, LimitKind::resend_verification, form->email, rid)) {
+        return *limited;
+    }
     http::Response done = message_response(
         202, "If an unverified account exists for this email, a new code has been sent.");
     // After the answer, so its timing does not tell whether the account exists.

@@ -6,8 +6,8 @@
 
 namespace authd::api {
 
-Services::Services(const Config& c, keys::Keyring k)
-    : config(c), keys(std::move(k)), db(c.database), cache(c.cache) {
+Services::Services(const Config& c, keys::Keyring k, ratelimit::SharedTable* shared_limits)
+    : config(c), keys(std::move(k)), db(c.database), cache(c.cache), limiter(cache, shared_limits) {
     argon2.memory_kib = static_cast<uint32_t>(c.passwords.argon2_memory_kib);
     argon2.iterations = static_cast<uint32_t>(c.passwords.argon2_iterations);
     argon2.parallelism = static_cast<uint32_t>(c.passwords.argon2_parallelism);
@@ -20,14 +20,15 @@ Services::Services(const Config& c, keys::Keyring k)
     policy.forbid_personal = c.passwords.forbid_personal;
 }
 
-Result<std::unique_ptr<Services>> Services::create(const Config& config) {
+Result<std::unique_ptr<Services>> Services::create(const Config& config,
+                                                   ratelimit::SharedTable* shared_limits) {
     crypto::JwsAlg alg;
     if (!crypto::parse_alg(config.tokens.algorithm, &alg)) {
         return fail(ErrorCode::invalid_input, "unknown token algorithm");
     }
     auto keyring = keys::Keyring::load(config.keys.dir, alg);
     if (!keyring) return Unexpected<Error>{keyring.error()};
-    auto s = std::make_unique<Services>(config, std::move(*keyring));
+    auto s = std::make_unique<Services>(config, std::move(*keyring), shared_limits);
     if (!config.passwords.banned_file.empty()) {
         auto banned = forms::BannedPasswords::load(config.passwords.banned_file);
         if (!banned) return Unexpected<Error>{banned.error()};

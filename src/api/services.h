@@ -16,19 +16,25 @@
 #include "forms/banned_passwords.h"
 #include "forms/password_policy.h"
 #include "keys/keyring.h"
+#include "ratelimit/limiter.h"
+#include "ratelimit/shared_table.h"
 
 namespace authd::api {
 
 struct Services {
     // Loads keys and the banned-password list; an error here is a
     // configuration error (the worker exits 2).
-    static Result<std::unique_ptr<Services>> create(const Config& config);
-    Services(const Config& c, keys::Keyring k);  // use create()
+    // `shared_limits` is the host's table of rate-limit counters, mapped by
+    // the master before it forked; it must outlive the Services.
+    static Result<std::unique_ptr<Services>> create(const Config& config,
+                                                    ratelimit::SharedTable* shared_limits);
+    Services(const Config& c, keys::Keyring k, ratelimit::SharedTable* shared_limits);  // create()
 
     const Config& config;
     keys::Keyring keys;
     db::Connection db;
     cache::Client cache;
+    ratelimit::Limiter limiter;
     crypto::Argon2Params argon2;
     std::optional<forms::BannedPasswords> banned;
     forms::PasswordPolicy policy;

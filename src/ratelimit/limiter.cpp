@@ -8,11 +8,13 @@
 // away mid-window the table already holds this host's count and the limit
 // carries on from there instead of starting again.
 //
-// Known gap: a memcached that restarts empty forgets the counts of the
-// current window; the table is not consulted while memcached answers,
-// because a full table over-counts (see shared_table.cpp) and would then
-// refuse subjects that memcached counts correctly.
+// The decision takes the higher of memcached's count (all hosts) and the
+// table's (this host), so a memcached that restarts empty mid-window does
+// not reset the limit.  The price: a table full under a flood over-counts
+// (see shared_table.cpp) and limits early rather than late.
 #include "ratelimit/limiter.h"
+
+#include <algorithm>
 
 #include "core/log.h"
 #include "crypto/digest.h"
@@ -85,7 +87,9 @@ Decision Limiter::hit(const Limit& limit, std::string_view subject, int64_t now)
 
     Decision decision{};
     decision.cache_down = down;
-    decision.count = down ? local : *cached;
+    // The higher of the two: memcached counts every host, the table this
+    // host, which also covers a memcached that came back empty mid-window.
+    decision.count = down ? local : std::max(*cached, local);
     decision.retry_after = static_cast<int>(window.end - now);
     if (decision.retry_after < 1) decision.retry_after = 1;
     if (down && table_ == nullptr) {

@@ -55,9 +55,10 @@ public:
 
     // Counts this request against `limit` for `subject` (an address from
     // client_subject(), an email, a user id) at unix time `now` and decides.
-    // The count is memcached's when its increment succeeded, else the shared
-    // table's (cache_down = true).  A memcached that comes back is used
-    // again at once (the client retries a dead server after about a second).
+    // The count is the higher of memcached's and the shared table's when
+    // memcached answered, else the table's (cache_down = true).  A memcached
+    // that comes back is used again at once (the client retries a dead
+    // server after about a second).
     Decision hit(const Limit& limit, std::string_view subject, int64_t now);
 
 private:

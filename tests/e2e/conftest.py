@@ -19,6 +19,7 @@ import uuid
 
 import pytest
 import requests
+import requests.adapters
 
 ROOT = pathlib.Path(os.environ.get("AUTHD_ROOT", pathlib.Path(__file__).resolve().parents[2]))
 URL = os.environ.get("AUTHD_URL", "http://127.0.0.1:8080")
@@ -172,6 +173,30 @@ def http():
 
 def url(path):
     return URL + path
+
+
+class SourceAdapter(requests.adapters.HTTPAdapter):
+    """Connects from a chosen loopback address, so a test is its own client IP."""
+
+    def __init__(self, ip, **kw):
+        self.ip = ip
+        super().__init__(**kw)
+
+    def init_poolmanager(self, *args, **kw):
+        kw["source_address"] = (self.ip, 0)
+        super().init_poolmanager(*args, **kw)
+
+
+def session_from(ip):
+    s = requests.Session()
+    s.mount("http://", SourceAdapter(ip))
+    return s
+
+
+def fresh_ip():
+    """A loopback address no other test uses."""
+    n = uuid.uuid4().int
+    return f"127.{(n >> 16) % 250 + 3}.{(n >> 8) % 256}.{n % 250 + 2}"
 
 
 class Load:

@@ -1,0 +1,28 @@
+// api/limits.h
+//
+// The rate limits of contract section 6 as the endpoints apply them, and
+// who the client is for per-IP limits: nginx's REMOTE_ADDR, never a client
+// header, unless REMOTE_ADDR is a configured trusted proxy, in which case
+// the nearest untrusted address of X-Forwarded-For.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "api/services.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "ratelimit/limiter.h"
+
+namespace authd::api {
+
+enum class LimitKind { login, register_account, forgot_password, resend_verification, mfa_setup };
+
+// The client's address (IPv4, or IPv6 reduced to its /64) for per-IP limits.
+std::string client_address(const http::Request& request, const std::string& trusted_proxies);
+
+// Counts this request; a 429 RATE_LIMITED with Retry-After when it is over.
+std::optional<http::Response> over_limit(Services& services, LimitKind kind,
+                                         std::string_view subject, std::string_view request_id);
+
+}  // namespace authd::api

@@ -1,0 +1,142 @@
+"""Rate limits (contract section 6): fixed windows, every request counts,
+the (N+1)th gets 429 RATE_LIMITED with Retry-After; per IP (nginx's
+address, never X-Forwarded-For) or per email; they hold per host while
+memcached is down, and memcached is used again when it returns."""
+import hashlib
+import socket
+import time
+
+import contract
+from conftest import (PASSWORD, assert_error, fresh_ip, login, new_email, register, session_from,
+                      url, verified_user, wait_until)
+
+
+def limited(stack, **limits):
+    return stack.reconfigure(**{f"limits__{k}": str(v) for k, v in limits.items()})
+
+
+def login_attempt(http, headers=None):
+    return http.post(url("/auth/login"), json={"email": new_email(), "password": "Wr0ng-Pass!"},
+                     headers=headers or {})
+
+
+def test_login_limit_per_ip_trips_at_n_plus_one(stack):
+    old = limited(stack, login_per_ip=5, login_window=120)
+    try:
+        a, b = session_from(fresh_ip()), session_from(fresh_ip())
+        for _ in range(5):
+            assert login_attempt(a).status_code == 401
+        r = login_attempt(a)
+        assert_error(r, 429, "RATE_LIMITED")
+        assert 1 <= int(r.headers["Retry-After"]) <= 120
+        contract.check(r, "/auth/login", "post")
+        # Another client address is not affected.
+        assert login_attempt(b).status_code == 401
+    finally:
+        stack.reload_with(old)
+
+
+def test_client_x_forwarded_for_changes_nothing(stack):
+    old = limited(stack, login_per_ip=4, login_window=120)
+    try:
+        c = session_from(fresh_ip())
+        for i in range(4):
+            assert login_attempt(c, {"X-Forwarded-For": f"10.0.0.{i}",
+                                     "X-Real-IP": f"10.1.0.{i}"}).status_code == 401
+        assert_error(login_attempt(c, {"X-Forwarded-For": "10.9.9.9"}), 429, "RATE_LIMITED")
+    finally:
+        stack.reload_with(old)
+
+
+def test_register_limit_per_ip(stack):
+    old = limited(stack, register_per_ip=3, register_window=120)
+    try:
+        c = session_from(fresh_ip())
+        # Every request counts, whatever its answer.
+        assert c.post(url("/auth/register"), json={}).status_code == 400
+        register(c)
+        register(c)
+        r = c.post(url("/auth/register"), json={"email": new_email(), "password": PASSWORD,
+                                                "firstName": "Ada", "lastName": "Lovelace"})
+        assert_error(r, 429, "RATE_LIMITED")
+        contract.check(r, "/auth/register", "post")
+    finally:
+        stack.reload_with(old)
+
+
+def test_forgot_limit_per_email(stack, http):
+    address = verified_user(stack, http)
+    for _ in range(3):
+        assert session_from(fresh_ip()).post(url("/auth/password/forgot"),
+                                             json={"email": address}).status_code == 202
+    r = session_from(fresh_ip()).post(url("/auth/password/forgot"), json={"email": address})
+    assert_error(r, 429, "RATE_LIMITED")
+    contract.check(r, "/auth/password/forgot", "post")
+    # Unknown emails are limited the same way.
+    ghost = new_email()
+    for _ in range(3):
+        assert http.post(url("/auth/password/forgot"), json={"email": ghost}).status_code == 202
+    assert_error(http.post(url("/auth/password/forgot"), json={"email": ghost}), 429,
+                 "RATE_LIMITED")
+
+
+def test_resend_limit_per_email(stack, http):
+    address = register(http)
+    for _ in range(3):
+        assert http.post(url("/auth/resend-verification"), json={"email": address}
+                         ).status_code == 202
+    r = http.post(url("/auth/resend-verification"), json={"email": address})
+    assert_error(r, 429, "RATE_LIMITED")
+    contract.check(r, "/auth/resend-verification", "post")
+
+
+def memcached_count(stack, name, window, subject):
+    key = "rl:%s:%d:%s" % (name, int(time.time()) // window,
+                           hashlib.sha256(subject.encode()).hexdigest()[:32])
+    port = int(stack.env()["MC_PORT"])
+    with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+        s.sendall(f"get {key}\r\n".encode())
+        data = b""
+        while not data.endswith(b"END\r\n"):
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    lines = data.split(b"\r\n")
+    return int(lines[1]) if lines[0].startswith(b"VALUE") else None
+
+
+def test_limits_hold_while_memcached_is_down_and_it_is_used_again(stack, http):
+    old = limited(stack, login_per_ip=6, login_window=300)
+    try:
+        address = verified_user(stack, http)
+        tokens = login(http, address)
+        ip = fresh_ip()
+        c = session_from(ip)
+        for _ in range(3):
+            assert login_attempt(c).status_code == 401
+        assert memcached_count(stack, "login", 300, ip) == 3
+        stack.dev("mc-stop")
+        try:
+            assert http.get(url("/health")).json()["checks"]["cache"] == "down"
+            for _ in range(3):
+                assert login_attempt(c).status_code == 401
+            assert_error(login_attempt(c), 429, "RATE_LIMITED")
+            # The rest of the service does not need the cache.
+            assert login(http, address)["accessToken"]
+            assert http.post(url("/auth/refresh"), json={"refreshToken": tokens["refreshToken"]}
+                             ).status_code == 200
+            register(session_from(fresh_ip()))
+        finally:
+            stack.dev("mc-start")
+        assert wait_until(lambda: http.get(url("/health")).json()["status"] == "ok", timeout=10)
+        # Each worker retries a dead server after about a second.
+        time.sleep(2.5)
+        ip2 = fresh_ip()
+        c2 = session_from(ip2)
+        for _ in range(6):
+            assert login_attempt(c2).status_code == 401
+        assert memcached_count(stack, "login", 300, ip2) == 6, "memcached not used again"
+        assert_error(login_attempt(c2), 429, "RATE_LIMITED")
+    finally:
+        stack.reload_with(old)
