@@ -19,6 +19,7 @@
 
 #include "gtest/gtest.h"
 #include "mail/file_transport.h"
+#include "mail/mailer.h"
 #include "mail/message.h"
 
 namespace authd::mail {
@@ -368,6 +369,16 @@ TEST(MailMessage, AddressOf) {
     EXPECT_EQ(address_of("Acme <no-reply@acme.example>"), "no-reply@acme.example");
     EXPECT_EQ(address_of("\"A, B\" <x@y.example>"), "x@y.example");
     EXPECT_EQ(address_of("  x@y.example "), "x@y.example");
+}
+
+TEST(MailMailer, RetryDelayDoublesUpToTheCap) {
+    EXPECT_EQ(retry_delay_seconds(0, 300), 1);
+    EXPECT_EQ(retry_delay_seconds(1, 300), 2);
+    EXPECT_EQ(retry_delay_seconds(8, 300), 256);
+    EXPECT_EQ(retry_delay_seconds(9, 300), 300);
+    EXPECT_EQ(retry_delay_seconds(100000, 300), 300);
+    EXPECT_EQ(retry_delay_seconds(-1, 300), 1);
+    EXPECT_EQ(retry_delay_seconds(3, 5), 5);
 }
 
 // --- file transport ---

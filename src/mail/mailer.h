@@ -1,0 +1,31 @@
+// mail/mailer.h
+//
+// The mailer: a child process of the master (next to the api and validate
+// pools) that delivers the mail outbox.  It holds its own Postgres
+// connections, the keyring (to open payloads) and one transport: files in
+// mail.dir, or SMTP to mail.smtp_url.
+//
+// Guarantees: a queued message is delivered within about a second of the
+// commit that queued it (NOTIFY authd_mail, and a poll at least every
+// 500 ms); it is retried while the transport or Postgres is down, with a
+// backoff that doubles up to mail.retry_max_backoff, and never lost;
+// mailers on several hosts never take the same message.  Delivery is
+// at-least-once: see mailer.cpp.
+#pragma once
+
+#include "core/config.h"
+
+namespace authd::mail {
+
+// The mailer process's main.  `signal_fd` is the child's signalfd
+// (server::block_stop_signals()); the mailer finishes the message in hand
+// and returns 0 once it reports a stop.  Returns server::kExitConfigError
+// (2: the master does not respawn it) when the keys cannot be loaded, the
+// mail directory is unusable, or the SMTP settings cannot work.
+int run_mailer(const Config& config, int signal_fd);
+
+// Seconds to wait before the next attempt after `attempts` failed ones:
+// 1, 2, 4, 8, ... and never more than `max_backoff` (nor less than 1).
+int retry_delay_seconds(int attempts, int max_backoff);
+
+}  // namespace authd::mail

@@ -1,0 +1,72 @@
+// mail/outbox.h
+//
+// The mail outbox (table mail_outbox, sql/0003_mail_outbox.sql): the only
+// code that reads or writes it.  Requests queue mail with enqueue() inside
+// their own transaction; the mailer child claims, delivers and marks rows
+// with the rest.
+//
+// The template variables (the code included) are stored as JSON sealed
+// with the keyring's current AEAD key; the associated data
+// "authd-mail\n<template>\n<recipient>" binds them to their row's template
+// and recipient, so a payload copied to another row does not open.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+#include "db/connection.h"
+#include "keys/keyring.h"
+
+namespace authd::mail {
+
+// Queues one message.  Must run inside the caller's open transaction (this
+// neither begins nor commits): the row exists, and the mailer is woken by
+// NOTIFY authd_mail, exactly when the caller commits.  `recipient` is the
+// normalised address; `vars` are the template's variables (mail/message.h).
+//
+// internal when no transaction is open, the template is unknown, or a
+// template with a code is given no 6-digit `code`; otherwise the errors of
+// sealing and of db::Connection::exec.
+Result<void> enqueue(db::Connection& db, const keys::Keyring& keys, std::string_view template_name,
+                     std::string_view recipient, const std::map<std::string, std::string>& vars);
+
+// A claimed row, as the mailer sees it.
+struct PendingMail {
+    int64_t id = 0;
+    std::string template_name;
+    std::string recipient;
+    std::string message_id;             // left part of the Message-ID
+    std::optional<std::string> sealed;  // AEAD-sealed JSON; nullopt if erased
+    std::string key_id;
+    int attempts = 0;         // failed attempts so far
+    int64_t age_seconds = 0;  // since enqueue
+};
+
+// Inside the caller's transaction: locks and returns the oldest due row
+// (pending, next attempt not in the future) that no other transaction
+// holds (FOR UPDATE SKIP LOCKED), or nullopt when there is none.  The lock
+// lasts until the caller's transaction ends, so two mailers never hold the
+// same row.
+Result<std::optional<PendingMail>> claim_next(db::Connection& db);
+
+// Decrypts and parses a claimed row's variables.  invalid_input when the
+// payload was erased, its key is not in the keyring, the tag does not
+// verify (wrong key, tampering, a payload moved between rows) or the
+// plaintext is not a JSON object of strings.
+Result<std::map<std::string, std::string>> open_payload(const keys::Keyring& keys,
+                                                        const PendingMail& mail);
+
+// The three ends of an attempt, each inside the claiming transaction.
+// Delivered: records sent_at and erases the payload and its key id.
+Result<void> mark_sent(db::Connection& db, int64_t id);
+// Failed for now: counts the attempt, retries in `delay_seconds`.
+// `error` is stored in last_error: no address, code or variable in it.
+Result<void> mark_retry(db::Connection& db, int64_t id, int delay_seconds, std::string_view error);
+// Given up for good: records failed_at and erases the payload.
+Result<void> mark_given_up(db::Connection& db, int64_t id, std::string_view error);
+
+}  // namespace authd::mail
