@@ -8,7 +8,7 @@ namespace {
     "id::text, email, first_name, last_name, password_hash, email_verified, "    \
     "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
     "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
-    "to_char(last_login_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+    "to_char(last_login_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), mfa_enabled"
 
 constexpr db::Statement kFindByEmail{"user_find_by_email",
                                      "SELECT " AUTHD_USER_COLUMNS " FROM users WHERE email = $1"};
@@ -50,6 +50,7 @@ User user_from_row(const db::Rows& rows, int r) {
     u.created_at = rows.text(r, 6);
     u.updated_at = rows.text(r, 7);
     if (!rows.is_null(r, 8)) u.last_login_at = std::string(rows.text(r, 8));
+    u.mfa_enabled = rows.boolean(r, 9);
     return u;
 }
 

@@ -11,6 +11,7 @@
 #include "api/auth.h"
 #include "api/credentials.h"
 #include "api/limits.h"
+#include "api/mfa_api.h"
 #include "api/services.h"
 #include "api/token_response.h"
 #include "audit/audit.h"
@@ -77,8 +78,12 @@ http::Response login(Services& s, const Call& call) {
         return invalid_credentials(reason, rid);
     }
     accounts::User user = std::move(**found);
-    if (auto r = accounts::clear_failures(s.db, subject); !r) {
-        return http::from_error(r.error(), rid);
+    // NB: with 2FA on, the right password alone does not reset the failure
+    // count, or password logins could launder guesses at the code.
+    if (!user.mfa_enabled) {
+        if (auto r = accounts::clear_failures(s.db, subject); !r) {
+            return http::from_error(r.error(), rid);
+        }
     }
     if (!user.email_verified) {
         if (auto r = tx->commit(); !r) return http::from_error(r.error(), rid);
@@ -91,6 +96,7 @@ http::Response login(Services& s, const Call& call) {
             if (accounts::set_password_hash(s.db, user.id, *h)) user.password_hash = std::move(*h);
         }
     }
+    if (user.mfa_enabled) return begin_mfa_challenge(s, *tx, user, *form, rid);
     const int ttl =
         form->remember_me ? s.config.tokens.remember_me_ttl : s.config.tokens.session_ttl;
     auto issued = sessions::create_session(s.db, {user.id, ttl, {"pwd"}, origin});

@@ -6,6 +6,7 @@
 #include "api/account_api.h"
 #include "api/health.h"
 #include "api/login_api.h"
+#include "api/mfa_api.h"
 #include "api/password_api.h"
 #include "api/registration_api.h"
 #include "api/validate_api.h"
@@ -21,11 +22,16 @@ const http::Route<Handler> kRoutes[] = {
     {Method::post, "/auth/verify-email", verify_email},
     {Method::post, "/auth/resend-verification", resend_verification},
     {Method::post, "/auth/login", login},
+    {Method::post, "/auth/mfa/verify", complete_mfa_login},
     {Method::post, "/auth/refresh", refresh},
     {Method::post, "/auth/logout", logout},
     {Method::post, "/auth/password/forgot", forgot_password},
     {Method::post, "/auth/password/reset", reset_password},
     {Method::post, "/auth/password/change", change_password},
+    {Method::post, "/auth/mfa/setup", setup_mfa},
+    {Method::post, "/auth/mfa/verify-setup", verify_mfa_setup},
+    {Method::post, "/auth/mfa/backup-codes", regenerate_backup_codes},
+    {Method::post, "/auth/mfa/disable", disable_mfa},
     {Method::get, "/auth/sessions", list_sessions},
     {Method::del, "/auth/sessions/{sessionId}", delete_session},
     {Method::get, "/users/profile", get_profile},

@@ -114,6 +114,8 @@ using A = Config::Accounts;
 using P = Config::Passwords;
 using M = Config::Mail;
 using L = Config::Limits;
+using MF = Config::Mfa;
+constexpr auto kMfa = &Config::mfa;
 using LO = Config::Lockout;
 constexpr auto kLimits = &Config::limits;
 constexpr auto kLockout = &Config::lockout;
@@ -235,6 +237,12 @@ const Option kOptions[] = {
      integer<kLockout, &LO::window, 1, 86400>},
     {"lockout", "duration", "900", "seconds an account stays locked",
      integer<kLockout, &LO::duration, 1, 86400>},
+    {"mfa", "issuer", "authd", "issuer name in otpauth URIs (what authenticator apps show)",
+     required_text<kMfa, &MF::issuer>},
+    {"mfa", "challenge_ttl", "300", "seconds an MFA sessionToken lives",
+     integer<kMfa, &MF::challenge_ttl, 30, 3600>},
+    {"mfa", "challenge_max_attempts", "5", "wrong codes that kill an MFA sessionToken",
+     integer<kMfa, &MF::challenge_max_attempts, 1, 100>},
     {"mail", "transport", "file", "file (one .eml per message in dir) or smtp", mail_transport},
     {"mail", "dir", "/var/lib/authd/mail", "file transport: directory for messages",
      text<kMail, &M::dir>},

@@ -99,6 +99,12 @@ struct Config {
         int duration = 900;
     } lockout;
 
+    struct Mfa {
+        std::string issuer;       // otpauth issuer shown in authenticator apps
+        int challenge_ttl = 300;  // seconds an MFA sessionToken lives
+        int challenge_max_attempts = 5;
+    } mfa;
+
     struct Mail {
         std::string transport;     // "file" or "smtp"
         std::string dir;           // file transport: where .eml files go

@@ -22,6 +22,8 @@ std::string base64_encode(std::string_view bytes);
 std::optional<std::string> base64_decode(std::string_view text);
 
 std::string hex_encode(std::string_view bytes);
+// Either case; nullopt for an odd length or a non-hex character.
+std::optional<std::string> hex_decode(std::string_view text);
 
 // Uppercase RFC 4648 base32 without padding.
 std::string base32_encode(std::string_view bytes);

@@ -170,4 +170,27 @@ FormResult<ChangePasswordForm> parse_change_password(json::Object body) {
     return ChangePasswordForm{std::move(*current), std::move(*password)};
 }
 
+FormResult<CodeForm> parse_code(json::Object body) {
+    Fields f(body);
+    auto code = f.string("code", true);
+    if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
+    return CodeForm{std::move(*code)};
+}
+
+FormResult<MfaLoginForm> parse_mfa_login(json::Object body) {
+    Fields f(body);
+    auto token = f.string("sessionToken", true);
+    auto code = f.string("code", true);
+    if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
+    return MfaLoginForm{std::move(*token), std::move(*code)};
+}
+
+FormResult<PasswordCodeForm> parse_password_code(json::Object body) {
+    Fields f(body);
+    auto password = f.string("password", true);
+    auto code = f.string("code", true);
+    if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
+    return PasswordCodeForm{std::move(*password), std::move(*code)};
+}
+
 }  // namespace authd::forms

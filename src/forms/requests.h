@@ -84,6 +84,23 @@ struct ChangePasswordForm {
 };
 FormResult<ChangePasswordForm> parse_change_password(json::Object body);
 
+struct CodeForm {
+    std::string code;
+};
+FormResult<CodeForm> parse_code(json::Object body);
+
+struct MfaLoginForm {
+    std::string session_token;
+    std::string code;
+};
+FormResult<MfaLoginForm> parse_mfa_login(json::Object body);
+
+struct PasswordCodeForm {
+    std::string password;
+    std::string code;
+};
+FormResult<PasswordCodeForm> parse_password_code(json::Object body);
+
 // 400 VALIDATION_ERROR carrying `fields`.
 http::ApiError validation_error(std::map<std::string, std::string> fields);
 

@@ -167,7 +167,9 @@ def stack():
 
 @pytest.fixture
 def http():
-    with requests.Session() as s:
+    """A client of its own: each test connects from a fresh loopback
+    address, so per-IP rate limits never couple tests."""
+    with session_from(fresh_ip()) as s:
         yield s
 
 

@@ -1,0 +1,42 @@
+// mfa/challenge_store.h
+//
+// MFA challenges: the one-time sessionToken a login with 2FA on returns
+// after the password step.  It proves the password step only, is bound to
+// its user, single-use, lives `ttl` seconds and dies after `max_attempts`
+// wrong codes.  Stored as a SHA-256 hash; rememberMe and setCookie ride
+// along to the code step.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/secret.h"
+#include "db/connection.h"
+
+namespace authd::mfa {
+
+struct NewChallenge {
+    std::string user_id;
+    bool remember_me = false;
+    bool set_cookie = false;
+    int ttl_seconds = 300;
+};
+
+// Inside the caller's transaction.  Returns the token in clear.
+Result<Secret> create_challenge(db::Connection& db, const NewChallenge& challenge);
+
+struct Challenge {
+    std::string token_hash_hex;
+    std::string user_id;
+    bool remember_me = false;
+    bool set_cookie = false;
+};
+
+// Inside the caller's transaction; locks the row.  nullopt when unknown,
+// expired, used or out of attempts.
+Result<std::optional<Challenge>> lock_live_challenge(db::Connection& db, std::string_view token,
+                                                     int max_attempts);
+Result<void> count_wrong_code(db::Connection& db, const Challenge& challenge);
+Result<void> mark_used(db::Connection& db, const Challenge& challenge);
+
+}  // namespace authd::mfa
