@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <string>
 
 #include "accounts/user_store.h"
@@ -15,6 +16,8 @@
 #include "json/writer.h"
 #include "keys/keyring.h"
 #include "mfa/mfa_store.h"
+#include "sessions/session_store.h"
+#include "sessions/token.h"
 
 namespace {
 
@@ -30,7 +33,10 @@ void usage(FILE* out) {
                  "                          HMAC and AEAD keys; --add-missing only adds what is\n"
                  "                          not there yet (safe to run again)\n"
                  "  mfa reset EMAIL         turn two-factor authentication off for a user who\n"
-                 "                          lost the device (audited)\n");
+                 "                          lost the device (audited)\n"
+                 "  token mint --email EMAIL [--count N]\n"
+                 "                          sign N access tokens (one per line) for a user, in\n"
+                 "                          a new session, without a login (audited)\n");
 }
 
 int migrate(const authd::Config& config) {
@@ -89,6 +95,70 @@ int mfa_reset(const authd::Config& config, const std::string& raw_email) {
     return 0;
 }
 
+int token_mint(const authd::Config& config, const std::string& raw_email, int count) {
+    authd::crypto::JwsAlg alg;
+    authd::crypto::parse_alg(config.tokens.algorithm, &alg);
+    auto keys = authd::keys::Keyring::load(config.keys.dir, alg);
+    if (!keys) {
+        std::fprintf(stderr, "authctl: token mint: %s\n", keys.error().detail.c_str());
+        return 1;
+    }
+    authd::db::Connection db(config.database);
+    const std::string email = authd::forms::normalize_email(raw_email);
+    auto user = authd::accounts::find_user_by_email(db, email);
+    if (!user || !*user) {
+        std::fprintf(stderr, "authctl: token mint: no account for %s\n", email.c_str());
+        return 1;
+    }
+    const authd::audit::Origin origin{"", "authctl", ""};
+    auto tx = authd::db::Transaction::begin(db);
+    if (!tx) {
+        std::fprintf(stderr, "authctl: token mint: %s\n", tx.error().detail.c_str());
+        return 1;
+    }
+    auto issued = authd::sessions::create_session(
+        db, {(*user)->id, config.tokens.access_ttl, {"pwd"}, origin});
+    authd::Result<void> done =
+        issued ? authd::Result<void>()
+               : authd::Result<void>(authd::Unexpected<authd::Error>{issued.error()});
+    if (done) {
+        authd::json::Writer detail;
+        detail.begin_object()
+            .key("count")
+            .number(count)
+            .key("session_id")
+            .string(issued->session.id);
+        detail.end_object();
+        done =
+            authd::audit::record(db, "tokens_minted", (*user)->id, origin, std::move(detail).str());
+    }
+    if (done) done = tx->commit();
+    if (!done) {
+        std::fprintf(stderr, "authctl: token mint: %s\n", done.error().detail.c_str());
+        return 1;
+    }
+    const authd::accounts::User& u = **user;
+    authd::sessions::TokenSubject subject{u.id,
+                                          u.email,
+                                          u.first_name,
+                                          u.last_name,
+                                          u.email_verified,
+                                          issued->session.id,
+                                          issued->session.amr,
+                                          issued->session.auth_time};
+    const int64_t now = static_cast<int64_t>(time(nullptr));
+    for (int n = 0; n < count; ++n) {
+        auto token = authd::sessions::mint_access_token(*keys, config.tokens, subject, now);
+        if (!token) {
+            std::fprintf(stderr, "authctl: token mint: %s\n", token.error().detail.c_str());
+            return 1;
+        }
+        std::fwrite(token->data(), 1, token->size(), stdout);
+        std::fputc('\n', stdout);
+    }
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -116,6 +186,19 @@ int main(int argc, char** argv) {
         return 1;
     }
     if (command == "migrate") return migrate(*config);
+    if (command == "token" && i + 1 < argc && std::string(argv[i + 1]) == "mint") {
+        std::string email;
+        int count = 1;
+        for (int k = i + 2; k + 1 < argc; k += 2) {
+            if (std::string(argv[k]) == "--email") email = argv[k + 1];
+            if (std::string(argv[k]) == "--count") count = std::atoi(argv[k + 1]);
+        }
+        if (email.empty() || count < 1 || count > 1000000) {
+            usage(stderr);
+            return 64;
+        }
+        return token_mint(*config, email, count);
+    }
     if (command == "mfa" && i + 2 < argc && std::string(argv[i + 1]) == "reset") {
         return mfa_reset(*config, argv[i + 2]);
     }
