@@ -218,6 +218,9 @@ issuer = http://127.0.0.1:$HTTP_PORT
 audience = authd
 algorithm = ES256
 
+[http]
+redirect_hosts = 127.0.0.1, localhost
+
 [mail]
 transport = file
 dir = $VAR/mail
@@ -264,13 +267,18 @@ render() {  # template output
     sed -e "s|@LISTEN@|127.0.0.1:$HTTP_PORT|g" \
         -e "s|@API_SOCKET@|$RUN/api.sock|g" \
         -e "s|@VALIDATE_SOCKET@|$RUN/validate.sock|g" \
-        -e "s|@SNIPPETS@|$ROOT/nginx/snippets|g" "$1" > "$2"
+        -e "s|@SNIPPETS@|$VAR/nginx/snippets|g" "$1" > "$2"
 }
 
 nginx_start() {
     local conf=$VAR/nginx/nginx.conf
     mkdir -p "$VAR/nginx/tmp"
     render "$ROOT/nginx/authd-site.conf" "$VAR/nginx/authd-site.conf"
+    mkdir -p "$VAR/nginx/snippets"
+    local snippet
+    for snippet in "$ROOT"/nginx/snippets/*.conf; do
+        render "$snippet" "$VAR/nginx/snippets/$(basename "$snippet")"
+    done
     {
         # Workers run as the invoking user so they can reach authd's sockets.
         is_root && echo "user root root;"

@@ -5,6 +5,8 @@
 // 415 a non-empty body that is not JSON, 400 INVALID_JSON; then the handler.
 #include "api/app.h"
 
+#include <algorithm>
+
 #include "api/routes.h"
 
 namespace authd::api {
@@ -33,13 +35,50 @@ bool is_json_media_type(std::string_view content_type) {
            type.find('/', slash + 1) == std::string_view::npos;
 }
 
+namespace {
+
+// The request's Origin when it is on the CORS allow-list, else empty.
+std::string allowed_origin(const Config& config, const http::Request& req) {
+    const std::string* origin = req.header("origin");
+    if (!origin) return {};
+    std::string o = *origin;
+    for (char& c : o) c = lower(c);
+    const auto& list = config.http.cors_origins;
+    return std::find(list.begin(), list.end(), o) != list.end() ? *origin : std::string();
+}
+
+void add_cors_headers(http::Response& r, const std::string& origin) {
+    r.add_header("Access-Control-Allow-Origin", origin);
+    r.add_header("Access-Control-Allow-Credentials", "true");
+    r.add_header("Access-Control-Expose-Headers", "X-Request-Id, Retry-After, WWW-Authenticate");
+    r.add_header("Vary", "Origin");
+}
+
+}  // namespace
+
 http::Response App::handle(const http::Request& req) {
+    const std::string origin = allowed_origin(services_->config, req);
+    http::Response r = dispatch(req, origin);
+    if (!origin.empty()) add_cors_headers(r, origin);
+    return r;
+}
+
+http::Response App::dispatch(const http::Request& req, const std::string& cors_origin) {
     const std::string& rid = req.request_id;
     if (req.body_too_large) {
         return http::error_response(
             {413, "PAYLOAD_TOO_LARGE", "request body larger than 65536 bytes"}, rid);
     }
     auto match = http::find_route(routes(), req.method, req.path);
+    if (!match.route && req.method == http::Method::options && !cors_origin.empty() &&
+        !match.allow.empty()) {
+        // A CORS preflight from an allowed origin.
+        http::Response r = http::no_content();
+        r.add_header("Access-Control-Allow-Methods", match.allow);
+        r.add_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
+        r.add_header("Access-Control-Max-Age", "600");
+        return r;
+    }
     if (!match.route) {
         if (match.allow.empty()) {
             return http::error_response({404, "NOT_FOUND", "no such resource"}, rid);

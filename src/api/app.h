@@ -17,6 +17,7 @@ public:
     http::Response handle(const http::Request& request) override;
 
 private:
+    http::Response dispatch(const http::Request& request, const std::string& cors_origin);
     std::unique_ptr<Services> services_;
 };
 

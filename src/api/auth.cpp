@@ -3,6 +3,8 @@
 
 #include <time.h>
 
+#include <algorithm>
+
 #include "http/cookie.h"
 
 namespace authd::api {
@@ -35,11 +37,46 @@ std::optional<std::string> bearer_token(const http::Request& request) {
 
 int64_t unix_now() { return static_cast<int64_t>(time(nullptr)); }
 
+std::optional<http::ApiError> check_cookie_origin(const Config& config,
+                                                  const http::Request& request) {
+    using http::Method;
+    if (request.method == Method::get || request.method == Method::head ||
+        request.method == Method::options) {
+        return std::nullopt;
+    }
+    auto lowered = [](std::string v) {
+        for (char& c : v) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        return v;
+    };
+    bool allowed = false;
+    if (const std::string* origin = request.header("origin")) {
+        const std::string o = lowered(*origin);
+        // The issuer's origin: scheme://host[:port] of the public base URL.
+        std::string own = lowered(config.tokens.issuer);
+        const size_t path =
+            own.find('/', own.find("://") == std::string::npos ? 0 : own.find("://") + 3);
+        if (path != std::string::npos) own.resize(path);
+        allowed = o == own ||
+                  std::find(config.http.cors_origins.begin(), config.http.cors_origins.end(), o) !=
+                      config.http.cors_origins.end();
+    } else if (const std::string* site = request.header("sec-fetch-site")) {
+        allowed = *site == "same-origin";
+    }
+    if (allowed) return std::nullopt;
+    http::ApiError e{403, "FORBIDDEN_ORIGIN", "this request must come from an allowed origin"};
+    e.log_reason = "csrf_origin";
+    return e;
+}
+
 Result<Caller, http::ApiError> authenticate(Services& services, const http::Request& request) {
     using Fail = Unexpected<http::ApiError>;
     std::optional<std::string> token = bearer_token(request);
-    if (!token) token = http::find_cookie(request, kAccessCookie);
+    const bool via_cookie = !token;
+    if (via_cookie) token = http::find_cookie(request, kAccessCookie);
     if (!token) return Fail{unauthorized("INVALID_TOKEN", "no_credentials", false)};
+    if (via_cookie) {
+        if (auto refused = check_cookie_origin(services.config, request)) return Fail{*refused};
+    }
     if (token->empty()) return Fail{unauthorized("INVALID_TOKEN", "malformed_authorization", true)};
 
     auto claims =

@@ -21,8 +21,16 @@ struct Caller {
     sessions::Session session;
 };
 
-// 401 INVALID_TOKEN / TOKEN_EXPIRED (with WWW-Authenticate), or 503 when
-// Postgres is unreachable.
+// The CSRF guard of cookie mode: a state-changing request that a browser
+// authenticated with a cookie must come from an allowed origin: its Origin
+// header is the issuer's origin or a configured CORS origin, or, with no
+// Origin, Sec-Fetch-Site says same-origin.  403 FORBIDDEN_ORIGIN otherwise.
+std::optional<http::ApiError> check_cookie_origin(const Config& config,
+                                                  const http::Request& request);
+
+// 401 INVALID_TOKEN / TOKEN_EXPIRED (with WWW-Authenticate), 403
+// FORBIDDEN_ORIGIN for a cookie-authenticated POST/PUT/DELETE from another
+// origin, or 503 when Postgres is unreachable.
 Result<Caller, http::ApiError> authenticate(Services& services, const http::Request& request);
 
 int64_t unix_now();

@@ -110,7 +110,8 @@ http::Response login(Services& s, const Call& call) {
     if (auto r = tx->commit(); !r) return http::from_error(r.error(), rid);
     // The login and the session share the transaction's timestamp.
     user.last_login_at = issued->session.created_at;
-    return token_response(s, user, issued->session, issued->refresh_token, form->set_cookie, rid);
+    return token_response(s, user, issued->session, issued->refresh_token, form->set_cookie,
+                          call.request);
 }
 
 http::Response refresh(Services& s, const Call& call) {
@@ -118,7 +119,14 @@ http::Response refresh(Services& s, const Call& call) {
     auto form = forms::parse_refresh(call.body.root());
     if (!form) return http::error_response(form.error(), rid);
     std::optional<std::string> token = form->refresh_token;
-    if (!token) token = http::find_cookie(call.request, kRefreshCookie);
+    if (!token) {
+        token = http::find_cookie(call.request, kRefreshCookie);
+        if (token) {
+            if (auto refused = check_cookie_origin(s.config, call.request)) {
+                return http::error_response(*refused, rid);
+            }
+        }
+    }
     if (!token || token->empty()) {
         return http::error_response(forms::validation_error({{"refreshToken", "is required"}}),
                                     rid);
@@ -138,7 +146,7 @@ http::Response refresh(Services& s, const Call& call) {
     if (!user) return http::from_error(user.error(), rid);
     if (!*user) return invalid_refresh("user_gone", rid);
     http::Response r = token_response(s, **user, rotation->session, rotation->refresh_token,
-                                      form->set_cookie, rid);
+                                      form->set_cookie, call.request);
     if (rotation->in_grace) r.log_reason = "grace_window_reuse";
     return r;
 }

@@ -251,7 +251,7 @@ http::Response complete_mfa_login(Services& s, const Call& call) {
     accounts::User u = std::move(**user);
     u.last_login_at = issued->session.created_at;
     return token_response(s, u, issued->session, issued->refresh_token, (*challenge)->set_cookie,
-                          rid);
+                          call.request);
 }
 
 http::Response regenerate_backup_codes(Services& s, const Call& call) {

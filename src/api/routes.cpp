@@ -4,6 +4,7 @@
 #include "api/routes.h"
 
 #include "api/account_api.h"
+#include "api/browser_api.h"
 #include "api/health.h"
 #include "api/login_api.h"
 #include "api/mfa_api.h"
@@ -38,6 +39,9 @@ const http::Route<Handler> kRoutes[] = {
     {Method::put, "/users/profile", update_profile},
     {Method::del, "/users/profile", delete_profile},
     {Method::get, "/auth/validate", check_access},  // nginx auth_request
+    {Method::get, "/auth/redirect", redirect_after_login},
+    {Method::get, "/login", login_page},
+    {Method::get, "/demo/echo", demo_echo},  // behind auth_request (nginx /demo/, /demo-mfa/)
     {Method::get, "/.well-known/jwks.json", get_jwks},
     {Method::get, "/.well-known/openid-configuration", get_openid_configuration},
     {Method::get, "/health", check_health},

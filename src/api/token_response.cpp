@@ -1,6 +1,8 @@
 // api/token_response.cpp
 #include "api/token_response.h"
 
+#include <algorithm>
+
 #include "api/auth.h"
 #include "http/cookie.h"
 
@@ -31,12 +33,25 @@ std::string user_json(const accounts::User& user) {
     return std::move(w).str();
 }
 
+namespace {
+
+// True for an IPv4 literal or a bracketed IPv6 one, with or without port.
+bool host_is_ip(std::string_view host) {
+    if (!host.empty() && host.front() == '[') return true;
+    host = host.substr(0, host.find(':'));
+    return !host.empty() && host.find_first_not_of("0123456789.") == std::string_view::npos;
+}
+
+}  // namespace
+
 http::Response token_response(Services& services, const accounts::User& user,
                               const sessions::Session& session, const Secret& refresh_token,
-                              bool set_cookie, std::string_view request_id) {
+                              bool set_cookie, const http::Request& request) {
+    const std::string& request_id = request.request_id;
     sessions::TokenSubject subject{user.id,        user.email,          user.first_name,
                                    user.last_name, user.email_verified, session.id,
                                    session.amr,    session.auth_time};
+    subject.session_expires = session.expires_unix;
     const int64_t now = unix_now();
     auto access = sessions::mint_access_token(services.keys, services.config.tokens, subject, now);
     auto id = sessions::mint_id_token(services.keys, services.config.tokens, subject, now);
@@ -55,18 +70,23 @@ http::Response token_response(Services& services, const accounts::User& user,
     w.end_object();
     http::Response r = http::json_response(200, std::move(w).str());
     if (set_cookie) {
+        const std::string* host = request.header("host");
+        const std::string& domain = services.config.http.cookie_domain;
+        const bool with_domain = !domain.empty() && !(host && host_is_ip(*host));
         r.add_header("Set-Cookie",
                      http::set_cookie_value({.name = kAccessCookie,
                                              .value = *access,
                                              .path = "/",
+                                             .domain = with_domain ? domain : std::string_view(),
                                              .same_site = "Lax",
                                              .max_age = services.config.tokens.access_ttl}));
         r.add_header("Set-Cookie",
-                     http::set_cookie_value({.name = kRefreshCookie,
-                                             .value = refresh_token.reveal(),
-                                             .path = "/auth/refresh",
-                                             .same_site = "Strict",
-                                             .max_age = services.config.tokens.remember_me_ttl}));
+                     http::set_cookie_value(
+                         {.name = kRefreshCookie,
+                          .value = refresh_token.reveal(),
+                          .path = "/auth/refresh",
+                          .same_site = "Strict",
+                          .max_age = std::max<long>(0, session.expires_unix - unix_now())}));
     }
     return r;
 }

@@ -17,10 +17,12 @@ void write_user(json::Writer& w, const accounts::User& user);
 std::string user_json(const accounts::User& user);
 
 // 200 TokenResponse with fresh access and id tokens for `session`; with
-// `set_cookie`, also the access and refresh cookies.
+// `set_cookie`, also the access cookie (Domain from config unless the
+// request's host is an IP address) and the host-only refresh cookie, which
+// lives as long as the session.
 http::Response token_response(Services& services, const accounts::User& user,
                               const sessions::Session& session, const Secret& refresh_token,
-                              bool set_cookie, std::string_view request_id);
+                              bool set_cookie, const http::Request& request);
 
 // {"message": ...}
 http::Response message_response(int status, std::string_view message);

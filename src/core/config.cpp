@@ -44,6 +44,28 @@ Result<void> required_text(Config& c, std::string_view v) {
     return {};
 }
 
+// A comma-separated list; items trimmed and lower-cased, empty items dropped.
+template <auto Section, auto Field>
+Result<void> lower_list(Config& c, std::string_view v) {
+    std::vector<std::string> items;
+    while (!v.empty()) {
+        size_t comma = v.find(',');
+        std::string_view item = v.substr(0, comma);
+        v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
+        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+        if (item.empty()) continue;
+        std::string lowered(item);
+        for (char& ch : lowered) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+        if (lowered.find_first_of(" \t\"'<>") != std::string::npos) {
+            return bad_value("list items may not contain spaces or quotes");
+        }
+        items.push_back(std::move(lowered));
+    }
+    (c.*Section).*Field = std::move(items);
+    return {};
+}
+
 template <auto Section, auto Field>
 Result<void> secret(Config& c, std::string_view v) {
     (c.*Section).*Field = Secret(std::string(v));
@@ -115,6 +137,8 @@ using P = Config::Passwords;
 using M = Config::Mail;
 using L = Config::Limits;
 using MF = Config::Mfa;
+using H = Config::Http;
+constexpr auto kHttp = &Config::http;
 constexpr auto kMfa = &Config::mfa;
 using LO = Config::Lockout;
 constexpr auto kLimits = &Config::limits;
@@ -237,6 +261,15 @@ const Option kOptions[] = {
      integer<kLockout, &LO::window, 1, 86400>},
     {"lockout", "duration", "900", "seconds an account stays locked",
      integer<kLockout, &LO::duration, 1, 86400>},
+    {"http", "redirect_hosts", "",
+     "hosts that /auth/redirect and the login page's rd may send a browser to (comma-separated)",
+     lower_list<kHttp, &H::redirect_hosts>},
+    {"http", "cors_origins", "",
+     "origins (scheme://host[:port]) allowed to call the API from a browser (comma-separated)",
+     lower_list<kHttp, &H::cors_origins>},
+    {"http", "cookie_domain", "",
+     "Domain attribute of the access cookie (empty: host-only; never set for an IP address)",
+     text<kHttp, &H::cookie_domain>},
     {"mfa", "issuer", "authd", "issuer name in otpauth URIs (what authenticator apps show)",
      required_text<kMfa, &MF::issuer>},
     {"mfa", "challenge_ttl", "300", "seconds an MFA sessionToken lives",

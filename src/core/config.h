@@ -99,6 +99,12 @@ struct Config {
         int duration = 900;
     } lockout;
 
+    struct Http {
+        std::vector<std::string> redirect_hosts;  // hosts /auth/redirect and rd may point to
+        std::vector<std::string> cors_origins;    // origins allowed cross-origin (CORS)
+        std::string cookie_domain;                // Domain of the access cookie; empty: host-only
+    } http;
+
     struct Mfa {
         std::string issuer;       // otpauth issuer shown in authenticator apps
         int challenge_ttl = 300;  // seconds an MFA sessionToken lives

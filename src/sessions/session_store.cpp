@@ -13,7 +13,7 @@ namespace {
     "s.id::text, s.user_id::text, " AUTHD_TS("s.created_at") ", " AUTHD_TS("s.last_used_at") \
     ", " AUTHD_TS("s.expires_at") ", extract(epoch FROM s.auth_time)::bigint,"              \
     " array_to_string(s.amr, ','), COALESCE(host(s.ip), ''), COALESCE(s.user_agent, ''),"   \
-    " s.revoked_at IS NOT NULL, s.expires_at <= now()"
+    " s.revoked_at IS NOT NULL, s.expires_at <= now(), extract(epoch FROM s.expires_at)::bigint"
 
 constexpr db::Statement kCreate{
     "session_create",
@@ -82,6 +82,7 @@ Session session_from_row(const db::Rows& rows, int r) {
     s.user_agent = rows.text(r, 8);
     s.revoked = rows.boolean(r, 9);
     s.expired = rows.boolean(r, 10);
+    s.expires_unix = rows.integer(r, 11);
     return s;
 }
 
@@ -156,8 +157,8 @@ Result<Rotation> rotate_refresh_token(db::Connection& db, std::string_view prese
     Rotation out;
     if (rows->empty()) return out;  // unknown token
     out.session = session_from_row(*rows, 0);
-    const bool spent = rows->boolean(0, 11);
-    const bool within_grace = rows->boolean(0, 12);
+    const bool spent = rows->boolean(0, 12);
+    const bool within_grace = rows->boolean(0, 13);
     if (out.session.revoked || out.session.expired) return out;
     if (spent && !within_grace) {
         // NB: reuse after the window: revoke the session, so the thief and

@@ -31,7 +31,8 @@ struct Session {
     std::string created_at;    // RFC 3339
     std::string last_used_at;  // RFC 3339
     std::string expires_at;    // RFC 3339
-    int64_t auth_time = 0;     // unix seconds
+    int64_t expires_unix = 0;
+    int64_t auth_time = 0;  // unix seconds
     std::vector<std::string> amr;
     std::string ip;
     std::string user_agent;

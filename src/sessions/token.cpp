@@ -25,7 +25,9 @@ void common_claims(json::Writer& w, const Config::Tokens& config, const TokenSub
     w.key("iss").string(config.issuer);
     w.key("sub").string(s.user_id);
     w.key("aud").string(config.audience);
-    w.key("exp").number(now + config.access_ttl);
+    int64_t exp = now + config.access_ttl;
+    if (s.session_expires > 0 && s.session_expires < exp) exp = s.session_expires;
+    w.key("exp").number(exp);
     w.key("iat").number(now);
     w.key("jti").string(crypto::base64url_encode(crypto::random_bytes(16)));
     w.key("sid").string(s.session_id);

@@ -28,6 +28,8 @@ struct TokenSubject {
     std::string session_id;
     std::vector<std::string> amr;
     int64_t auth_time = 0;
+    // The session's end (unix seconds; 0: none): no token outlives it.
+    int64_t session_expires = 0;
 };
 
 Result<std::string> mint_access_token(const keys::Keyring& keys, const Config::Tokens& config,

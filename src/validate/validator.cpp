@@ -1,0 +1,183 @@
+// validate/validator.cpp
+//
+// The auth_request hot path.  Order per request, and why:
+//  1. path and method (404/405) before anything else; the body is ignored.
+//  2. the token, verified or found in the cache: an invalid token is a 401
+//     that needs no database, so it is answered even during an outage.
+//  3. the revoked set, refreshed if due and consulted on every request: a
+//     cache hit says only that the bytes were verified once, not that the
+//     session still lives.  A set older than kMaxStalenessMs is a 503.
+//  4. MFA_REQUIRED, then the identity headers.
+// The answers are those of api/validate_api.cpp + api/auth.cpp, which
+// check the session row in Postgres instead of the set.
+#include "validate/validator.h"
+
+#include <time.h>
+
+#include <algorithm>
+#include <optional>
+
+#include "api/auth.h"
+#include "core/log.h"
+#include "http/cookie.h"
+#include "http/redirect.h"
+
+namespace authd::validate {
+namespace {
+
+constexpr std::string_view kPath = "/auth/validate";
+
+int64_t wall_clock_ms() {
+    timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+// As api/auth.cpp reads it: absent header -> nullopt; a header that is not
+// "Bearer <token>" -> "" (a malformed credential, not a missing one).
+std::optional<std::string> bearer_token(const http::Request& request) {
+    const std::string* auth = request.header("authorization");
+    if (!auth) return std::nullopt;
+    std::string_view v = *auth;
+    if (v.size() < 7) return std::string();
+    std::string scheme(v.substr(0, 7));
+    for (char& c : scheme) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    if (scheme != "bearer ") return std::string();
+    v.remove_prefix(7);
+    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+    while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+    return std::string(v);
+}
+
+bool param_is(const http::Request& request, std::string_view name, std::string_view value) {
+    const std::string* p = request.param(name);
+    return p && *p == value;
+}
+
+}  // namespace
+
+std::string login_location(std::string_view original_url, bool allowed) {
+    if (!allowed) return "/login";
+    return "/login?rd=" + http::percent_encode(original_url);
+}
+
+Validator::Validator(const Config& config, keys::Keyring keys)
+    : config_(config),
+      keys_(std::move(keys)),
+      db_(config.database),
+      tokens_(config.tokens.leeway),
+      revoked_(config.tokens) {}
+
+Result<std::unique_ptr<Validator>> Validator::create(const Config& config) {
+    crypto::JwsAlg alg;
+    if (!crypto::parse_alg(config.tokens.algorithm, &alg)) {
+        return fail(ErrorCode::invalid_input, "unknown token algorithm");
+    }
+    auto keyring = keys::Keyring::load(config.keys.dir, alg);
+    if (!keyring) return Unexpected<Error>{keyring.error()};
+    auto v = std::make_unique<Validator>(config, std::move(*keyring));
+    // Warm the set now rather than on the first request; failing here only
+    // means the first requests retry (and answer 503 until Postgres is back).
+    if (auto r = v->revoked_.refresh(v->db_, wall_clock_ms()); !r) {
+        log::warn("revoked_set_refresh_failed").str("reason", r.error().detail);
+    }
+    return v;
+}
+
+http::Response Validator::handle(const http::Request& request) {
+    const std::string& rid = request.request_id;
+    if (request.path != kPath) {
+        return http::error_response({404, "NOT_FOUND", "no such resource"}, rid);
+    }
+    if (request.method != http::Method::get && request.method != http::Method::head) {
+        http::Response r = http::error_response(
+            {405, "METHOD_NOT_ALLOWED", "method not allowed on this resource"}, rid);
+        r.add_header("Allow", "GET, HEAD");
+        return r;
+    }
+    return check(request);
+}
+
+http::Response Validator::unauthorized(const http::Request& request, std::string_view code,
+                                       std::string reason, bool had_credentials) const {
+    http::ApiError e{401, code,
+                     code == "TOKEN_EXPIRED" ? "the access token has expired"
+                                             : "a valid access token is required"};
+    e.log_reason = std::move(reason);
+    e.www_authenticate = had_credentials ? "Bearer error=\"invalid_token\"" : "Bearer";
+    http::Response r = http::error_response(e, request.request_id);
+    r.add_header("X-Auth-Error", std::string(code));
+    if (param_is(request, "AUTHD_BROWSER", "1")) {
+        // NB: rd only for a URL on the allow-list, so the login page can
+        // never be turned into an open redirect by a crafted original URL.
+        const std::string* url = request.param("AUTHD_ORIGINAL_URL");
+        const bool allowed =
+            url && !url->empty() && http::redirect_allowed(*url, config_.http.redirect_hosts);
+        r.add_header("X-Auth-Login", login_location(url ? *url : std::string_view(), allowed));
+    }
+    return r;
+}
+
+bool Validator::revoked_set_usable(int64_t now_ms) {
+    if (auto r = revoked_.refresh(db_, now_ms); !r) {
+        log::warn("revoked_set_refresh_failed").str("reason", r.error().detail);
+    }
+    const int64_t last = revoked_.last_refresh_ms();
+    return last != 0 && now_ms - last <= kMaxStalenessMs;
+}
+
+http::Response Validator::check(const http::Request& request) {
+    const std::string& rid = request.request_id;
+    const int64_t now_ms = wall_clock_ms();
+    const int64_t now = now_ms / 1000;
+
+    std::optional<std::string> token = bearer_token(request);
+    if (!token) token = http::find_cookie(request, api::kAccessCookie);
+    if (!token) return unauthorized(request, "INVALID_TOKEN", "no_credentials", false);
+    if (token->empty())
+        return unauthorized(request, "INVALID_TOKEN", "malformed_authorization", true);
+
+    const sessions::AccessClaims* claims = tokens_.find(*token, now);
+    if (!claims) {
+        auto verified = sessions::verify_access_token(keys_, config_.tokens, *token, now);
+        if (!verified) {
+            const auto& f = verified.error();
+            return unauthorized(request, f.expired ? "TOKEN_EXPIRED" : "INVALID_TOKEN", f.reason,
+                                true);
+        }
+        claims = &tokens_.insert(*token, std::move(*verified), now);
+    }
+
+    // NB: on every request, cache hit or miss: the cache knows the token's
+    // bytes were good once, only the set knows whether its session still is.
+    if (!revoked_set_usable(now_ms)) {
+        http::ApiError e{503, "SERVICE_UNAVAILABLE", "the service is unavailable, try again"};
+        e.log_reason = "revoked_set_stale";
+        http::Response r = http::error_response(e, rid);
+        r.add_header("X-Auth-Error", "SERVICE_UNAVAILABLE");
+        return r;
+    }
+    if (auto ending = revoked_.find(claims->session_id)) {
+        return unauthorized(request, "INVALID_TOKEN",
+                            *ending == Ending::revoked ? "session_revoked" : "session_expired",
+                            true);
+    }
+
+    const auto& amr = claims->amr;
+    const bool mfa = std::find(amr.begin(), amr.end(), "otp") != amr.end();
+    if (param_is(request, "AUTHD_REQUIRE_MFA", "1") && !mfa) {
+        http::Response r = http::error_response(
+            {403, "MFA_REQUIRED", "this resource requires two-factor authentication"}, rid);
+        r.add_header("X-Auth-Error", "MFA_REQUIRED");
+        return r;
+    }
+    http::Response r = http::no_content();
+    r.add_header("X-Auth-User-Id", claims->user_id);
+    r.add_header("X-Auth-Email", claims->email);
+    r.add_header("X-Auth-Name", claims->name);
+    r.add_header("X-Auth-Mfa", mfa ? "true" : "false");
+    r.add_header("X-Auth-Session-Id", claims->session_id);
+    return r;
+}
+
+}  // namespace authd::validate

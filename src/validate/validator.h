@@ -1,0 +1,85 @@
+// validate/validator.h
+//
+// The validate pool's request handler: nginx's auth_request target,
+// GET/HEAD /auth/validate, answering exactly as the API pool's
+// api::check_access does (contract section 5) but without a database round
+// trip per request:
+//
+//   204  X-Auth-User-Id, X-Auth-Email, X-Auth-Name (raw UTF-8),
+//        X-Auth-Mfa (true/false), X-Auth-Session-Id
+//   401  INVALID_TOKEN / TOKEN_EXPIRED in X-Auth-Error and the JSON body,
+//        with WWW-Authenticate; when nginx marks a browser navigation
+//        (FastCGI param AUTHD_BROWSER=1) also X-Auth-Login:
+//        /login?rd=<percent-encoded AUTHD_ORIGINAL_URL> when that URL is
+//        on the redirect allow-list, else /login
+//   403  MFA_REQUIRED when nginx sets AUTHD_REQUIRE_MFA=1 and amr lacks otp
+//   503  SERVICE_UNAVAILABLE when the revoked set is older than
+//        kMaxStalenessMs (Postgres unreachable for that long)
+//   404/405 for any other path or method, in the contract's error shape.
+//
+// Per request: the token (Authorization: Bearer, else the access cookie) is
+// looked up in the verified-token cache, else verified and inserted; then
+// the revoked set is refreshed (at most every 500 ms) and consulted, on
+// every request, hit or miss.  The body is never read.  The original URL
+// and the browser flag come only from FastCGI params nginx sets from its
+// own configuration, never from client headers.
+//
+// Postgres outage: the worker keeps answering from the last revoked set
+// for up to kMaxStalenessMs after the last successful refresh, so a blip
+// costs nothing; past that a valid token gets 503, because the worker
+// could no longer promise that a revocation is seen within a second or so.
+// Invalid tokens still get their 401 (no database is needed to refuse).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/config.h"
+#include "core/result.h"
+#include "db/connection.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "keys/keyring.h"
+#include "server/worker.h"
+#include "validate/revoked_sessions.h"
+#include "validate/token_cache.h"
+
+namespace authd::validate {
+
+inline constexpr int64_t kMaxStalenessMs = 10000;
+
+class Validator : public server::RequestHandler {
+public:
+    // Loads the keyring of the configured algorithm (an error here is a
+    // configuration error: the worker exits 2) and tries a first load of the
+    // revoked set; Postgres being down is not an error (the worker starts
+    // and answers 503 to valid tokens until it can read the set).
+    // `config` must outlive the Validator.
+    static Result<std::unique_ptr<Validator>> create(const Config& config);
+
+    Validator(const Config& config, keys::Keyring keys);  // use create()
+
+    http::Response handle(const http::Request& request) override;
+
+private:
+    http::Response check(const http::Request& request);
+    http::Response unauthorized(const http::Request& request, std::string_view code,
+                                std::string reason, bool had_credentials) const;
+    // Refreshes the revoked set; false when it is too old to answer from.
+    bool revoked_set_usable(int64_t now_ms);
+
+    const Config& config_;
+    keys::Keyring keys_;
+    db::Connection db_;
+    TokenCache tokens_;
+    RevokedSessions revoked_;
+};
+
+// The X-Auth-Login value: "/login?rd=" + the RFC 3986 percent-encoding of
+// `original_url` (every byte but A-Z a-z 0-9 - . _ ~ as %XX) when the URL
+// is `allowed` (on the redirect allow-list), else "/login".
+std::string login_location(std::string_view original_url, bool allowed);
+
+}  // namespace authd::validate
