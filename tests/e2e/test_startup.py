@@ -45,3 +45,10 @@ def test_refuses_to_start_without_usable_keys(stack, tmp_path, breakage):
     r = authd(stack, "--config", str(conf), "--check-config")
     assert r.returncode != 0, r.stdout
     assert str(keys) in r.stderr
+
+
+def test_readme_documents_every_option(stack):
+    reference = authd(stack, "--config-reference").stdout.splitlines()
+    readme = (stack.root / "README.md").read_text()
+    missing = [line for line in reference if line not in readme]
+    assert reference and not missing, missing
