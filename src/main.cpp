@@ -17,6 +17,7 @@
 #include "ratelimit/shared_table.h"
 #include "server/master.h"
 #include "server/worker.h"
+#include "validate/validator.h"
 
 namespace {
 
@@ -32,8 +33,7 @@ void usage(FILE* out) {
                  kDefaultConfig);
 }
 
-// The child main of the FastCGI pools.  The validate pool serves the same
-// routes as the API pool for now.
+// The child main of the API pool.
 int run_fastcgi_pool(const authd::Config& config, int listen_fd, int signal_fd,
                      authd::ratelimit::SharedTable* shared_limits) {
     authd::log::set_min_level(config.server.log_level);
@@ -46,6 +46,19 @@ int run_fastcgi_pool(const authd::Config& config, int listen_fd, int signal_fd,
     }
     authd::api::App app(std::move(*services));
     return authd::server::serve_fastcgi(listen_fd, signal_fd, app);
+}
+
+// The child main of the validate pool: nginx's auth_request target.
+int run_validate_pool(const authd::Config& config, int listen_fd, int signal_fd) {
+    authd::log::set_min_level(config.server.log_level);
+    signal(SIGPIPE, SIG_IGN);
+    FCGX_Init();
+    auto validator = authd::validate::Validator::create(config);
+    if (!validator) {
+        authd::log::error("worker_config_error").str("reason", validator.error().detail);
+        return authd::server::kExitConfigError;
+    }
+    return authd::server::serve_fastcgi(listen_fd, signal_fd, **validator);
 }
 
 }  // namespace
@@ -109,7 +122,8 @@ int main(int argc, char** argv) {
     pools.push_back({"api", [](const authd::Config& c) { return c.server.api_workers; },
                      [](const authd::Config& c) { return c.server.api_socket; }, serve});
     pools.push_back({"validate", [](const authd::Config& c) { return c.server.validate_workers; },
-                     [](const authd::Config& c) { return c.server.validate_socket; }, serve});
+                     [](const authd::Config& c) { return c.server.validate_socket; },
+                     run_validate_pool});
     pools.push_back({"mailer", [](const authd::Config&) { return 1; },
                      [](const authd::Config&) { return std::string(); },
                      [](const authd::Config& c, int, int signal_fd) {

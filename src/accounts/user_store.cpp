@@ -62,13 +62,6 @@ Result<std::optional<User>> find_one(db::Connection& db, const db::Statement& st
     return std::optional<User>(user_from_row(*rows, 0));
 }
 
-Result<void> exec_void(db::Connection& db, const db::Statement& st,
-                       std::initializer_list<db::Param> params) {
-    auto r = db.exec(st, params);
-    if (!r) return Unexpected<Error>{r.error()};
-    return {};
-}
-
 }  // namespace
 
 Result<std::optional<User>> find_user_by_email(db::Connection& db, const std::string& email) {
@@ -87,20 +80,20 @@ Result<User> create_user(db::Connection& db, const NewUser& user) {
 }
 
 Result<void> purge_unverified(db::Connection& db, int ttl_seconds) {
-    return exec_void(db, kPurgeUnverified, {std::to_string(ttl_seconds)});
+    return db.run(kPurgeUnverified, {std::to_string(ttl_seconds)});
 }
 
 Result<void> mark_email_verified(db::Connection& db, const std::string& user_id) {
-    return exec_void(db, kMarkVerified, {user_id});
+    return db.run(kMarkVerified, {user_id});
 }
 
 Result<void> record_login(db::Connection& db, const std::string& user_id) {
-    return exec_void(db, kRecordLogin, {user_id});
+    return db.run(kRecordLogin, {user_id});
 }
 
 Result<void> set_password_hash(db::Connection& db, const std::string& user_id,
                                const std::string& hash) {
-    return exec_void(db, kSetPassword, {user_id, hash});
+    return db.run(kSetPassword, {user_id, hash});
 }
 
 Result<User> update_names(db::Connection& db, const std::string& user_id,
@@ -113,7 +106,7 @@ Result<User> update_names(db::Connection& db, const std::string& user_id,
 }
 
 Result<void> delete_user(db::Connection& db, const std::string& user_id) {
-    return exec_void(db, kDelete, {user_id});
+    return db.run(kDelete, {user_id});
 }
 
 }  // namespace authd::accounts

@@ -2,9 +2,31 @@
 #include "api/credentials.h"
 
 #include "api/registration_api.h"
+#include "api/token_response.h"
+#include "forms/requests.h"
 #include "mail/outbox.h"
 
 namespace authd::api {
+
+http::Response code_error(std::string_view code, std::string reason, std::string_view rid) {
+    http::ApiError e{400, code,
+                     code == "CODE_EXPIRED" ? "the code has expired; request a new one"
+                                            : "the code is not valid"};
+    e.log_reason = std::move(reason);
+    return http::error_response(e, rid);
+}
+
+http::Response answer_then_mail(Services& s, const http::Request& request, json::Object body,
+                                LimitKind limit, std::string_view message, EmailWork work) {
+    auto form = forms::parse_email_only(body);
+    if (!form) return http::error_response(form.error(), request.request_id);
+    if (auto limited = over_limit(s, limit, form->email, request.request_id)) return *limited;
+    http::Response r = message_response(202, message);
+    r.after_response = [&s, work, email = form->email, origin = audit::origin_of(request)] {
+        work(s, email, origin);
+    };
+    return r;
+}
 
 http::Response account_locked(int retry_after, std::string_view request_id) {
     http::ApiError e{429, "ACCOUNT_LOCKED",

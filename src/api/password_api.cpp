@@ -14,6 +14,7 @@
 #include "accounts/lockout.h"
 #include "accounts/user_store.h"
 #include "api/auth.h"
+#include "api/credentials.h"
 #include "api/limits.h"
 #include "api/registration_api.h"
 #include "api/services.h"
@@ -26,14 +27,6 @@
 
 namespace authd::api {
 namespace {
-
-http::Response code_error(std::string_view code, std::string reason, std::string_view rid) {
-    http::ApiError e{400, code,
-                     code == "CODE_EXPIRED" ? "the code has expired; request a new one"
-                                            : "the code is not valid"};
-    e.log_reason = std::move(reason);
-    return http::error_response(e, rid);
-}
 
 // Runs after the 202 is sent.
 void send_reset_code(Services& s, const std::string& email, const audit::Origin& origin) {
@@ -75,18 +68,10 @@ std::optional<http::Response> policy_error(Services& s, const std::string& passw
 }  // namespace
 
 http::Response forgot_password(Services& s, const Call& call) {
-    const std::string& rid = call.request.request_id;
-    auto form = forms::parse_email_only(call.body.root());
-    if (!form) return http::error_response(form.error(), rid);
-    if (auto limited = over_limit(s, LimitKind::forgot_password, form->email, rid)) {
-        return *limited;
-    }
-    http::Response r = message_response(
-        202, "If an account exists for this email, a password reset code has been sent.");
-    r.after_response = [&s, email = form->email, origin = audit::origin_of(call.request)] {
-        send_reset_code(s, email, origin);
-    };
-    return r;
+    return answer_then_mail(
+        s, call.request, call.body.root(), LimitKind::forgot_password,
+        "If an account exists for this email, a password reset code has been sent.",
+        send_reset_code);
 }
 
 http::Response reset_password(Services& s, const Call& call) {

@@ -7,6 +7,7 @@
 
 #include "accounts/email_codes.h"
 #include "accounts/user_store.h"
+#include "api/credentials.h"
 #include "api/limits.h"
 #include "api/services.h"
 #include "api/token_response.h"
@@ -18,14 +19,6 @@
 
 namespace authd::api {
 namespace {
-
-http::Response code_error(std::string_view code, std::string reason, std::string_view rid) {
-    http::ApiError e{400, code,
-                     code == "CODE_EXPIRED" ? "the code has expired; request a new one"
-                                            : "the code is not valid"};
-    e.log_reason = std::move(reason);
-    return http::error_response(e, rid);
-}
 
 // Inside the caller's transaction: a fresh code and its mail.
 Result<void> send_verification(Services& s, const accounts::User& user) {
@@ -128,26 +121,19 @@ http::Response verify_email(Services& s, const Call& call) {
 }
 
 http::Response resend_verification(Services& s, const Call& call) {
-    const std::string& rid = call.request.request_id;
-    auto form = forms::parse_email_only(call.body.root());
-    if (!form) return http::error_response(form.error(), rid);
-    if (auto limited = over_limit(s, LimitKind::resend_verification, form->email, rid)) {
-        return *limited;
-    }
-    http::Response done = message_response(
-        202, "If an unverified account exists for this email, a new code has been sent.");
-    // After the answer, so its timing does not tell whether the account exists.
-    done.after_response = [&s, email = form->email, origin = audit::origin_of(call.request)] {
-        auto user = accounts::find_user_by_email(s.db, email);
-        if (!user || !*user || (*user)->email_verified) return;
-        auto tx = db::Transaction::begin(s.db);
-        if (!tx) return;
-        Result<void> r = send_verification(s, **user);
-        if (r) r = audit::record(s.db, "verification_resent", (*user)->id, origin);
-        if (r) r = tx->commit();
-        if (!r) log::error("resend_verification_failed").str("reason", r.error().detail);
-    };
-    return done;
+    return answer_then_mail(
+        s, call.request, call.body.root(), LimitKind::resend_verification,
+        "If an unverified account exists for this email, a new code has been sent.",
+        [](Services& services, const std::string& email, const audit::Origin& origin) {
+            auto user = accounts::find_user_by_email(services.db, email);
+            if (!user || !*user || (*user)->email_verified) return;
+            auto tx = db::Transaction::begin(services.db);
+            if (!tx) return;
+            Result<void> r = send_verification(services, **user);
+            if (r) r = audit::record(services.db, "verification_resent", (*user)->id, origin);
+            if (r) r = tx->commit();
+            if (!r) log::error("resend_verification_failed").str("reason", r.error().detail);
+        });
 }
 
 }  // namespace authd::api

@@ -11,6 +11,8 @@
 #include <cerrno>
 #include <cstdio>
 
+#include "core/json_escape.h"
+
 namespace authd::log {
 namespace {
 
@@ -62,37 +64,6 @@ bool parse_level(std::string_view text, Level* out) {
 }
 
 void set_request_id(std::string_view id) { g_request_id.assign(id); }
-
-void append_json_escaped(std::string& out, std::string_view text) {
-    static const char kHex[] = "0123456789abcdef";
-    for (unsigned char c : text) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (c < 0x20 || c == 0x7f) {
-                    out += "\\u00";
-                    out += kHex[c >> 4];
-                    out += kHex[c & 0xf];
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-}
 
 Line::Line(Level level, std::string_view event) : enabled_(level >= g_min_level) {
     if (!enabled_) return;

@@ -48,7 +48,4 @@ inline Line info(std::string_view event) { return Line(Level::info, event); }
 inline Line warn(std::string_view event) { return Line(Level::warn, event); }
 inline Line error(std::string_view event) { return Line(Level::error, event); }
 
-// Appends `text` to `out` as the inside of a JSON string (no quotes).
-void append_json_escaped(std::string& out, std::string_view text);
-
 }  // namespace authd::log

@@ -131,6 +131,12 @@ Result<Rows> Connection::exec(const Statement& st, std::initializer_list<Param> 
     return run_once(st, params);
 }
 
+Result<void> Connection::run(const Statement& st, std::initializer_list<Param> params) {
+    auto r = exec(st, params);
+    if (!r) return Unexpected<Error>{r.error()};
+    return {};
+}
+
 Result<void> Connection::exec_simple(const char* sql) {
     auto r = exec(Statement{"", sql});
     if (!r) return Unexpected<Error>{r.error()};

@@ -67,6 +67,8 @@ public:
     Result<void> ensure_connected();
 
     Result<Rows> exec(const Statement& statement, std::initializer_list<Param> params = {});
+    // exec() for statements whose rows nobody reads.
+    Result<void> run(const Statement& statement, std::initializer_list<Param> params = {});
 
     // For transaction control and other parameterless utility statements;
     // `sql` may hold several commands (simple query protocol).

@@ -49,13 +49,6 @@ std::string code_hash_hex(const Secret& key, const std::string& user_id, std::st
     return crypto::hex_encode(crypto::hmac_sha256(key.reveal(), message));
 }
 
-Result<void> exec_void(db::Connection& db, const db::Statement& st,
-                       std::initializer_list<db::Param> params) {
-    auto r = db.exec(st, params);
-    if (!r) return Unexpected<Error>{r.error()};
-    return {};
-}
-
 }  // namespace
 
 Result<std::optional<StoredSecret>> load_secret(db::Connection& db, const keys::Keyring& keys,
@@ -81,7 +74,7 @@ Result<void> save_pending_secret(db::Connection& db, const keys::Keyring& keys,
     const keys::AeadKey& key = keys.aead_current();
     auto sealed = crypto::aead_seal(key.key, secret.reveal(), associated_data(user_id));
     if (!sealed) return Unexpected<Error>{sealed.error()};
-    return exec_void(db, kSavePending, {user_id, crypto::hex_encode(*sealed), key.id});
+    return db.run(kSavePending, {user_id, crypto::hex_encode(*sealed), key.id});
 }
 
 Result<bool> accept_step(db::Connection& db, const std::string& user_id, int64_t step,
@@ -90,7 +83,7 @@ Result<bool> accept_step(db::Connection& db, const std::string& user_id, int64_t
     if (!r) return Unexpected<Error>{r.error()};
     if (r->affected() != 1) return false;
     if (activate) {
-        if (auto e = exec_void(db, kEnable, {user_id}); !e) return Unexpected<Error>{e.error()};
+        if (auto e = db.run(kEnable, {user_id}); !e) return Unexpected<Error>{e.error()};
     }
     return true;
 }
@@ -98,10 +91,9 @@ Result<bool> accept_step(db::Connection& db, const std::string& user_id, int64_t
 Result<void> replace_backup_codes(db::Connection& db, const Secret& hmac_key,
                                   const std::string& user_id,
                                   const std::vector<std::string>& codes) {
-    if (auto r = exec_void(db, kDeleteCodes, {user_id}); !r) return r;
+    if (auto r = db.run(kDeleteCodes, {user_id}); !r) return r;
     for (const auto& code : codes) {
-        if (auto r = exec_void(db, kInsertCode, {user_id, code_hash_hex(hmac_key, user_id, code)});
-            !r) {
+        if (auto r = db.run(kInsertCode, {user_id, code_hash_hex(hmac_key, user_id, code)}); !r) {
             return r;
         }
     }
@@ -116,9 +108,9 @@ Result<bool> use_backup_code(db::Connection& db, const Secret& hmac_key, const s
 }
 
 Result<void> disable_mfa(db::Connection& db, const std::string& user_id) {
-    if (auto r = exec_void(db, kDeleteSecret, {user_id}); !r) return r;
-    if (auto r = exec_void(db, kDeleteCodes, {user_id}); !r) return r;
-    return exec_void(db, kDisable, {user_id});
+    if (auto r = db.run(kDeleteSecret, {user_id}); !r) return r;
+    if (auto r = db.run(kDeleteCodes, {user_id}); !r) return r;
+    return db.run(kDisable, {user_id});
 }
 
 }  // namespace authd::mfa
