@@ -24,11 +24,16 @@
 // and the browser flag come only from FastCGI params nginx sets from its
 // own configuration, never from client headers.
 //
-// Postgres outage: the worker keeps answering from the last revoked set
-// for up to kMaxStalenessMs after the last successful refresh, so a blip
-// costs nothing; past that a valid token gets 503, because the worker
-// could no longer promise that a revocation is seen within a second or so.
-// Invalid tokens still get their 401 (no database is needed to refuse).
+// Postgres outage: the worker keeps answering from its last revoked set for
+// up to kMaxStalenessMs after its last successful refresh, so a blip costs
+// nothing; past that a valid token gets 503 SERVICE_UNAVAILABLE (nginx's
+// auth_request turns it into a 500), because the worker could no longer
+// promise that a revocation is seen within a second.  The price of the
+// window: a revocation committed just before the outage and not yet read by
+// a worker can be missed by it until its window closes (at most
+// kMaxStalenessMs after its last refresh).  A worker that sat idle for
+// longer than the window answers 503 at once.  Invalid tokens still get
+// their 401: refusing needs no database.
 #pragma once
 
 #include <cstdint>
