@@ -26,14 +26,16 @@ def totp(secret, step_offset=0):
 
 
 def enable_mfa(stack, http):
-    """A verified user with 2FA on. Returns (email, tokens, secret, backup codes)."""
+    """A verified user with 2FA on. Returns (email, tokens, setup, backup codes);
+    setup["used_code"] is the code verify-setup consumed."""
     address = verified_user(stack, http)
     tokens = login(http, address)
     r = http.post(url("/auth/mfa/setup"), headers=bearer(tokens["accessToken"]),
                   json={"password": PASSWORD})
     setup = contract.check(r, "/auth/mfa/setup", "post")
+    setup["used_code"] = totp(setup["secret"])
     r = http.post(url("/auth/mfa/verify-setup"), headers=bearer(tokens["accessToken"]),
-                  json={"code": totp(setup["secret"])})
+                  json={"code": setup["used_code"]})
     body = contract.check(r, "/auth/mfa/verify-setup", "post")
     assert body["mfaEnabled"] is True
     return address, tokens, setup, body["backupCodes"]
@@ -123,8 +125,8 @@ def test_setup_failures(stack, http):
 
 def test_same_step_twice_and_old_codes_are_refused(stack, http):
     address, _, setup, _ = enable_mfa(stack, http)
-    # verify-setup consumed the current step: its code fails right after.
-    assert_error(mfa_verify(http, challenge(http, address), totp(setup["secret"])), 401,
+    # verify-setup consumed its step: its code fails right after.
+    assert_error(mfa_verify(http, challenge(http, address), setup["used_code"]), 401,
                  "INVALID_MFA_CODE")
     assert_error(mfa_verify(http, challenge(http, address), totp(setup["secret"], -3)), 401,
                  "INVALID_MFA_CODE")

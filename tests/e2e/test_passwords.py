@@ -3,8 +3,8 @@ import statistics
 import time
 
 import contract
-from conftest import (PASSWORD, assert_error, bearer, code_in, login, new_email, url,
-                      verified_user)
+from conftest import (PASSWORD, assert_error, bearer, code_in, fresh_ip, login, new_email,
+                      session_from, url, verified_user)
 
 NEW_PASSWORD = "Brand-N3w-Secret!"
 
@@ -78,23 +78,21 @@ def test_reset_code_burnt_after_five_wrong(stack, http):
 
 
 def test_forgot_same_body_and_time_for_known_and_unknown(stack, http):
+    # Fresh emails every time (3 requests per email per hour), made up front.
+    known = [verified_user(stack, session_from(fresh_ip())) for _ in range(15)]
     times = {"known": [], "unknown": []}
     bodies = set()
-    for _ in range(3):  # 3 per email per hour: fresh emails each round
-        known = verified_user(stack, http)
+    for address in known:
         for kind in ("known", "unknown"):
-            who = known if kind == "known" else new_email()
+            who = address if kind == "known" else new_email()
+            # Let the previous request's after-response work finish: what is
+            # measured is this request's own time.
+            time.sleep(0.02)
             t = time.perf_counter()
             r = http.post(url("/auth/password/forgot"), json={"email": who})
             times[kind].append(time.perf_counter() - t)
             assert r.status_code == 202
             bodies.add(r.text)
-    for _ in range(12):
-        for kind in ("known", "unknown"):
-            who = verified_user(stack, http) if kind == "known" else new_email()
-            t = time.perf_counter()
-            http.post(url("/auth/password/forgot"), json={"email": who})
-            times[kind].append(time.perf_counter() - t)
     assert len(bodies) == 1
     a, b = statistics.median(times["known"]), statistics.median(times["unknown"])
     assert abs(a - b) <= 0.25 * max(a, b), times
