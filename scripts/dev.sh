@@ -24,7 +24,7 @@ PACKAGES=(build-essential cmake pkg-config git curl ca-certificates
           liboath-dev libqrencode-dev libpng-dev libargon2-dev libcurl4-openssl-dev libunistring-dev
           libgtest-dev clang-format
           postgresql memcached nginx
-          python3 python3-pytest python3-requests python3-jwt python3-jsonschema
+          python3 python3-pytest python3-requests python3-jwt python3-cryptography python3-jsonschema
           python3-yaml python3-aiosmtpd oathtool zbar-tools)
 
 say() { printf 'dev.sh: %s\n' "$*" >&2; }
