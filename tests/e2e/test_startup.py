@@ -52,3 +52,37 @@ def test_readme_documents_every_option(stack):
     readme = (stack.root / "README.md").read_text()
     missing = [line for line in reference if line not in readme]
     assert reference and not missing, missing
+
+
+def test_systemd_notify_ready_reloading_stopping(stack, tmp_path):
+    """A second authd on sockets of its own tells $NOTIFY_SOCKET what it does."""
+    import os
+    import signal
+    import socket
+    conf = tmp_path / "authd.conf"
+    text = stack.config_path.read_text()
+    run = str(stack.var / "run")
+    text = text.replace(f"{run}/api.sock", str(tmp_path / "api.sock"))
+    text = text.replace(f"{run}/validate.sock", str(tmp_path / "validate.sock"))
+    conf.write_text(text)
+    notify_path = str(tmp_path / "notify.sock")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(notify_path)
+    sock.settimeout(10)
+    env = dict(os.environ, NOTIFY_SOCKET=notify_path)
+    proc = subprocess.Popen([stack.env()["BUILD"] + "/authd", "--config", str(conf)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert sock.recv(256) == b"READY=1"
+        assert (tmp_path / "api.sock").exists()
+        proc.send_signal(signal.SIGHUP)
+        assert sock.recv(256) == b"RELOADING=1"
+        assert sock.recv(256) == b"READY=1"
+        proc.send_signal(signal.SIGTERM)
+        assert sock.recv(256) == b"STOPPING=1"
+        assert proc.wait(timeout=20) == 0
+        assert not (tmp_path / "api.sock").exists(), "sockets are removed on stop"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        sock.close()
