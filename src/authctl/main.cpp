@@ -13,6 +13,7 @@
 #include "db/connection.h"
 #include "db/migrations.h"
 #include "forms/email.h"
+#include "housekeeping/purge.h"
 #include "json/writer.h"
 #include "keys/keyring.h"
 #include "mfa/mfa_store.h"
@@ -32,6 +33,9 @@ void usage(FILE* out) {
                  "                          create the key directory ([keys] dir): signing keys,\n"
                  "                          HMAC and AEAD keys; --add-missing only adds what is\n"
                  "                          not there yet (safe to run again)\n"
+                 "  purge                   delete expired sessions, codes, challenges, lockout\n"
+                 "                          rows, stale unverified accounts and old sent mail\n"
+                 "                          (the mailer also does it every 5 minutes)\n"
                  "  mfa reset EMAIL         turn two-factor authentication off for a user who\n"
                  "                          lost the device (audited)\n"
                  "  token mint --email EMAIL [--count N]\n"
@@ -48,6 +52,17 @@ int migrate(const authd::Config& config) {
     }
     for (const auto& v : *applied) std::printf("applied %s\n", v.c_str());
     if (applied->empty()) std::printf("schema is up to date\n");
+    return 0;
+}
+
+int purge(const authd::Config& config) {
+    authd::db::Connection db(config.database);
+    auto deleted = authd::housekeeping::purge_expired(db, config);
+    if (!deleted) {
+        std::fprintf(stderr, "authctl: purge: %s\n", deleted.error().detail.c_str());
+        return 1;
+    }
+    std::printf("deleted %lld rows\n", static_cast<long long>(*deleted));
     return 0;
 }
 
@@ -186,6 +201,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     if (command == "migrate") return migrate(*config);
+    if (command == "purge") return purge(*config);
     if (command == "token" && i + 1 < argc && std::string(argv[i + 1]) == "mint") {
         std::string email;
         int count = 1;

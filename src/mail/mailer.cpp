@@ -44,6 +44,7 @@
 #include "core/log.h"
 #include "crypto/jwt.h"
 #include "db/connection.h"
+#include "housekeeping/purge.h"
 #include "keys/keyring.h"
 #include "mail/file_transport.h"
 #include "mail/message.h"
@@ -55,6 +56,7 @@ namespace authd::mail {
 namespace {
 
 constexpr int kPollMs = 500;
+constexpr int64_t kPurgeEveryMs = 5 * 60 * 1000;
 constexpr int kRetryDbMs = 1000;
 constexpr int kUndecryptableDelay = 3600;           // seconds
 constexpr int64_t kGiveUpAfter = 3 * 24 * 60 * 60;  // seconds since enqueue
@@ -131,6 +133,7 @@ public:
     Mailer(const Config& config, keys::Keyring keys, std::optional<SmtpTransport> smtp,
            int signal_fd)
         : config_(config.mail),
+          full_config_(config),
           sender_{config.mail.from, config.mail.product_name},
           keys_(std::move(keys)),
           smtp_(std::move(smtp)),
@@ -143,6 +146,7 @@ public:
             listener_.ensure();
             auto round = deliver_due();
             note_round(round);
+            if (round) housekeep();
             if (stop_) break;
             wait(round ? kPollMs : kRetryDbMs);
         }
@@ -150,6 +154,20 @@ public:
     }
 
 private:
+    // The host's periodic clean-up of expired rows rides on the mailer, the
+    // one child per host that runs on a timer anyway.
+    void housekeep() {
+        const int64_t now = monotonic_ms();
+        if (last_purge_ms_ != 0 && now - last_purge_ms_ < kPurgeEveryMs) return;
+        last_purge_ms_ = now;
+        auto purged = housekeeping::purge_expired(db_, full_config_);
+        if (!purged) {
+            log::warn("purge_failed").str("reason", purged.error().detail);
+        } else if (*purged > 0) {
+            log::info("purged").num("rows", *purged);
+        }
+    }
+
     // Logs a failed round once per distinct cause, and the recovery.
     void note_round(const Result<void>& round) {
         if (round) {
@@ -279,6 +297,8 @@ private:
     }
 
     const Config::Mail& config_;
+    const Config& full_config_;
+    int64_t last_purge_ms_ = 0;
     Sender sender_;
     keys::Keyring keys_;
     std::optional<SmtpTransport> smtp_;  // nullopt: the file transport

@@ -86,3 +86,23 @@ def test_systemd_notify_ready_reloading_stopping(stack, tmp_path):
         if proc.poll() is None:
             proc.kill()
         sock.close()
+
+
+def test_purge_removes_expired_rows_only(stack, http):
+    from conftest import login, verified_user
+    address = verified_user(stack, http)
+    old = login(http, address)
+    live = login(http, address)
+    sid = stack.psql(f"SELECT id FROM sessions WHERE user_id = '{old['user']['userId']}'"
+                     " ORDER BY created_at LIMIT 1")[0][0]
+    stack.psql(f"UPDATE sessions SET expires_at = now() - interval '2 days' WHERE id = '{sid}'")
+    stack.psql("INSERT INTO login_failures (subject, failures, window_start)"
+               " VALUES ('\\xdead'::bytea, 2, now() - interval '1 day')")
+    out = subprocess.run([stack.env()["BUILD"] + "/authctl", "--config", str(stack.config_path),
+                          "purge"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert stack.psql(f"SELECT count(*) FROM sessions WHERE id = '{sid}'") == [["0"]]
+    assert stack.psql("SELECT count(*) FROM login_failures WHERE subject = '\\xdead'::bytea"
+                      ) == [["0"]]
+    assert http.get(stack.url + "/users/profile",
+                    headers={"Authorization": "Bearer " + live["accessToken"]}).status_code == 200
