@@ -8,9 +8,9 @@
 #include "http/cookie.h"
 
 namespace authd::api {
-namespace {
+namespace {}  // namespace
 
-http::ApiError unauthorized(std::string_view code, std::string reason, bool had_credentials) {
+http::ApiError unauthorized_error(std::string_view code, std::string reason, bool had_credentials) {
     http::ApiError e{401, code,
                      code == "TOKEN_EXPIRED" ? "the access token has expired"
                                              : "a valid access token is required"};
@@ -18,22 +18,6 @@ http::ApiError unauthorized(std::string_view code, std::string reason, bool had_
     e.www_authenticate = had_credentials ? "Bearer error=\"invalid_token\"" : "Bearer";
     return e;
 }
-
-std::optional<std::string> bearer_token(const http::Request& request) {
-    const std::string* auth = request.header("authorization");
-    if (!auth) return std::nullopt;
-    std::string_view v = *auth;
-    if (v.size() < 7) return std::string();
-    std::string scheme(v.substr(0, 7));
-    for (char& c : scheme) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-    if (scheme != "bearer ") return std::string();
-    v.remove_prefix(7);
-    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-    while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
-    return std::string(v);
-}
-
-}  // namespace
 
 int64_t unix_now() { return static_cast<int64_t>(time(nullptr)); }
 
@@ -70,20 +54,22 @@ std::optional<http::ApiError> check_cookie_origin(const Config& config,
 
 Result<Caller, http::ApiError> authenticate(Services& services, const http::Request& request) {
     using Fail = Unexpected<http::ApiError>;
-    std::optional<std::string> token = bearer_token(request);
+    std::optional<std::string> token = http::bearer_token(request);
     const bool via_cookie = !token;
     if (via_cookie) token = http::find_cookie(request, kAccessCookie);
-    if (!token) return Fail{unauthorized("INVALID_TOKEN", "no_credentials", false)};
+    if (!token) return Fail{unauthorized_error("INVALID_TOKEN", "no_credentials", false)};
     if (via_cookie) {
         if (auto refused = check_cookie_origin(services.config, request)) return Fail{*refused};
     }
-    if (token->empty()) return Fail{unauthorized("INVALID_TOKEN", "malformed_authorization", true)};
+    if (token->empty())
+        return Fail{unauthorized_error("INVALID_TOKEN", "malformed_authorization", true)};
 
     auto claims =
         sessions::verify_access_token(services.keys, services.config.tokens, *token, unix_now());
     if (!claims) {
         const auto& f = claims.error();
-        return Fail{unauthorized(f.expired ? "TOKEN_EXPIRED" : "INVALID_TOKEN", f.reason, true)};
+        return Fail{
+            unauthorized_error(f.expired ? "TOKEN_EXPIRED" : "INVALID_TOKEN", f.reason, true)};
     }
     auto session = sessions::find_session(services.db, claims->session_id);
     if (!session) {
@@ -92,10 +78,12 @@ Result<Caller, http::ApiError> authenticate(Services& services, const http::Requ
         return Fail{e};
     }
     if (!*session || (*session)->user_id != claims->user_id) {
-        return Fail{unauthorized("INVALID_TOKEN", "unknown_session", true)};
+        return Fail{unauthorized_error("INVALID_TOKEN", "unknown_session", true)};
     }
-    if ((*session)->revoked) return Fail{unauthorized("INVALID_TOKEN", "session_revoked", true)};
-    if ((*session)->expired) return Fail{unauthorized("INVALID_TOKEN", "session_expired", true)};
+    if ((*session)->revoked)
+        return Fail{unauthorized_error("INVALID_TOKEN", "session_revoked", true)};
+    if ((*session)->expired)
+        return Fail{unauthorized_error("INVALID_TOKEN", "session_expired", true)};
     return Caller{std::move(*claims), std::move(**session)};
 }
 

@@ -33,6 +33,10 @@ std::optional<http::ApiError> check_cookie_origin(const Config& config,
 // origin, or 503 when Postgres is unreachable.
 Result<Caller, http::ApiError> authenticate(Services& services, const http::Request& request);
 
+// 401 INVALID_TOKEN or TOKEN_EXPIRED with the WWW-Authenticate challenge:
+// bare "Bearer" when no credentials came, error="invalid_token" otherwise.
+http::ApiError unauthorized_error(std::string_view code, std::string reason, bool had_credentials);
+
 int64_t unix_now();
 
 }  // namespace authd::api

@@ -10,7 +10,6 @@
 #include "api/mfa_api.h"
 #include "api/password_api.h"
 #include "api/registration_api.h"
-#include "api/validate_api.h"
 #include "api/wellknown_api.h"
 
 namespace authd::api {
@@ -38,7 +37,6 @@ const http::Route<Handler> kRoutes[] = {
     {Method::get, "/users/profile", get_profile},
     {Method::put, "/users/profile", update_profile},
     {Method::del, "/users/profile", delete_profile},
-    {Method::get, "/auth/validate", check_access},  // nginx auth_request
     {Method::get, "/auth/redirect", redirect_after_login},
     {Method::get, "/login", login_page},
     {Method::get, "/demo/echo", demo_echo},  // behind auth_request (nginx /demo/, /demo-mfa/)

@@ -8,8 +8,8 @@
 //     cache hit says only that the bytes were verified once, not that the
 //     session still lives.  A set older than kMaxStalenessMs is a 503.
 //  4. MFA_REQUIRED, then the identity headers.
-// The answers are those of api/validate_api.cpp + api/auth.cpp, which
-// check the session row in Postgres instead of the set.
+// The 401s are those of api/auth.cpp (the API pool's authentication), which
+// checks the session row in Postgres instead of the set.
 #include "validate/validator.h"
 
 #include <time.h>
@@ -31,22 +31,6 @@ int64_t wall_clock_ms() {
     timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
-
-// As api/auth.cpp reads it: absent header -> nullopt; a header that is not
-// "Bearer <token>" -> "" (a malformed credential, not a missing one).
-std::optional<std::string> bearer_token(const http::Request& request) {
-    const std::string* auth = request.header("authorization");
-    if (!auth) return std::nullopt;
-    std::string_view v = *auth;
-    if (v.size() < 7) return std::string();
-    std::string scheme(v.substr(0, 7));
-    for (char& c : scheme) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-    if (scheme != "bearer ") return std::string();
-    v.remove_prefix(7);
-    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-    while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
-    return std::string(v);
 }
 
 bool param_is(const http::Request& request, std::string_view name, std::string_view value) {
@@ -100,12 +84,8 @@ http::Response Validator::handle(const http::Request& request) {
 
 http::Response Validator::unauthorized(const http::Request& request, std::string_view code,
                                        std::string reason, bool had_credentials) const {
-    http::ApiError e{401, code,
-                     code == "TOKEN_EXPIRED" ? "the access token has expired"
-                                             : "a valid access token is required"};
-    e.log_reason = std::move(reason);
-    e.www_authenticate = had_credentials ? "Bearer error=\"invalid_token\"" : "Bearer";
-    http::Response r = http::error_response(e, request.request_id);
+    http::Response r = http::error_response(
+        api::unauthorized_error(code, std::move(reason), had_credentials), request.request_id);
     r.add_header("X-Auth-Error", std::string(code));
     if (param_is(request, "AUTHD_BROWSER", "1")) {
         // NB: rd only for a URL on the allow-list, so the login page can
@@ -131,7 +111,7 @@ http::Response Validator::check(const http::Request& request) {
     const int64_t now_ms = wall_clock_ms();
     const int64_t now = now_ms / 1000;
 
-    std::optional<std::string> token = bearer_token(request);
+    std::optional<std::string> token = http::bearer_token(request);
     if (!token) token = http::find_cookie(request, api::kAccessCookie);
     if (!token) return unauthorized(request, "INVALID_TOKEN", "no_credentials", false);
     if (token->empty())

@@ -1,9 +1,9 @@
 // validate/validator.h
 //
 // The validate pool's request handler: nginx's auth_request target,
-// GET/HEAD /auth/validate, answering exactly as the API pool's
-// api::check_access does (contract section 5) but without a database round
-// trip per request:
+// GET/HEAD /auth/validate (nginx routes the public path here too),
+// answering per contract section 5, with the API's authentication answers
+// (api/auth.cpp) but without a database round trip per request:
 //
 //   204  X-Auth-User-Id, X-Auth-Email, X-Auth-Name (raw UTF-8),
 //        X-Auth-Mfa (true/false), X-Auth-Session-Id

@@ -287,6 +287,17 @@ def bearer(token):
     return {"Authorization": "Bearer " + token}
 
 
+def refused_within(check, seconds=1.0):
+    """True when check() (a status code) becomes 401 within `seconds` and
+    stays so: revocations reach the validator within a second."""
+    start = time.monotonic()
+    if not wait_until(lambda: check() == 401, timeout=seconds, interval=0.05):
+        return False
+    # Every validate worker has refreshed its revoked set by the deadline.
+    time.sleep(max(0.0, start + seconds - time.monotonic()))
+    return all(check() == 401 for _ in range(6))
+
+
 def wait_until(predicate, timeout=10.0, interval=0.05):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
