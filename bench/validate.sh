@@ -376,6 +376,6 @@ for s in b c d; do
     [ -z "${RESTARTED[$s]:-}" ] || echo "WARNING: authd's validate workers were restarted during $s"
 done
 for s in a b c d e; do
-    [ "${OTHERS[$s]}" -le 5 ] ||
+    [ "${OTHERS[$s]}" -le 2 ] ||
         echo "WARNING: other processes took ${OTHERS[$s]}% of the CPUs during $s: that row is skewed"
 done
