@@ -70,6 +70,21 @@ Result<bool> check_second_factor(Services& s, const std::string& user_id, const 
     return mfa::use_backup_code(s.db, s.keys.hmac_key(), user_id, *normalized);
 }
 
+// For the signed-in user's own 2FA changes, inside the caller's
+// transaction: nullopt when `code` is a valid (and now consumed) second
+// factor of an active 2FA, else the answer to send.
+std::optional<http::Response> check_active_factor(Services& s, const std::string& user_id,
+                                                  std::string_view code, bool allow_backup,
+                                                  std::string_view rid) {
+    auto stored = mfa::load_secret(s.db, s.keys, user_id);
+    if (!stored) return internal(stored.error(), rid);
+    if (!*stored || (*stored)->pending) return not_enabled(rid);
+    auto ok = check_second_factor(s, user_id, (*stored)->secret, code, allow_backup);
+    if (!ok) return http::from_error(ok.error(), rid);
+    if (!*ok) return wrong_code(401, rid);
+    return std::nullopt;
+}
+
 std::vector<std::string> issue_backup_codes(Services& s, const std::string& user_id,
                                             Result<void>& status) {
     std::vector<std::string> shown = mfa::new_backup_codes();
@@ -263,12 +278,7 @@ http::Response regenerate_backup_codes(Services& s, const Call& call) {
     const std::string& user_id = caller->claims.user_id;
     auto tx = db::Transaction::begin(s.db);
     if (!tx) return http::from_error(tx.error(), rid);
-    auto stored = mfa::load_secret(s.db, s.keys, user_id);
-    if (!stored) return internal(stored.error(), rid);
-    if (!*stored || (*stored)->pending) return not_enabled(rid);
-    auto ok = check_second_factor(s, user_id, (*stored)->secret, form->code, false);
-    if (!ok) return http::from_error(ok.error(), rid);
-    if (!*ok) return wrong_code(401, rid);
+    if (auto refused = check_active_factor(s, user_id, form->code, false, rid)) return *refused;
     Result<void> done;
     std::vector<std::string> codes = issue_backup_codes(s, user_id, done);
     if (done) {
@@ -299,12 +309,7 @@ http::Response disable_mfa(Services& s, const Call& call) {
     }
     auto tx = db::Transaction::begin(s.db);
     if (!tx) return http::from_error(tx.error(), rid);
-    auto stored = mfa::load_secret(s.db, s.keys, user_id);
-    if (!stored) return internal(stored.error(), rid);
-    if (!*stored || (*stored)->pending) return not_enabled(rid);
-    auto ok = check_second_factor(s, user_id, (*stored)->secret, form->code, true);
-    if (!ok) return http::from_error(ok.error(), rid);
-    if (!*ok) return wrong_code(401, rid);
+    if (auto refused = check_active_factor(s, user_id, form->code, true, rid)) return *refused;
     Result<void> done = mfa::disable_mfa(s.db, user_id);
     if (done) done = audit::record(s.db, "mfa_disabled", user_id, audit::origin_of(call.request));
     if (done) {
