@@ -23,6 +23,9 @@ struct Response {
     std::string body;  // empty: no body
     std::string content_type = "application/json";
     std::string log_reason;  // server log only
+    // Log the request at debug rather than info: for answers so frequent
+    // and uneventful that info lines would drown the log (a validator 204).
+    bool routine = false;
     // Work to do after the response has been sent and the connection to
     // nginx closed: what must not show in the response time (whether an
     // account exists).  Runs in the same worker before its next request.

@@ -43,7 +43,9 @@ http::Response handle_safely(RequestHandler& handler, const http::Request& reque
 
 void log_request(const http::Request& req, const http::Response& resp, int64_t started_us) {
     int64_t duration = monotonic_us() - started_us;
-    log::Level level = resp.status >= 500 ? log::Level::error : log::Level::info;
+    log::Level level = resp.status >= 500 ? log::Level::error
+                       : resp.routine     ? log::Level::debug
+                                          : log::Level::info;
     log::Line line(level, "request");
     line.str("method", req.method_text)
         .str("path", req.path)
