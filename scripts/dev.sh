@@ -302,6 +302,7 @@ EOF
     nginx -t -q -p "$VAR/nginx" -c "$conf" 2>&1 | grep -v "the \"user\" directive" >&2 || true
     if alive "$RUN/nginx.pid"; then
         nginx -p "$VAR/nginx" -c "$conf" -s reload 2>/dev/null
+        sleep 1  # the reload is asynchronous: let the new workers take over
     else
         nginx -p "$VAR/nginx" -c "$conf"
     fi
