@@ -3,6 +3,7 @@
 // authd: parse the command line, load the configuration, run the master.
 #include <fcgiapp.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -103,6 +104,10 @@ int main(int argc, char** argv) {
         return 0;
     }
     authd::log::set_min_level(config->server.log_level);
+    // Workers hold passwords, tokens and keys in memory: no core dumps
+    // (systemd's LimitCORE=0 says the same; this covers other launchers).
+    const rlimit no_core{0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);
     // libfcgi otherwise drains every connection on close with polls of up
     // to 2 s; must be in the environment before FCGX_Init in the workers.
     setenv("LIBFCGI_OS_CLOSE_POLL_TIMEOUT", "0", 1);
