@@ -63,6 +63,7 @@ public:
     explicit Fd(int fd) noexcept : fd_(fd) {}
     Fd(const Fd&) = delete;
     Fd& operator=(const Fd&) = delete;
+    Fd(Fd&& other) noexcept : fd_(other.release()) {}
     ~Fd() {
         if (fd_ >= 0) ::close(fd_);
     }
@@ -95,6 +96,26 @@ std::string mode_text(mode_t mode) {
     return buf;
 }
 
+struct OpenFile {
+    Fd fd;
+    struct stat st;
+};
+
+// open(2) and fstat(2) of `path`; not_found when it does not exist.
+Result<OpenFile> open_and_stat(const std::string& path, int flags) {
+    Fd fd(::open(path.c_str(), flags));
+    if (!fd) {
+        const int err = errno;
+        if (err == ENOENT) return fail(ErrorCode::not_found, path + " does not exist");
+        return fail(ErrorCode::unavailable, "cannot open " + path + ": " + errno_text(err));
+    }
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) {
+        return fail(ErrorCode::unavailable, "cannot stat " + path + ": " + errno_text(errno));
+    }
+    return OpenFile{std::move(fd), st};
+}
+
 bool ends_with(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
@@ -106,16 +127,10 @@ bool newer(const timespec& a, const timespec& b) {
 // Opens a key directory for listing; refuses one that group or others may
 // write to.  not_found when it does not exist.
 Result<DirPtr> open_dir(const std::string& path) {
-    Fd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!fd) {
-        const int err = errno;
-        if (err == ENOENT) return fail(ErrorCode::not_found, path + " does not exist");
-        return fail(ErrorCode::unavailable, "cannot open " + path + ": " + errno_text(err));
-    }
-    struct stat st {};
-    if (::fstat(fd.get(), &st) != 0) {
-        return fail(ErrorCode::unavailable, "cannot stat " + path + ": " + errno_text(errno));
-    }
+    auto opened = open_and_stat(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (!opened) return Unexpected<Error>{opened.error()};
+    Fd& fd = opened->fd;
+    const struct stat& st = opened->st;
     if ((st.st_mode & 022) != 0) {
         return fail(ErrorCode::invalid_input, path + " is writable by group or others (mode " +
                                                   mode_text(st.st_mode) + "); chmod 700 it");
@@ -157,16 +172,10 @@ struct KeyFile {
 // its group nor others may access.
 Result<KeyFile> read_key_file(const std::string& path, size_t max_size) {
     // O_NONBLOCK: a FIFO planted under a key's name must not hang startup.
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
-    if (!fd) {
-        const int err = errno;
-        if (err == ENOENT) return fail(ErrorCode::not_found, path + " does not exist");
-        return fail(ErrorCode::unavailable, "cannot open " + path + ": " + errno_text(err));
-    }
-    struct stat st {};
-    if (::fstat(fd.get(), &st) != 0) {
-        return fail(ErrorCode::unavailable, "cannot stat " + path + ": " + errno_text(errno));
-    }
+    auto opened = open_and_stat(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (!opened) return Unexpected<Error>{opened.error()};
+    const Fd& fd = opened->fd;
+    const struct stat& st = opened->st;
     if (!S_ISREG(st.st_mode)) {
         return fail(ErrorCode::invalid_input, path + " is not a regular file");
     }

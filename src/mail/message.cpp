@@ -169,17 +169,24 @@ std::string expand(std::string_view text, const std::map<std::string_view, std::
     return out;
 }
 
+// The space-separated words of `text`, runs of spaces collapsed.
+std::vector<std::string_view> words(std::string_view text) {
+    std::vector<std::string_view> out;
+    size_t pos = 0;
+    while (pos <= text.size()) {
+        size_t space = text.find(' ', pos);
+        if (space == std::string_view::npos) space = text.size();
+        if (space > pos) out.push_back(text.substr(pos, space - pos));
+        pos = space + 1;
+    }
+    return out;
+}
+
 // Greedy word wrap at kWrapColumn code points; a longer word keeps its line.
 std::vector<std::string> wrap(std::string_view paragraph) {
     std::vector<std::string> lines;
     std::string line;
-    size_t pos = 0;
-    while (pos <= paragraph.size()) {
-        size_t space = paragraph.find(' ', pos);
-        if (space == std::string_view::npos) space = paragraph.size();
-        std::string_view word = paragraph.substr(pos, space - pos);
-        pos = space + 1;
-        if (word.empty()) continue;
+    for (std::string_view word : words(paragraph)) {
         if (!line.empty() && columns(line) + 1 + columns(word) > kWrapColumn) {
             lines.push_back(std::move(line));
             line.clear();
@@ -323,13 +330,7 @@ std::string ascii_header(std::string_view name, std::string_view value) {
     std::string out(name);
     out += ':';
     size_t col = out.size();
-    size_t pos = 0;
-    while (pos <= value.size()) {
-        size_t space = value.find(' ', pos);
-        if (space == std::string_view::npos) space = value.size();
-        std::string_view word = value.substr(pos, space - pos);
-        pos = space + 1;
-        if (word.empty()) continue;
+    for (std::string_view word : words(value)) {
         if (col > name.size() + 1 && col + 1 + word.size() > kMaxHeaderLine) {
             out += "\r\n";
             col = 0;

@@ -33,7 +33,16 @@ void TokenCache::erase(Map::iterator it) {
 }
 
 const sessions::AccessClaims* TokenCache::find(std::string_view token, int64_t now) {
-    auto it = entries_.find(key_of(token));
+    return find_key(key_of(token), now);
+}
+
+const sessions::AccessClaims& TokenCache::insert(std::string_view token,
+                                                 sessions::AccessClaims claims, int64_t now) {
+    return insert_key(key_of(token), std::move(claims), now);
+}
+
+const sessions::AccessClaims* TokenCache::find_key(const std::string& key, int64_t now) {
+    auto it = entries_.find(key);
     if (it == entries_.end()) return nullptr;
     if (now > it->second.valid_until) {
         erase(it);
@@ -42,9 +51,8 @@ const sessions::AccessClaims* TokenCache::find(std::string_view token, int64_t n
     return &it->second.claims;
 }
 
-const sessions::AccessClaims& TokenCache::insert(std::string_view token,
-                                                 sessions::AccessClaims claims, int64_t now) {
-    std::string key = key_of(token);
+const sessions::AccessClaims& TokenCache::insert_key(std::string key, sessions::AccessClaims claims,
+                                                     int64_t now) {
     if (auto it = entries_.find(key); it != entries_.end()) erase(it);
     while (!by_expiry_.empty() && now > by_expiry_.begin()->first) {
         erase(entries_.find(by_expiry_.begin()->second));

@@ -46,6 +46,12 @@ public:
     const sessions::AccessClaims& insert(std::string_view token, sessions::AccessClaims claims,
                                          int64_t now);
 
+    // The same, for a key already computed with key_of(): the validator
+    // hashes each token once, hit or miss.
+    const sessions::AccessClaims* find_key(const std::string& key, int64_t now);
+    const sessions::AccessClaims& insert_key(std::string key, sessions::AccessClaims claims,
+                                             int64_t now);
+
     size_t size() const { return entries_.size(); }
     size_t capacity() const { return capacity_; }
 

@@ -117,7 +117,8 @@ http::Response Validator::check(const http::Request& request) {
     if (token->empty())
         return unauthorized(request, "INVALID_TOKEN", "malformed_authorization", true);
 
-    const sessions::AccessClaims* claims = tokens_.find(*token, now);
+    std::string cache_key = TokenCache::key_of(*token);
+    const sessions::AccessClaims* claims = tokens_.find_key(cache_key, now);
     if (!claims) {
         auto verified = sessions::verify_access_token(keys_, config_.tokens, *token, now);
         if (!verified) {
@@ -125,7 +126,7 @@ http::Response Validator::check(const http::Request& request) {
             return unauthorized(request, f.expired ? "TOKEN_EXPIRED" : "INVALID_TOKEN", f.reason,
                                 true);
         }
-        claims = &tokens_.insert(*token, std::move(*verified), now);
+        claims = &tokens_.insert_key(std::move(cache_key), std::move(*verified), now);
     }
 
     // NB: on every request, cache hit or miss: the cache knows the token's

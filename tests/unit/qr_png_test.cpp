@@ -19,8 +19,13 @@
 #include <string>
 #include <string_view>
 
+#include "support/programs.h"
+
 namespace authd::mfa {
 namespace {
+
+using authd::testing::command_output;
+using authd::testing::on_path;
 
 constexpr std::string_view kPngSignature = "\x89PNG\r\n\x1a\n";
 
@@ -96,20 +101,6 @@ TEST(QrPng, RefusesEmptyAndOversizedText) {
     EXPECT_EQ(big.error().code, ErrorCode::invalid_input);
 }
 
-bool on_path(const char* program) {
-    const char* path = std::getenv("PATH");
-    if (path == nullptr) return false;
-    std::string_view rest = path;
-    while (!rest.empty()) {
-        const size_t colon = rest.find(':');
-        const std::string dir(rest.substr(0, colon));
-        rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
-        const std::string candidate = (dir.empty() ? "." : dir) + "/" + program;
-        if (access(candidate.c_str(), X_OK) == 0) return true;
-    }
-    return false;
-}
-
 // What zbarimg reads from the PNG, or nullopt when it fails.
 std::optional<std::string> zbar_decode(const std::string& png) {
     std::string path = (std::filesystem::temp_directory_path() / "authd-qr-XXXXXX").string();
@@ -117,18 +108,7 @@ std::optional<std::string> zbar_decode(const std::string& png) {
     if (fd < 0) return std::nullopt;
     close(fd);
     std::ofstream(path, std::ios::binary) << png;
-    FILE* pipe = popen(("zbarimg --raw -q '" + path + "' 2>/dev/null").c_str(), "r");
-    std::optional<std::string> out;
-    if (pipe != nullptr) {
-        std::string text;
-        char buf[256];
-        size_t n = 0;
-        while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) text.append(buf, n);
-        if (pclose(pipe) == 0) {
-            if (!text.empty() && text.back() == '\n') text.pop_back();
-            out = text;
-        }
-    }
+    const auto out = command_output("zbarimg --raw -q '" + path + "' 2>/dev/null");
     std::remove(path.c_str());
     return out;
 }

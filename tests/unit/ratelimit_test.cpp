@@ -29,6 +29,7 @@
 #include "ratelimit/client_address.h"
 #include "ratelimit/limiter.h"
 #include "ratelimit/shared_table.h"
+#include "support/programs.h"
 
 namespace authd::ratelimit {
 
@@ -37,6 +38,8 @@ struct SharedTableTestPeer {
 };
 
 namespace {
+
+using authd::testing::on_path;
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
@@ -290,18 +293,6 @@ TEST(SharedTable, HolderKilledWithTheLockDoesNotBlockOthers) { check_survives_de
 TEST(SharedTable, HolderExitingWithTheLockDoesNotBlockOthers) { check_survives_dead_holder(false); }
 
 // --- Limiter against a real memcached ---
-
-bool on_path(const std::string& name) {
-    const char* path = std::getenv("PATH");
-    std::string_view rest = path ? path : "";
-    while (true) {
-        size_t colon = rest.find(':');
-        std::string dir(rest.substr(0, colon));
-        if (!dir.empty() && access((dir + "/" + name).c_str(), X_OK) == 0) return true;
-        if (colon == std::string_view::npos) return false;
-        rest.remove_prefix(colon + 1);
-    }
-}
 
 // A loopback port nothing listens on (until someone takes it).
 int free_port() {

@@ -15,9 +15,13 @@
 #include <string_view>
 
 #include "crypto/encoding.h"
+#include "support/programs.h"
 
 namespace authd::crypto {
 namespace {
+
+using authd::testing::command_output;
+using authd::testing::on_path;
 
 constexpr std::string_view kRfcSecret = "12345678901234567890";
 
@@ -134,40 +138,14 @@ TEST(Totp, NewSecretIs160RandomBits) {
     EXPECT_NE(a, b);
 }
 
-bool on_path(const char* program) {
-    const char* path = std::getenv("PATH");
-    if (path == nullptr) return false;
-    std::string_view rest = path;
-    while (!rest.empty()) {
-        const size_t colon = rest.find(':');
-        const std::string dir(rest.substr(0, colon));
-        rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
-        const std::string candidate = (dir.empty() ? "." : dir) + "/" + program;
-        if (access(candidate.c_str(), X_OK) == 0) return true;
-    }
-    return false;
-}
-
-// stdout of a shell command with trailing newlines removed; nullopt unless it exits 0.
-std::optional<std::string> run(const std::string& command) {
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) return std::nullopt;
-    std::string out;
-    char buf[256];
-    size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-    if (pclose(pipe) != 0) return std::nullopt;
-    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-    return out;
-}
-
 TEST(Totp, AgreesWithOathtool) {
     if (!on_path("oathtool")) GTEST_SKIP() << "oathtool not on PATH";
     const int64_t t = 1795392000;  // 2026-11-23 00:00:00 UTC
     for (int i = 0; i < 5; ++i) {
         const std::string secret = i == 0 ? std::string(kRfcSecret) : new_totp_secret();
         const std::string b32 = base32_encode(secret);
-        const auto expected = run("oathtool --totp -b " + b32 + " --now '2026-11-23 00:00:00 UTC'");
+        const auto expected =
+            command_output("oathtool --totp -b " + b32 + " --now '2026-11-23 00:00:00 UTC'");
         ASSERT_TRUE(expected) << "oathtool failed";
         EXPECT_EQ(totp_code(secret, totp_step(t)), *expected) << b32;
         EXPECT_EQ(match_totp(secret, *expected, t), std::optional<int64_t>(totp_step(t)));
