@@ -37,6 +37,7 @@
 #include <utility>
 
 #include "core/c_ptr.h"
+#include "core/unique_fd.h"
 #include "crypto/encoding.h"
 #include "crypto/random.h"
 
@@ -57,30 +58,6 @@ constexpr std::string_view kAeadDir = "aead";
 constexpr std::string_view kPemSuffix = ".pem";
 constexpr std::string_view kKeySuffix = ".key";
 
-// One owner for a file descriptor.
-class Fd {
-public:
-    explicit Fd(int fd) noexcept : fd_(fd) {}
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    Fd(Fd&& other) noexcept : fd_(other.release()) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    int get() const noexcept { return fd_; }
-    explicit operator bool() const noexcept { return fd_ >= 0; }
-    int release() noexcept { return std::exchange(fd_, -1); }
-    // Closes now, reporting the error a deferred close would have lost.
-    bool close() noexcept {
-        const int fd = fd_;
-        fd_ = -1;
-        return fd < 0 || ::close(fd) == 0;
-    }
-
-private:
-    int fd_;
-};
-
 std::string join(std::string_view dir, std::string_view name) {
     std::string out(dir);
     if (!out.empty() && out.back() != '/') out.push_back('/');
@@ -97,13 +74,13 @@ std::string mode_text(mode_t mode) {
 }
 
 struct OpenFile {
-    Fd fd;
+    UniqueFd fd;
     struct stat st;
 };
 
 // open(2) and fstat(2) of `path`; not_found when it does not exist.
 Result<OpenFile> open_and_stat(const std::string& path, int flags) {
-    Fd fd(::open(path.c_str(), flags));
+    UniqueFd fd(::open(path.c_str(), flags));
     if (!fd) {
         const int err = errno;
         if (err == ENOENT) return fail(ErrorCode::not_found, path + " does not exist");
@@ -129,7 +106,7 @@ bool newer(const timespec& a, const timespec& b) {
 Result<DirPtr> open_dir(const std::string& path) {
     auto opened = open_and_stat(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (!opened) return Unexpected<Error>{opened.error()};
-    Fd& fd = opened->fd;
+    UniqueFd& fd = opened->fd;
     const struct stat& st = opened->st;
     if ((st.st_mode & 022) != 0) {
         return fail(ErrorCode::invalid_input, path + " is writable by group or others (mode " +
@@ -174,7 +151,7 @@ Result<KeyFile> read_key_file(const std::string& path, size_t max_size) {
     // O_NONBLOCK: a FIFO planted under a key's name must not hang startup.
     auto opened = open_and_stat(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (!opened) return Unexpected<Error>{opened.error()};
-    const Fd& fd = opened->fd;
+    const UniqueFd& fd = opened->fd;
     const struct stat& st = opened->st;
     if (!S_ISREG(st.st_mode)) {
         return fail(ErrorCode::invalid_input, path + " is not a regular file");
@@ -277,7 +254,7 @@ Result<std::string> create_key_file(const std::string& dir, const std::string& n
     const std::string path = join(dir, name);
     const std::string tmp =
         join(dir, "." + name + ".tmp-" + crypto::hex_encode(crypto::random_bytes(8)));
-    Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+    UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (!fd) {
         return fail(ErrorCode::unavailable, "cannot create " + tmp + ": " + errno_text(errno));
     }
@@ -306,7 +283,7 @@ Result<std::string> create_key_file(const std::string& dir, const std::string& n
         return fail(ErrorCode::unavailable, "cannot create " + path + ": " + errno_text(err));
     }
     ::unlink(tmp.c_str());
-    Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!dir_fd || ::fsync(dir_fd.get()) != 0) {
         return fail(ErrorCode::unavailable, "cannot sync " + dir + ": " + errno_text(errno));
     }
@@ -323,7 +300,7 @@ Result<void> ensure_dir(const std::string& path) {
         if (err == EEXIST) return fail(ErrorCode::conflict, path + " exists and is no directory");
         return fail(ErrorCode::unavailable, "cannot create " + path + ": " + errno_text(err));
     }
-    Fd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW));
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW));
     if (!fd || ::fchmod(fd.get(), 0700) != 0) {
         return fail(ErrorCode::unavailable, "cannot chmod " + path + ": " + errno_text(errno));
     }

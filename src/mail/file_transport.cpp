@@ -21,30 +21,10 @@
 #include <cstring>
 
 #include "core/log.h"
+#include "core/unique_fd.h"
 
 namespace authd::mail {
 namespace {
-
-// Owns a file descriptor (an int, so not a CPtr).
-class Fd {
-public:
-    explicit Fd(int fd) : fd_(fd) {}
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    int get() const { return fd_; }
-    // Closes now, reporting the error close() may carry (NFS, quotas).
-    int close() {
-        int rc = ::close(fd_);
-        fd_ = -1;
-        return rc;
-    }
-
-private:
-    int fd_;
-};
 
 Unexpected<Error> io_error(const char* call, int err) {
     return fail(ErrorCode::unavailable,
@@ -72,11 +52,11 @@ Result<void> write_all(int fd, std::string_view data) {
 }
 
 Result<void> write_synced(const std::string& path, std::string_view data) {
-    Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640));
+    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640));
     if (fd.get() < 0) return io_error("open", errno);
     if (auto r = write_all(fd.get(), data); !r) return r;
     if (::fsync(fd.get()) != 0) return io_error("fsync", errno);
-    if (fd.close() != 0) return io_error("close", errno);
+    if (!fd.close()) return io_error("close", errno);
     return {};
 }
 
@@ -122,7 +102,7 @@ Result<std::string> write_message_file(const std::string& dir, int64_t sequence,
     }
     // The message is delivered from here on: a failure to make the rename
     // durable is logged, not returned, or the outbox would deliver it again.
-    Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (dir_fd.get() < 0 || ::fsync(dir_fd.get()) != 0) {
         log::warn("mail_dir_fsync_failed").str("error", std::strerror(errno));
     }
