@@ -1,16 +1,20 @@
 // server/worker.cpp
 //
 // The accept loop.  Order matters:
-//  1. poll() on the listening socket and the signalfd; a stop wins over a
-//     waiting connection (another worker, or the next generation, takes it).
+//  1. epoll_wait on the listening socket and the signalfd; a stop ends the
+//     loop after the one connection the same wakeup brought, if any.  The
+//     listening socket is registered EPOLLEXCLUSIVE: a new
+//     connection wakes one idle worker of the pool, not all of them (with
+//     poll() every idle worker woke, raced for the accept and all but one
+//     went back to sleep: a third of the validate pool's CPU per request).
 //  2. FCGX_Accept_r on the non-blocking socket: -EAGAIN means another worker
-//     took the connection first; go back to poll.
+//     took the connection first; go back to epoll_wait.
 //  3. Serve the request to the end, then FCGX_Finish_r, then loop.
 // The handler's exceptions are caught here so nginx always gets an answer.
 #include "server/worker.h"
 
-#include <poll.h>
 #include <signal.h>
+#include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,6 +23,7 @@
 #include <exception>
 
 #include "core/log.h"
+#include "core/unique_fd.h"
 #include "server/fcgi_request.h"
 
 namespace authd::server {
@@ -54,6 +59,32 @@ void log_request(const http::Request& req, const http::Response& resp, int64_t s
     if (!resp.log_reason.empty()) line.str("reason", resp.log_reason);
 }
 
+// Accepts one connection and serves it, unless another worker took it.
+void serve_next(FcgiRequest& fcgi, RequestHandler& handler) {
+    const int rc = fcgi.accept();
+    if (rc != 0) {
+        if (rc != -EAGAIN && rc != -EWOULDBLOCK && rc != -EINTR) {
+            log::warn("fastcgi_accept_failed").num("errno", -rc);
+        }
+        return;
+    }
+    const int64_t started = monotonic_us();
+    http::Request request = fcgi.read();
+    log::set_request_id(request.request_id);
+    http::Response response = handle_safely(handler, request);
+    fcgi.write(response, request.method == http::Method::head);
+    fcgi.finish();
+    log_request(request, response, started);
+    if (response.after_response) {
+        try {
+            response.after_response();
+        } catch (const std::exception& e) {
+            log::error("deferred_work_failed").str("reason", e.what());
+        }
+    }
+    log::set_request_id({});
+}
+
 }  // namespace
 
 int block_stop_signals() {
@@ -77,40 +108,38 @@ bool stop_requested(int signal_fd) {
 }
 
 int serve_fastcgi(int listen_fd, int signal_fd, RequestHandler& handler) {
+    const UniqueFd epoll(epoll_create1(EPOLL_CLOEXEC));
+    epoll_event on_signal{};
+    on_signal.events = EPOLLIN;
+    on_signal.data.fd = signal_fd;
+    epoll_event on_connection{};
+    on_connection.events = EPOLLIN | EPOLLEXCLUSIVE;
+    on_connection.data.fd = listen_fd;
+    if (!epoll || epoll_ctl(epoll.get(), EPOLL_CTL_ADD, signal_fd, &on_signal) != 0 ||
+        epoll_ctl(epoll.get(), EPOLL_CTL_ADD, listen_fd, &on_connection) != 0) {
+        log::error("worker_epoll_failed").num("errno", errno);
+        return 1;
+    }
     FcgiRequest fcgi(listen_fd);
     for (;;) {
-        pollfd fds[2] = {{signal_fd, POLLIN, 0}, {listen_fd, POLLIN, 0}};
-        int n = poll(fds, 2, -1);
+        epoll_event ready[2];
+        const int n = epoll_wait(epoll.get(), ready, 2, -1);
         if (n < 0) {
             if (errno == EINTR) continue;
             log::error("worker_poll_failed").num("errno", errno);
             return 1;
         }
-        if ((fds[0].revents & POLLIN) && stop_requested(signal_fd)) return 0;
-        if (!(fds[1].revents & POLLIN)) continue;
-
-        int rc = fcgi.accept();
-        if (rc != 0) {
-            if (rc != -EAGAIN && rc != -EWOULDBLOCK && rc != -EINTR) {
-                log::warn("fastcgi_accept_failed").num("errno", -rc);
-            }
-            continue;
+        bool stop = false;
+        bool connection = false;
+        for (int i = 0; i < n; ++i) {
+            if (ready[i].data.fd == signal_fd) stop = stop_requested(signal_fd);
+            if (ready[i].data.fd == listen_fd) connection = true;
         }
-        int64_t started = monotonic_us();
-        http::Request request = fcgi.read();
-        log::set_request_id(request.request_id);
-        http::Response response = handle_safely(handler, request);
-        fcgi.write(response, request.method == http::Method::head);
-        fcgi.finish();
-        log_request(request, response, started);
-        if (response.after_response) {
-            try {
-                response.after_response();
-            } catch (const std::exception& e) {
-                log::error("deferred_work_failed").str("reason", e.what());
-            }
-        }
-        log::set_request_id({});
+        // NB: a stop does not abandon the connection this worker was woken
+        // for: EPOLLEXCLUSIVE woke it alone, and the others would not look
+        // before the next connection arrived.
+        if (connection) serve_next(fcgi, handler);
+        if (stop) return 0;
     }
 }
 
