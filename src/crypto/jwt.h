@@ -50,6 +50,8 @@ public:
     // The JWS signature (raw bytes) over `signing_input`.
     Result<std::string> sign(std::string_view signing_input) const;
     // True only for a valid signature of the exact expected length/format.
+    // NB: not for two threads at once (copies of a key share one context,
+    // see jwt.cpp); authd's processes are single-threaded.
     bool verify(std::string_view signing_input, std::string_view signature) const;
 
     // The public JWK as a JSON object text with kty, kid, alg, use: "sig"
@@ -58,7 +60,13 @@ public:
 
 private:
     SigningKey(EvpPkeyPtr key, JwsAlg alg);
+    // Everything the constructor derives was derived: OpenSSL did not fail.
+    bool complete() const;
     std::shared_ptr<EVP_PKEY> key_;  // shared: copies of a key sign with one handle
+    // ES256, RS256, PS256: a context set up once for verifying SHA-256
+    // digests; null for EdDSA (it signs the whole message) or when OpenSSL
+    // failed, which the factories refuse.
+    std::shared_ptr<EVP_PKEY_CTX> digest_verifier_;
     JwsAlg alg_;
     std::string kid_;  // empty only if OpenSSL failed; the factories refuse that
     std::string jwk_;  // computed once, so public_jwk_json() cannot fail

@@ -535,5 +535,26 @@ TEST(Jwt, DecodeKeepsTheSigningInputAsReceived) {
     EXPECT_EQ(jws->signature, "\0\0\0"s);
 }
 
+// The verification context is made once per key and reused: a refused
+// signature must leave it able to accept the next good one, for every
+// algorithm, and copies of a key (which share it) must agree.
+TEST(SigningKey, VerifiesAgainAfterARefusal) {
+    for (const JwsAlg alg : {JwsAlg::es256, JwsAlg::eddsa, JwsAlg::rs256, JwsAlg::ps256}) {
+        auto key = SigningKey::generate(alg);
+        ASSERT_TRUE(key) << alg_name(alg);
+        const SigningKey copy = *key;
+        auto sig = key->sign("input");
+        ASSERT_TRUE(sig) << alg_name(alg);
+        std::string bad = *sig;
+        bad[bad.size() / 2] ^= 0x01;
+        for (int round = 0; round < 3; ++round) {
+            EXPECT_FALSE(key->verify("input", bad)) << alg_name(alg) << " round " << round;
+            EXPECT_TRUE(key->verify("input", *sig)) << alg_name(alg) << " round " << round;
+            EXPECT_FALSE(copy.verify("other input", *sig)) << alg_name(alg);
+            EXPECT_TRUE(copy.verify("input", *sig)) << alg_name(alg);
+        }
+    }
+}
+
 }  // namespace
 }  // namespace authd::crypto
