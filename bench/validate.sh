@@ -7,8 +7,9 @@
 #                               started here when var/stack.env is missing)
 #
 # Knobs (environment): THREADS=2 CONNECTIONS=32 DURATION=10 WARMUP=2
-# (seconds per scenario), TOKENS=auto (scenario c's tokens: enough that none
-# is used twice, at least 20000).
+# (seconds per scenario), ROUNDS=3 (every scenario is measured once per
+# round; the table gives each its median round), TOKENS=auto (scenario c's
+# tokens per round: enough that none is used twice, at least 20000).
 #
 # It starts its own nginx (127.0.0.1:18180, 2 workers, under a temp dir) and
 # a bare responder with as many processes as [server] validate_workers, and
@@ -22,6 +23,7 @@ CONNECTIONS=${CONNECTIONS:-32}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
 TOKENS=${TOKENS:-auto}
+ROUNDS=${ROUNDS:-3}
 BENCH_PORT=18180
 
 say() { printf 'validate.sh: %s\n' "$*" >&2; }
@@ -261,6 +263,7 @@ authd_pid() { cat "$RUN/authd.pid" 2>/dev/null || echo 0; }
 validate_workers() {
     { ps --ppid "$(authd_pid)" -o pid=,comm= || true; } | awk '$2 == "authd-validate" { print $1 }' | sort -n
 }
+HZ=$(getconf CLK_TCK)
 busy_ticks() { awk '/^cpu / { print $2 + $3 + $4, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
 own_ticks() {  # one "pid ticks" line per process
     local pid
@@ -270,16 +273,38 @@ own_ticks() {  # one "pid ticks" line per process
     done | awk '{ pid = $1; sub(/^.*\) /, ""); print pid, $12 + $13 + $14 + $15 }'
 }
 
-declare -A RPS P50 P99 NON2XX SOCKERR REQS OTHERS RESTARTED
-measure() {  # name path token-file [warm-up token-file]
-    local name=$1 requests duration_us busy1 all1 busy2 all2 own workers
-    say "scenario $name: warm-up ${WARMUP}s, then ${DURATION}s"
+# The processes that answer a location's auth subrequests (none for the
+# ceiling, which nginx answers itself), and the CPU ticks they have used.
+upstream_pids() {  # path
+    case $1 in
+        /validate) validate_workers ;;
+        /floor) ps --ppid "$(cat "$WORK/bare.pid")" -o pid= ;;
+    esac
+}
+ticks_of() {  # pid... -> their user + system ticks, summed
+    local pid
+    for pid in "$@"; do cat "/proc/$pid/stat" 2>/dev/null || true; done |
+        awk '{ sub(/^.*\) /, ""); n += $12 + $13 } END { print n + 0 }'
+}
+
+# measure() files its numbers under "<scenario>.<round>"; the table's row
+# for a scenario is then its median round (see median_rounds).
+declare -A RPS P50 P99 NON2XX SOCKERR REQS OTHERS RESTARTED CPU_US UPSTREAM_US
+ROUND=1
+measure() {  # scenario path token-file [warm-up token-file]
+    local name=$1.$ROUND requests duration_us busy1 all1 busy2 all2 own workers up1 up2 upstream
+    say "round $ROUND of $ROUNDS, scenario $1: warm-up ${WARMUP}s, then ${DURATION}s"
     wrk_run "$WARMUP" "$2" "${4:-$3}" >/dev/null
     workers=$(validate_workers)
+    upstream=$(upstream_pids "$2")
     own_ticks > "$WORK/own-before"
+    # shellcheck disable=SC2086  # a list of pids
+    up1=$(ticks_of $upstream)
     read -r busy1 all1 < <(busy_ticks)
     wrk_run "$DURATION" "$2" "$3" > "$WORK/wrk-$name.txt"
     read -r busy2 all2 < <(busy_ticks)
+    # shellcheck disable=SC2086
+    up2=$(ticks_of $upstream)
     own_ticks > "$WORK/own-after"
     # A process that started in between used all its ticks in between.
     own=$(awk 'NR == FNR { before[$1] = $2; next } { n += $2 - before[$1] } END { print n + 0 }' \
@@ -292,6 +317,12 @@ measure() {  # name path token-file [warm-up token-file]
         < <(grep '^WRK ' "$WORK/wrk-$name.txt")
     REQS[$name]=$requests
     RPS[$name]=$(awk -v r="$requests" -v d="$duration_us" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
+    # CPU time per request, in microseconds: all of the machine's, and the
+    # auth target's processes' alone.
+    CPU_US[$name]=$(awk -v t="$((busy2 - busy1))" -v r="$requests" -v hz="$HZ" \
+        'BEGIN { printf "%.0f", (r > 0 ? t * 1e6 / hz / r : 0) }')
+    UPSTREAM_US[$name]=$(awk -v t="$((up2 - up1))" -v r="$requests" -v hz="$HZ" \
+        'BEGIN { printf "%.0f", (r > 0 ? t * 1e6 / hz / r : 0) }')
 }
 
 probe /ceiling "$VALID" 200
@@ -305,23 +336,53 @@ LOG_BEFORE=$(log_size)
 
 # The ceiling and the floor get the valid token too, so the bare responder
 # receives the same params as authd.
-measure a /ceiling "$WORK/valid.txt"
-measure e /floor "$WORK/valid.txt"
-measure b /validate "$WORK/valid.txt"
+for ROUND in $(seq 1 "$ROUNDS"); do
+    measure a /ceiling "$WORK/valid.txt"
+    measure e /floor "$WORK/valid.txt"
+    measure b /validate "$WORK/valid.txt"
+    if [ "$ROUND" = 1 ]; then
+        # Scenario c cannot outrun b, so b's rate says how many tokens make
+        # every request of a round a new one; one file per round and wrk
+        # thread.  c warms up with the one valid token, so every token it
+        # measures with is new to authd.
+        if [ "$TOKENS" = auto ]; then
+            TOKENS=$(awk -v r="${RPS[b.1]}" -v d="$DURATION" 'BEGIN {
+                n = int(r * d * 1.25) + 1; if (n < 20000) n = 20000; if (n > 500000) n = 500000
+                print n }')
+        fi
+        say "minting $TOKENS tokens for each of $ROUNDS rounds"
+        for r in $(seq 1 "$ROUNDS"); do
+            mint "$TOKENS" "$WORK/tokens.txt"
+            awk -v t="$THREADS" -v base="$WORK/tokens.$r" '{ print > (base "." (NR - 1) % t) }' \
+                "$WORK/tokens.txt"
+        done
+        probe /validate "$(tail -n 1 "$WORK/tokens.txt")" 200
+    fi
+    measure c /validate "$WORK/tokens.$ROUND.%d" "$WORK/valid.txt"
+    measure d /validate "$WORK/invalid.txt"
+done
 
-# Scenario c cannot outrun b, so b's rate says how many tokens make every
-# request a new one; split into one file per wrk thread.  It warms up with
-# the one valid token, so every token it measures with is new to authd.
-if [ "$TOKENS" = auto ]; then
-    TOKENS=$(awk -v r="${RPS[b]}" -v d="$DURATION" 'BEGIN {
-        n = int(r * d * 1.25) + 1; if (n < 20000) n = 20000; if (n > 500000) n = 500000; print n }')
-fi
-say "minting $TOKENS tokens"
-mint "$TOKENS" "$WORK/tokens.txt"
-awk -v t="$THREADS" -v base="$WORK/tokens" '{ print > (base "." (NR - 1) % t) }' "$WORK/tokens.txt"
-probe /validate "$(tail -n 1 "$WORK/tokens.txt")" 200
-measure c /validate "$WORK/tokens.%d" "$WORK/valid.txt"
-measure d /validate "$WORK/invalid.txt"
+# A scenario's row is its median round by req/s (with that round's
+# latencies and CPU); the counts of non-2xx answers, socket errors and
+# requests add up over the rounds, and the worst `others` is kept.
+median_rounds() {
+    local s r m
+    for s in a b c d e; do
+        m=$(for r in $(seq 1 "$ROUNDS"); do echo "${RPS[$s.$r]} $r"; done |
+            sort -n | awk -v n="$ROUNDS" 'NR == int((n + 1) / 2) { print $2 }')
+        RPS[$s]=${RPS[$s.$m]} P50[$s]=${P50[$s.$m]} P99[$s]=${P99[$s.$m]}
+        CPU_US[$s]=${CPU_US[$s.$m]} UPSTREAM_US[$s]=${UPSTREAM_US[$s.$m]}
+        NON2XX[$s]=0 SOCKERR[$s]=0 REQS[$s]=0 OTHERS[$s]=0
+        for r in $(seq 1 "$ROUNDS"); do
+            NON2XX[$s]=$((NON2XX[$s] + NON2XX[$s.$r]))
+            SOCKERR[$s]=$((SOCKERR[$s] + SOCKERR[$s.$r]))
+            REQS[$s]=$((REQS[$s] + REQS[$s.$r]))
+            [ "${OTHERS[$s.$r]}" -le "${OTHERS[$s]}" ] || OTHERS[$s]=${OTHERS[$s.$r]}
+            [ -z "${RESTARTED[$s.$r]:-}" ] || RESTARTED[$s]=1
+        done
+    done
+}
+median_rounds
 
 # --- the table -----------------------------------------------------------
 
@@ -346,15 +407,27 @@ echo "authd validate benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ), git $(git rev-pa
 echo "$(nproc) CPUs; wrk $THREADS threads, $CONNECTIONS connections," \
     "${DURATION}s per scenario after ${WARMUP}s warm-up; nginx 2 workers;" \
     "validate pool and bare responder $VALIDATE_WORKERS processes each"
-echo "scenario c: $TOKENS minted tokens, $(ratio "${REQS[c]}" "$TOKENS") requests per token;" \
+echo "scenario c: $TOKENS minted tokens per round, $(ratio "${REQS[c]}" "$((TOKENS * ROUNDS))")" \
+    "requests per token;" \
     "$LOG/authd.log grew by $((($(log_size) - LOG_BEFORE) / 1048576)) MiB"
 echo
-printf '%-2s %-40s %8s %9s %9s %8s %8s %7s\n' "" scenario "req/s" p50 p99 non-2xx "sock err" others
+printf '%-2s %-40s %8s %9s %9s %8s %8s %7s %8s %8s\n' "" scenario "req/s" p50 p99 non-2xx \
+    "sock err" others "cpu/req" "auth/req"
 for s in a b c d e; do
-    printf '%-2s %-40s %8s %9s %9s %8s %8s %6s%%\n' "$s" "${LABEL[$s]}" "${RPS[$s]}" \
-        "$(ms "${P50[$s]}")" "$(ms "${P99[$s]}")" "${NON2XX[$s]}" "${SOCKERR[$s]}" "${OTHERS[$s]}"
+    printf '%-2s %-40s %8s %9s %9s %8s %8s %6s%% %5s us %5s us\n' "$s" "${LABEL[$s]}" "${RPS[$s]}" \
+        "$(ms "${P50[$s]}")" "$(ms "${P99[$s]}")" "${NON2XX[$s]}" "${SOCKERR[$s]}" "${OTHERS[$s]}" \
+        "${CPU_US[$s]}" "${UPSTREAM_US[$s]}"
 done
-echo "(others: the CPU other processes on the machine took during the row, in % of all CPUs)"
+echo "(others: the CPU other processes on the machine took during the row, in % of all CPUs;"
+echo " cpu/req: CPU time of the whole machine per request; auth/req: that of the auth target's"
+echo " processes, authd's validate workers or the bare responder, per request)"
+echo "each row is the scenario's median of $ROUNDS rounds; req/s and ratios in every round:"
+for r in $(seq 1 "$ROUNDS"); do
+    printf '  round %s:  a %6s  b %6s  c %6s  d %6s  e %6s   b/e %s  c/b %s  p99 of b %s\n' \
+        "$r" "${RPS[a.$r]}" "${RPS[b.$r]}" "${RPS[c.$r]}" "${RPS[d.$r]}" "${RPS[e.$r]}" \
+        "$(ratio "${RPS[b.$r]}" "${RPS[e.$r]}")" "$(ratio "${RPS[c.$r]}" "${RPS[b.$r]}")" \
+        "$(ms "${P99[b.$r]}")"
+done
 echo
 echo "b/e $(ratio "${RPS[b]}" "${RPS[e]}")   c/e $(ratio "${RPS[c]}" "${RPS[e]}")" \
     "  c/b $(ratio "${RPS[c]}" "${RPS[b]}")   b/a $(ratio "${RPS[b]}" "${RPS[a]}")   e/a $(ratio "${RPS[e]}" "${RPS[a]}")"
