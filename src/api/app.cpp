@@ -2,6 +2,7 @@
 //
 // Order of the generic checks, each answering in the contract's error shape:
 // 413 body too large, 404 unknown path, 405 wrong method (with Allow),
+// the per-IP rate limit of login and register (it counts every request),
 // 415 a non-empty body that is not JSON, 400 INVALID_JSON; then the handler.
 #include "api/app.h"
 
@@ -88,6 +89,13 @@ http::Response App::dispatch(const http::Request& req, const std::string& cors_o
         r.add_header("Allow", match.allow);
         return r;
     }
+    const Endpoint& endpoint = match.route->handler;
+    if (endpoint.per_ip_limit) {
+        const std::string client = client_address(req, services_->config.limits.trusted_proxies);
+        if (auto limited = over_limit(*services_, *endpoint.per_ip_limit, client, rid)) {
+            return *limited;
+        }
+    }
     if (!req.body.empty() && !is_json_media_type(req.content_type)) {
         return http::error_response(
             {415, "UNSUPPORTED_MEDIA_TYPE", "request body must be application/json"}, rid);
@@ -98,7 +106,7 @@ http::Response App::dispatch(const http::Request& req, const std::string& cors_o
         e.log_reason = body.error().detail;
         return http::error_response(e, rid);
     }
-    return match.route->handler(*services_, Call{req, *body, match.param});
+    return endpoint.handle(*services_, Call{req, *body, match.param});
 }
 
 }  // namespace authd::api

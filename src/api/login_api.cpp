@@ -10,7 +10,6 @@
 #include "accounts/user_store.h"
 #include "api/auth.h"
 #include "api/credentials.h"
-#include "api/limits.h"
 #include "api/mfa_api.h"
 #include "api/services.h"
 #include "api/token_response.h"
@@ -38,8 +37,7 @@ http::Response invalid_refresh(std::string reason, std::string_view rid) {
 
 http::Response login(Services& s, const Call& call) {
     const std::string& rid = call.request.request_id;
-    const std::string client = client_address(call.request, s.config.limits.trusted_proxies);
-    if (auto limited = over_limit(s, LimitKind::login, client, rid)) return *limited;
+    // The per-IP limit was counted by the dispatcher (api/routes.h).
     auto form = forms::parse_login(call.body.root());
     if (!form) return http::error_response(form.error(), rid);
     const audit::Origin origin = audit::origin_of(call.request);

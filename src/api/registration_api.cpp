@@ -46,8 +46,7 @@ std::string human_duration(int seconds) {
 
 http::Response register_account(Services& s, const Call& call) {
     const std::string& rid = call.request.request_id;
-    const std::string client = client_address(call.request, s.config.limits.trusted_proxies);
-    if (auto limited = over_limit(s, LimitKind::register_account, client, rid)) return *limited;
+    // The per-IP limit was counted by the dispatcher (api/routes.h).
     auto form = forms::parse_register(call.body.root(), s.policy);
     if (!form) return http::error_response(form.error(), rid);
     auto hash = crypto::hash_password(form->password, s.argon2);

@@ -17,36 +17,36 @@ namespace {
 
 using http::Method;
 
-const http::Route<Handler> kRoutes[] = {
-    {Method::post, "/auth/register", register_account},
-    {Method::post, "/auth/verify-email", verify_email},
-    {Method::post, "/auth/resend-verification", resend_verification},
-    {Method::post, "/auth/login", login},
-    {Method::post, "/auth/mfa/verify", complete_mfa_login},
-    {Method::post, "/auth/refresh", refresh},
-    {Method::post, "/auth/logout", logout},
-    {Method::post, "/auth/password/forgot", forgot_password},
-    {Method::post, "/auth/password/reset", reset_password},
-    {Method::post, "/auth/password/change", change_password},
-    {Method::post, "/auth/mfa/setup", setup_mfa},
-    {Method::post, "/auth/mfa/verify-setup", verify_mfa_setup},
-    {Method::post, "/auth/mfa/backup-codes", regenerate_backup_codes},
-    {Method::post, "/auth/mfa/disable", disable_mfa},
-    {Method::get, "/auth/sessions", list_sessions},
-    {Method::del, "/auth/sessions/{sessionId}", delete_session},
-    {Method::get, "/users/profile", get_profile},
-    {Method::put, "/users/profile", update_profile},
-    {Method::del, "/users/profile", delete_profile},
-    {Method::get, "/auth/redirect", redirect_after_login},
-    {Method::get, "/login", login_page},
-    {Method::get, "/demo/echo", demo_echo},  // behind auth_request (nginx /demo/, /demo-mfa/)
-    {Method::get, "/.well-known/jwks.json", get_jwks},
-    {Method::get, "/.well-known/openid-configuration", get_openid_configuration},
-    {Method::get, "/health", check_health},
+const http::Route<Endpoint> kRoutes[] = {
+    {Method::post, "/auth/register", {register_account, LimitKind::register_account}},
+    {Method::post, "/auth/verify-email", {verify_email}},
+    {Method::post, "/auth/resend-verification", {resend_verification}},
+    {Method::post, "/auth/login", {login, LimitKind::login}},
+    {Method::post, "/auth/mfa/verify", {complete_mfa_login}},
+    {Method::post, "/auth/refresh", {refresh}},
+    {Method::post, "/auth/logout", {logout}},
+    {Method::post, "/auth/password/forgot", {forgot_password}},
+    {Method::post, "/auth/password/reset", {reset_password}},
+    {Method::post, "/auth/password/change", {change_password}},
+    {Method::post, "/auth/mfa/setup", {setup_mfa}},
+    {Method::post, "/auth/mfa/verify-setup", {verify_mfa_setup}},
+    {Method::post, "/auth/mfa/backup-codes", {regenerate_backup_codes}},
+    {Method::post, "/auth/mfa/disable", {disable_mfa}},
+    {Method::get, "/auth/sessions", {list_sessions}},
+    {Method::del, "/auth/sessions/{sessionId}", {delete_session}},
+    {Method::get, "/users/profile", {get_profile}},
+    {Method::put, "/users/profile", {update_profile}},
+    {Method::del, "/users/profile", {delete_profile}},
+    {Method::get, "/auth/redirect", {redirect_after_login}},
+    {Method::get, "/login", {login_page}},
+    {Method::get, "/demo/echo", {demo_echo}},  // behind auth_request (nginx /demo/, /demo-mfa/)
+    {Method::get, "/.well-known/jwks.json", {get_jwks}},
+    {Method::get, "/.well-known/openid-configuration", {get_openid_configuration}},
+    {Method::get, "/health", {check_health}},
 };
 
 }  // namespace
 
-std::span<const http::Route<Handler>> routes() { return kRoutes; }
+std::span<const http::Route<Endpoint>> routes() { return kRoutes; }
 
 }  // namespace authd::api

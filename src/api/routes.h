@@ -3,13 +3,24 @@
 // The route table of the API pool.
 #pragma once
 
+#include <optional>
 #include <span>
 
 #include "api/call.h"
+#include "api/limits.h"
 #include "http/router.h"
 
 namespace authd::api {
 
-std::span<const http::Route<Handler>> routes();
+// What a route leads to: the handler and, for login and register, the
+// per-IP rate limit that counts every request to the endpoint before its
+// body is looked at (contract section 6: whatever its answer, a 415 or an
+// INVALID_JSON too).
+struct Endpoint {
+    Handler handle;
+    std::optional<LimitKind> per_ip_limit = std::nullopt;
+};
+
+std::span<const http::Route<Endpoint>> routes();
 
 }  // namespace authd::api

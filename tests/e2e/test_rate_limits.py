@@ -64,6 +64,29 @@ def test_register_limit_per_ip(stack):
         stack.reload_with(old)
 
 
+def test_requests_refused_before_their_body_is_read_count_too(stack):
+    # A 415 and an INVALID_JSON are answers like any other: they count
+    # toward the per-IP limits of login and register.
+    old = limited(stack, login_per_ip=4, register_per_ip=3, login_window=120,
+                  register_window=120)
+    try:
+        c = session_from(fresh_ip())
+        for path in ("/auth/login", "/auth/register"):
+            assert_error(c.post(url(path), data="x", headers={"Content-Type": "text/plain"}),
+                         415, "UNSUPPORTED_MEDIA_TYPE")
+            assert_error(c.post(url(path), data="{", headers={"Content-Type": "application/json"}),
+                         400, "INVALID_JSON")
+        assert_error(c.post(url("/auth/register"), json={}), 400, "VALIDATION_ERROR")
+        assert_error(c.post(url("/auth/register"), data="x", headers={"Content-Type": "text/plain"}),
+                     429, "RATE_LIMITED")
+        assert login_attempt(c).status_code == 401
+        assert login_attempt(c).status_code == 401
+        assert_error(c.post(url("/auth/login"), data="{", headers={"Content-Type": "application/json"}),
+                     429, "RATE_LIMITED")
+    finally:
+        stack.reload_with(old)
+
+
 def test_forgot_limit_per_email(stack, http):
     address = verified_user(stack, http)
     for _ in range(3):
