@@ -56,6 +56,34 @@ std::optional<std::string> checked_name(Fields& f, const char* key, bool require
     return name;
 }
 
+// A required email, normalised; a problem of the field when it is not a
+// valid address (contract section 6), wherever an email is asked for.
+std::optional<std::string> checked_email(Fields& f) {
+    auto raw = f.string("email", true);
+    if (!raw) return std::nullopt;
+    std::string email = normalize_email(*raw);
+    if (auto why = email_problem(email)) {
+        f.add("email", *why);
+        return std::nullopt;
+    }
+    return email;
+}
+
+// A required email or reset code: 6 ASCII digits, surrounding spaces
+// ignored.  Anything else is a bad value, not a wrong code.
+std::optional<std::string> checked_code(Fields& f) {
+    auto raw = f.string("code", true);
+    if (!raw) return std::nullopt;
+    const size_t first = raw->find_first_not_of(" \t");
+    const size_t last = raw->find_last_not_of(" \t");
+    std::string code = first == std::string::npos ? "" : raw->substr(first, last - first + 1);
+    if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos) {
+        f.add("code", "must be 6 digits");
+        return std::nullopt;
+    }
+    return code;
+}
+
 }  // namespace
 
 http::ApiError validation_error(std::map<std::string, std::string> fields) {
@@ -68,10 +96,7 @@ http::ApiError validation_error(std::map<std::string, std::string> fields) {
 FormResult<RegisterForm> parse_register(json::Object body, const PasswordPolicy& policy) {
     Fields f(body);
     RegisterForm out;
-    if (auto email = f.string("email", true)) {
-        out.email = normalize_email(*email);
-        if (auto why = email_problem(out.email)) f.add("email", *why);
-    }
+    if (auto email = checked_email(f)) out.email = std::move(*email);
     auto first = checked_name(f, "firstName", true);
     auto last = checked_name(f, "lastName", true);
     auto password = f.string("password", true);
@@ -90,31 +115,28 @@ FormResult<RegisterForm> parse_register(json::Object body, const PasswordPolicy&
 
 FormResult<EmailCodeForm> parse_email_code(json::Object body) {
     Fields f(body);
-    auto email = f.string("email", true);
-    auto code = f.string("code", true);
+    auto email = checked_email(f);
+    auto code = checked_code(f);
     if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
-    return EmailCodeForm{normalize_email(*email), std::move(*code)};
+    return EmailCodeForm{std::move(*email), std::move(*code)};
 }
 
 FormResult<EmailForm> parse_email_only(json::Object body) {
     Fields f(body);
-    auto email = f.string("email", true);
-    if (email && email_problem(normalize_email(*email))) {
-        f.add("email", "must be a valid email address");
-    }
+    auto email = checked_email(f);
     if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
-    return EmailForm{normalize_email(*email)};
+    return EmailForm{std::move(*email)};
 }
 
 FormResult<LoginForm> parse_login(json::Object body) {
     Fields f(body);
     LoginForm out;
-    auto email = f.string("email", true);
+    auto email = checked_email(f);
     auto password = f.string("password", true);
     out.remember_me = f.boolean("rememberMe");
     out.set_cookie = f.boolean("setCookie");
     if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
-    out.email = normalize_email(*email);
+    out.email = std::move(*email);
     out.password = std::move(*password);
     return out;
 }
@@ -155,11 +177,11 @@ FormResult<PasswordForm> parse_password(json::Object body) {
 
 FormResult<ResetForm> parse_reset(json::Object body) {
     Fields f(body);
-    auto email = f.string("email", true);
-    auto code = f.string("code", true);
+    auto email = checked_email(f);
+    auto code = checked_code(f);
     auto password = f.string("newPassword", true);
     if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
-    return ResetForm{normalize_email(*email), std::move(*code), std::move(*password)};
+    return ResetForm{std::move(*email), std::move(*code), std::move(*password)};
 }
 
 FormResult<ChangePasswordForm> parse_change_password(json::Object body) {

@@ -30,8 +30,8 @@ struct RegisterForm {
 FormResult<RegisterForm> parse_register(json::Object body, const PasswordPolicy& policy);
 
 struct EmailCodeForm {
-    std::string email;  // normalised, not otherwise checked: unknown is a wrong code
-    std::string code;
+    std::string email;  // normalised and well-formed; an unknown one is a wrong code
+    std::string code;   // 6 digits
 };
 FormResult<EmailCodeForm> parse_email_code(json::Object body);
 

@@ -54,6 +54,9 @@ def test_reset_failures(stack, http):
     body = assert_error(http.post(url("/auth/password/reset"), json={
         "email": address, "code": code, "newPassword": "weak"}), 400, "VALIDATION_ERROR")
     assert "newPassword" in body["fields"]
+    body = assert_error(http.post(url("/auth/password/reset"), json={
+        "email": "no-at-sign", "code": "12345", "newPassword": NEW_PASSWORD}), 400, "VALIDATION_ERROR")
+    assert set(body["fields"]) == {"email", "code"}
     # Superseded by a newer code.
     newer = forgot(stack, http, address, count=2)
     if newer != code:

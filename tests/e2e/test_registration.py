@@ -99,6 +99,24 @@ def test_verify_failures(stack, http):
     assert_error(r, 400, "INVALID_CODE")
 
 
+def test_a_malformed_email_or_code_is_a_validation_error_not_a_try(stack, http):
+    address = register(http)
+    code = code_in(stack.wait_for_mail(address, "verify_email"))
+    for bad in ("12345", "1234567", "abcdef", "12 456", "", "１２３４５６"):
+        r = http.post(url("/auth/verify-email"), json={"email": address, "code": bad})
+        body = assert_error(r, 400, "VALIDATION_ERROR")
+        assert set(body["fields"]) == {"code"}, bad
+        contract.check(r, "/auth/verify-email", "post")
+    r = http.post(url("/auth/verify-email"), json={"email": "not-an-email", "code": code})
+    assert set(assert_error(r, 400, "VALIDATION_ERROR")["fields"]) == {"email"}
+    r = http.post(url("/auth/login"), json={"email": "not-an-email", "password": PASSWORD})
+    assert set(assert_error(r, 400, "VALIDATION_ERROR")["fields"]) == {"email"}
+    contract.check(r, "/auth/login", "post")
+    # Six malformed codes burnt nothing; spaces around the right one are fine.
+    r = http.post(url("/auth/verify-email"), json={"email": address, "code": f" {code} "})
+    assert r.status_code == 200, r.text
+
+
 def test_five_wrong_tries_burn_the_code(stack, http):
     address = register(http)
     code = code_in(stack.wait_for_mail(address, "verify_email"))
