@@ -11,9 +11,9 @@ namespace {
 #define AUTHD_TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 #define AUTHD_SESSION_COLUMNS \
     "s.id::text, s.user_id::text, " AUTHD_TS("s.created_at") ", " AUTHD_TS("s.last_used_at") \
-    ", " AUTHD_TS("s.expires_at") ", extract(epoch FROM s.auth_time)::bigint,"              \
+    ", " AUTHD_TS("s.expires_at") ", floor(extract(epoch FROM s.auth_time))::bigint,"              \
     " array_to_string(s.amr, ','), COALESCE(host(s.ip), ''), COALESCE(s.user_agent, ''),"   \
-    " s.revoked_at IS NOT NULL, s.expires_at <= now(), extract(epoch FROM s.expires_at)::bigint"
+    " s.revoked_at IS NOT NULL, s.expires_at <= now(), floor(extract(epoch FROM s.expires_at))::bigint"
 
 constexpr db::Statement kCreate{
     "session_create",
