@@ -1,5 +1,11 @@
 """Contract section 1 as nginx and authd answer it: error shapes, status
 codes, and the headers every response carries."""
+import json
+import socket
+import urllib.parse
+
+import pytest
+
 from conftest import assert_common_headers, assert_error, url
 
 
@@ -39,6 +45,57 @@ def test_64k_body_passes_nginx(http):
     # Exactly the limit: nginx hands it to authd, which answers for the path.
     r = http.post(url("/health"), data=b"x" * 65536, headers={"Content-Type": "application/json"})
     assert_error(r, 405, "METHOD_NOT_ALLOWED")
+
+
+def _raw(request_bytes):
+    """Sends bytes nginx cannot take as a request; returns (status, headers, body)."""
+    host, port = urllib.parse.urlsplit(url("/")).netloc.split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(request_bytes)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, v in
+               (line.split(":", 1) for line in lines[1:] if ":" in line)}
+    return int(lines[0].split()[1]), headers, body
+
+
+@pytest.mark.parametrize("request_bytes", [
+    b"GET /%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    b"get /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    b"GARBAGE\r\n\r\n",
+    b"GET /health?" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\nConnection: close\r\n\r\n",
+    b"POST /auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n"
+    b"Content-Type: application/json\r\nConnection: close\r\n\r\n",
+], ids=["bad-escape", "lowercase-method", "garbage", "long-uri", "huge-header", "transfer-encoding"])
+def test_requests_nginx_refuses_get_the_json_400(request_bytes):
+    # Refused while nginx reads the request line or headers: still the
+    # contract's shape, a status and code from its list, and the headers.
+    status, headers, body = _raw(request_bytes)
+    assert status == 400, (status, body[:200])
+    assert headers["content-type"].startswith("application/json")
+    parsed = json.loads(body)
+    assert parsed["error"] == "VALIDATION_ERROR" and parsed["fields"]
+    assert parsed["requestId"] == headers["x-request-id"]
+    assert headers["cache-control"] == "no-store"
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_trace_is_answered_like_any_other_method(http):
+    # nginx refuses TRACE itself; the answer is still authd's: 405 with
+    # Allow on a known path, 404 on an unknown one.
+    r = http.request("TRACE", url("/health"))
+    assert_error(r, 405, "METHOD_NOT_ALLOWED")
+    assert [m.strip() for m in r.headers["Allow"].split(",")] == ["GET", "HEAD"]
+    assert_error(http.request("TRACE", url("/no/such/thing")), 404, "NOT_FOUND")
+
+
+def test_internal_locations_are_404_from_outside(http):
+    for path in ("/_authd/validate", "/_authd/validate-mfa", "/_authd/error/internal"):
+        assert_error(http.get(url(path)), 404, "NOT_FOUND")
 
 
 def test_success_carries_security_headers(http):
