@@ -2,7 +2,7 @@
 //
 // Order of the generic checks, each answering in the contract's error shape:
 // 413 body too large, 404 unknown path, 405 wrong method (with Allow),
-// the per-IP rate limit of login and register (it counts every request),
+// the rate limit of login, register and mfa/setup (every request counts),
 // 415 a non-empty body that is not JSON, 400 INVALID_JSON; then the handler.
 #include "api/app.h"
 
@@ -90,9 +90,8 @@ http::Response App::dispatch(const http::Request& req, const std::string& cors_o
         return r;
     }
     const Endpoint& endpoint = match.route->handler;
-    if (endpoint.per_ip_limit) {
-        const std::string client = client_address(req, services_->config.limits.trusted_proxies);
-        if (auto limited = over_limit(*services_, *endpoint.per_ip_limit, client, rid)) {
+    if (endpoint.limit) {
+        if (auto limited = over_limit_before_body(*services_, *endpoint.limit, req)) {
             return *limited;
         }
     }

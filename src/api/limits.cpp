@@ -71,4 +71,15 @@ std::optional<http::Response> over_limit(Services& s, LimitKind kind, std::strin
     return http::error_response(e, request_id);
 }
 
+std::optional<http::Response> over_limit_before_body(Services& s, LimitKind kind,
+                                                     const http::Request& request) {
+    if (kind == LimitKind::mfa_setup) {
+        auto caller = authenticate(s, request);
+        if (!caller) return std::nullopt;
+        return over_limit(s, kind, caller->claims.user_id, request.request_id);
+    }
+    return over_limit(s, kind, client_address(request, s.config.limits.trusted_proxies),
+                      request.request_id);
+}
+
 }  // namespace authd::api

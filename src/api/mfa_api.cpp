@@ -13,7 +13,6 @@
 #include "accounts/lockout.h"
 #include "api/auth.h"
 #include "api/credentials.h"
-#include "api/limits.h"
 #include "api/services.h"
 #include "api/token_response.h"
 #include "audit/audit.h"
@@ -107,7 +106,7 @@ http::Response setup_mfa(Services& s, const Call& call) {
     auto caller = authenticate(s, call.request);
     if (!caller) return http::error_response(caller.error(), rid);
     const std::string& user_id = caller->claims.user_id;
-    if (auto limited = over_limit(s, LimitKind::mfa_setup, user_id, rid)) return *limited;
+    // The per-user limit was counted by the dispatcher (api/routes.h).
     auto form = forms::parse_password(call.body.root());
     if (!form) return http::error_response(form.error(), rid);
     auto user = accounts::find_user_by_id(s.db, user_id);

@@ -28,7 +28,7 @@ const http::Route<Endpoint> kRoutes[] = {
     {Method::post, "/auth/password/forgot", {forgot_password}},
     {Method::post, "/auth/password/reset", {reset_password}},
     {Method::post, "/auth/password/change", {change_password}},
-    {Method::post, "/auth/mfa/setup", {setup_mfa}},
+    {Method::post, "/auth/mfa/setup", {setup_mfa, LimitKind::mfa_setup}},
     {Method::post, "/auth/mfa/verify-setup", {verify_mfa_setup}},
     {Method::post, "/auth/mfa/backup-codes", {regenerate_backup_codes}},
     {Method::post, "/auth/mfa/disable", {disable_mfa}},

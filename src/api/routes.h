@@ -12,13 +12,13 @@
 
 namespace authd::api {
 
-// What a route leads to: the handler and, for login and register, the
-// per-IP rate limit that counts every request to the endpoint before its
-// body is looked at (contract section 6: whatever its answer, a 415 or an
-// INVALID_JSON too).
+// What a route leads to: the handler and, for login, register and
+// mfa/setup, the rate limit that counts every request to the endpoint
+// before its body is looked at (contract section 6: whatever its answer, a
+// 415 or an INVALID_JSON too; see over_limit_before_body).
 struct Endpoint {
     Handler handle;
-    std::optional<LimitKind> per_ip_limit = std::nullopt;
+    std::optional<LimitKind> limit = std::nullopt;
 };
 
 std::span<const http::Route<Endpoint>> routes();

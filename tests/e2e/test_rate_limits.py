@@ -87,6 +87,27 @@ def test_requests_refused_before_their_body_is_read_count_too(stack):
         stack.reload_with(old)
 
 
+def test_mfa_setup_limit_per_user_counts_every_request(stack, http):
+    # 3 per user per hour (the default), whatever the answers were.
+    tokens = login(http, verified_user(stack, http))
+    auth = {"Authorization": "Bearer " + tokens["accessToken"]}
+    assert_error(http.post(url("/auth/mfa/setup"), data="{",
+                           headers={**auth, "Content-Type": "application/json"}),
+                 400, "INVALID_JSON")
+    assert_error(http.post(url("/auth/mfa/setup"), json={"password": "Wr0ng-Pass!"}, headers=auth),
+                 401, "INVALID_CREDENTIALS")
+    assert http.post(url("/auth/mfa/setup"), json={"password": PASSWORD},
+                     headers=auth).status_code == 200
+    r = http.post(url("/auth/mfa/setup"), json={"password": PASSWORD}, headers=auth)
+    assert_error(r, 429, "RATE_LIMITED")
+    assert 1 <= int(r.headers["Retry-After"]) <= 3600
+    contract.check(r, "/auth/mfa/setup", "post")
+    # Another user, from the same address, is not affected.
+    other = login(http, verified_user(stack, http))
+    assert http.post(url("/auth/mfa/setup"), json={"password": PASSWORD},
+                     headers={"Authorization": "Bearer " + other["accessToken"]}).status_code == 200
+
+
 def test_forgot_limit_per_email(stack, http):
     address = verified_user(stack, http)
     for _ in range(3):
