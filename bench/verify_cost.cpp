@@ -81,7 +81,7 @@ int run(crypto::JwsAlg alg, const std::string& dir, size_t n) {
         [&](size_t i) { return json::parse_object(decoded[i].payload_json).has_value(); });
     row("token cache key (SHA-256)", n,
         [&](size_t i) { return validate::TokenCache::key_of(tokens[i]).size() == 32; });
-    validate::TokenCache cache(config.leeway);
+    validate::TokenCache cache;
     std::vector<sessions::AccessClaims> claims(n);
     row("verify_access_token (all of it)", n, [&](size_t i) {
         auto c = sessions::verify_access_token(*keys, config, tokens[i], now);

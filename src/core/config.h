@@ -54,7 +54,7 @@ struct Config {
         int session_ttl = 86400;  // refresh session life without rememberMe
         int remember_me_ttl = 2592000;
         int refresh_grace = 10;  // seconds a spent refresh token still works
-        int leeway = 30;         // clock skew accepted on exp/iat
+        int leeway = 30;         // clock skew accepted on iat; exp is strict
     } tokens;
 
     struct Accounts {

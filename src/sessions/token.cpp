@@ -114,7 +114,9 @@ Result<AccessClaims, TokenFailure> verify_access_token(const keys::Keyring& keys
         return refuse("missing_claims");
     }
     if (**iat > now + config.leeway) return refuse("issued_in_future");
-    if (now > **exp + config.leeway) return refuse("expired", true);
+    // NB: exp is never stretched (RFC 7519 4.1.4: now must be before it);
+    // the leeway is for iat, from a host whose clock runs a little ahead.
+    if (now >= **exp) return refuse("expired", true);
 
     AccessClaims out;
     out.user_id = std::move(**sub);

@@ -53,8 +53,9 @@ struct TokenFailure {
 };
 
 // Verifies signature and claims: the alg of the key named by kid (never
-// the header's say-so alone; "none" never), typ at+jwt, iss, aud, exp with
-// `leeway`, iat not in the future beyond it, token_use "access", sub, sid.
+// the header's say-so alone; "none" never), typ at+jwt, iss, aud, exp
+// (refused from exp on: no leeway), iat not more than `leeway` seconds in
+// the future, token_use "access", sub, sid.
 Result<AccessClaims, TokenFailure> verify_access_token(const keys::Keyring& keys,
                                                        const Config::Tokens& config,
                                                        std::string_view token, int64_t now);

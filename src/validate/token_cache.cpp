@@ -6,7 +6,7 @@
 // end" eviction O(log n).  Both always hold exactly the same keys.
 //
 // An entry is usable exactly while verify_access_token would accept the
-// token again: until exp + leeway.  Verification's other time check (iat
+// token again: while now < exp.  Verification's other time check (iat
 // not in the future) only grows more true as time passes, and a worker's
 // keyring never changes (a reload starts new workers), so a hit answers
 // what a fresh verification would.
@@ -16,8 +16,7 @@
 
 namespace authd::validate {
 
-TokenCache::TokenCache(int64_t leeway_seconds, size_t capacity)
-    : leeway_(leeway_seconds), capacity_(capacity < 1 ? 1 : capacity) {
+TokenCache::TokenCache(size_t capacity) : capacity_(capacity < 1 ? 1 : capacity) {
     entries_.reserve(capacity_);
 }
 
@@ -60,7 +59,7 @@ const sessions::AccessClaims& TokenCache::insert_key(std::string key, sessions::
     while (entries_.size() >= capacity_) {
         erase(entries_.find(by_expiry_.begin()->second));
     }
-    const int64_t valid_until = claims.expires_at + leeway_;
+    const int64_t valid_until = claims.expires_at - 1;
     by_expiry_.emplace(valid_until, key);
     auto [it, inserted] = entries_.emplace(std::move(key), Entry{std::move(claims), valid_until});
     (void)inserted;

@@ -4,7 +4,7 @@
 // that a repeat check costs one SHA-256 and one hash lookup instead of a
 // signature verification.  Keyed by the SHA-256 of the token, never the
 // token itself; an entry lives as long as verify_access_token would still
-// accept the token (exp + leeway) and no longer.  Bounded: when full, expired
+// accept the token (until its exp) and no longer.  Bounded: when full, expired
 // entries go first, then the ones closest to their end.
 //
 // The cache only remembers what verification said about the token's bytes;
@@ -30,12 +30,11 @@ class TokenCache {
 public:
     static constexpr size_t kDefaultCapacity = 10000;
 
-    // `leeway_seconds`: Config::Tokens::leeway, the grace verify_access_token
-    // gives exp.  `capacity` is at least 1.
-    explicit TokenCache(int64_t leeway_seconds, size_t capacity = kDefaultCapacity);
+    // `capacity` is at least 1.
+    explicit TokenCache(size_t capacity = kDefaultCapacity);
 
     // The claims verified earlier for `token`, or nullptr when it was never
-    // inserted, has been evicted, or is past exp + leeway at `now` (unix
+    // inserted, has been evicted, or has reached its exp at `now` (unix
     // seconds; such an entry is dropped).  The pointer is valid until the
     // next insert().
     const sessions::AccessClaims* find(std::string_view token, int64_t now);
@@ -62,7 +61,7 @@ public:
 private:
     struct Entry {
         sessions::AccessClaims claims;
-        int64_t valid_until;  // exp + leeway, unix seconds
+        int64_t valid_until;  // exp - 1: the last second it is accepted in
     };
     // The key is already a uniformly distributed digest: its first bytes
     // are as good a hash as any.
@@ -79,7 +78,6 @@ private:
 
     void erase(Map::iterator it);
 
-    int64_t leeway_;
     size_t capacity_;
     Map entries_;
     std::set<std::pair<int64_t, std::string>> by_expiry_;  // (valid_until, key)

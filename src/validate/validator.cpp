@@ -46,11 +46,7 @@ std::string login_location(std::string_view original_url, bool allowed) {
 }
 
 Validator::Validator(const Config& config, keys::Keyring keys)
-    : config_(config),
-      keys_(std::move(keys)),
-      db_(config.database),
-      tokens_(config.tokens.leeway),
-      revoked_(config.tokens) {}
+    : config_(config), keys_(std::move(keys)), db_(config.database), revoked_(config.tokens) {}
 
 Result<std::unique_ptr<Validator>> Validator::create(const Config& config) {
     crypto::JwsAlg alg;

@@ -232,6 +232,11 @@ def bad_tokens(stack, tokens):
         ("not_a_jws", "abc", "INVALID_TOKEN"),
         ("expired", es256_sign(own, header, dict(claims, iat=now - 2000, exp=now - 1000)),
          "TOKEN_EXPIRED"),
+        # exp is strict: no leeway after it (the leeway is for iat).
+        ("just_expired", es256_sign(own, header, dict(claims, iat=now - 900, exp=now)),
+         "TOKEN_EXPIRED"),
+        ("issued_an_hour_ahead", es256_sign(own, header, dict(claims, iat=now + 3600,
+                                                              exp=now + 4500)), "INVALID_TOKEN"),
         ("another_key", es256_sign(other, header, claims), "INVALID_TOKEN"),
         ("alg_none", b64url_json(dict(header, alg="none")) + "." + p + ".", "INVALID_TOKEN"),
         ("hs256_public_key_as_secret",
@@ -265,6 +270,12 @@ def test_every_bad_token_is_401(stack, check, user):
         assert r.header("WWW-Authenticate") == 'Bearer error="invalid_token"', name
     # The genuine token still passes: nothing above poisoned a cache.
     assert_accepted(check(tokens["accessToken"]))
+    # A second before its exp a token is good, and a few seconds of iat
+    # ahead of this host's clock (another host's) are within the leeway.
+    header, claims, _ = parts_of(tokens["accessToken"])
+    own, now = signing_key(stack, header), int(time.time())
+    assert_accepted(check(es256_sign(own, header, dict(claims, iat=now - 898, exp=now + 2))))
+    assert_accepted(check(es256_sign(own, header, dict(claims, iat=now + 5, exp=now + 905))))
 
 
 def test_bad_tokens_through_nginx_have_the_error_shape(stack, http, user):

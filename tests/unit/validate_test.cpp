@@ -1,7 +1,7 @@
 // tests/unit/validate_test.cpp
 //
 // The validate hot path without Postgres: the verified-token cache (a hit,
-// expiry with the token's exp + leeway, the bound and its eviction order,
+// expiry with the token's exp, the bound and its eviction order,
 // keys that are digests and never the token), the revoked set's pure steps
 // (the first query's window, the incremental cursor with its overlap,
 // out-of-order commits, duplicates, pruning, the refresh interval), the
@@ -42,7 +42,7 @@ sessions::AccessClaims claims_for(std::string sid, int64_t exp) {
 // --- TokenCache ------------------------------------------------------------
 
 TEST(TokenCache, HitReturnsTheStoredClaims) {
-    TokenCache cache(30);
+    TokenCache cache;
     EXPECT_EQ(cache.find("tok-a", 1000), nullptr);
     cache.insert("tok-a", claims_for("s-a", 1900), 1000);
     const sessions::AccessClaims* hit = cache.find("tok-a", 1001);
@@ -54,18 +54,17 @@ TEST(TokenCache, HitReturnsTheStoredClaims) {
     EXPECT_EQ(cache.find("tok-a ", 1001), nullptr);
 }
 
-TEST(TokenCache, ExpiresWithTheTokenPlusLeeway) {
-    TokenCache cache(30);
+TEST(TokenCache, ExpiresWithTheToken) {
+    TokenCache cache;
     cache.insert("tok", claims_for("s", 2000), 1500);
-    EXPECT_NE(cache.find("tok", 2000), nullptr);
-    // verify_access_token accepts until now > exp + leeway; so does the cache.
-    EXPECT_NE(cache.find("tok", 2030), nullptr);
-    EXPECT_EQ(cache.find("tok", 2031), nullptr);
+    // verify_access_token accepts while now < exp; so does the cache.
+    EXPECT_NE(cache.find("tok", 1999), nullptr);
+    EXPECT_EQ(cache.find("tok", 2000), nullptr);
     EXPECT_EQ(cache.size(), 0u) << "an expired entry is dropped when found";
 }
 
 TEST(TokenCache, ReinsertReplacesWithoutGrowing) {
-    TokenCache cache(0, 4);
+    TokenCache cache(4);
     cache.insert("tok", claims_for("s1", 2000), 1000);
     cache.insert("tok", claims_for("s2", 3000), 1000);
     EXPECT_EQ(cache.size(), 1u);
@@ -74,7 +73,7 @@ TEST(TokenCache, ReinsertReplacesWithoutGrowing) {
 }
 
 TEST(TokenCache, BoundIsRespected) {
-    TokenCache cache(30);
+    TokenCache cache;
     EXPECT_EQ(cache.capacity(), TokenCache::kDefaultCapacity);
     for (int i = 0; i < 10050; ++i) {
         cache.insert("tok-" + std::to_string(i), claims_for("s", 5000 + i), 1000);
@@ -85,7 +84,7 @@ TEST(TokenCache, BoundIsRespected) {
 }
 
 TEST(TokenCache, EvictsExpiredFirstThenTheClosestToItsEnd) {
-    TokenCache cache(0, 3);
+    TokenCache cache(3);
     cache.insert("late", claims_for("s", 9000), 100);
     cache.insert("soon", claims_for("s", 150), 100);
     cache.insert("middle", claims_for("s", 5000), 100);
@@ -106,7 +105,7 @@ TEST(TokenCache, EvictsExpiredFirstThenTheClosestToItsEnd) {
 
 TEST(TokenCache, KeyIsTheSha256OfTheTokenNeverTheToken) {
     const std::string token = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
-    TokenCache cache(30);
+    TokenCache cache;
     cache.insert(token, claims_for("s", 2000), 1000);
     const std::string key = TokenCache::key_of(token);
     EXPECT_EQ(key, crypto::sha256(token));
