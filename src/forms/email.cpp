@@ -30,7 +30,7 @@ bool is_atext(char ch) {
 }
 
 bool valid_local_part(std::string_view local) {
-    if (local.empty() || local.size() > kMaxEmailLocalLength) return false;
+    if (local.empty()) return false;
     if (local.front() == '.' || local.back() == '.') return false;
     if (local.find("..") != std::string_view::npos) return false;
     return std::all_of(local.begin(), local.end(),
@@ -38,7 +38,7 @@ bool valid_local_part(std::string_view local) {
 }
 
 bool valid_label(std::string_view label) {
-    if (label.empty() || label.size() > kMaxEmailLabelLength) return false;
+    if (label.empty()) return false;
     if (label.front() == '-' || label.back() == '-') return false;
     return std::all_of(label.begin(), label.end(),
                        [](char ch) { return is_alpha(ch) || is_digit(ch) || ch == '-'; });

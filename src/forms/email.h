@@ -10,6 +10,9 @@
 // - The domain needs at least two labels, so `user@localhost` is rejected:
 //   accounts are for addresses mail can reach from the internet.
 // - No quoted local parts ("a b"@x.com), no comments, no IP-literal domains.
+// - The only length limit is the contract's 254 for the whole address: no
+//   separate limits on the local part (RFC 5321's 64) or on a domain label
+//   (DNS's 63).
 #pragma once
 
 #include <optional>
@@ -18,9 +21,7 @@
 
 namespace authd::forms {
 
-inline constexpr std::size_t kMaxEmailLength = 254;      // whole address, RFC 5321 path limit
-inline constexpr std::size_t kMaxEmailLocalLength = 64;  // before '@'
-inline constexpr std::size_t kMaxEmailLabelLength = 63;  // one domain label
+inline constexpr std::size_t kMaxEmailLength = 254;  // whole address, RFC 5321 path limit
 
 // Trims ASCII whitespace (space, \t, \n, \v, \f, \r) at both ends and
 // lower-cases ASCII letters.  Everything else is kept as is, so an invalid
