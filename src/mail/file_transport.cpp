@@ -9,6 +9,11 @@
 //     crash of the machine.
 // Any failure before the rename removes the temporary file and is an error;
 // after the rename the message counts as delivered.
+//
+// A file holds the message with Unix line ends (LF), as mail stored on
+// disk does (maildir, mbox); CRLF is for the wire (SMTP).  A reader that
+// looks for the code alone on a line (`^\d{6}$`) then finds it whatever
+// it parses the file with.
 #include "mail/file_transport.h"
 
 #include <fcntl.h>
@@ -60,6 +65,17 @@ Result<void> write_synced(const std::string& path, std::string_view data) {
     return {};
 }
 
+// The message as stored in a file: every CRLF of the wire form as LF.
+std::string with_unix_line_ends(std::string_view wire) {
+    std::string out;
+    out.reserve(wire.size());
+    for (size_t i = 0; i < wire.size(); ++i) {
+        if (wire[i] == '\r' && i + 1 < wire.size() && wire[i + 1] == '\n') continue;
+        out.push_back(wire[i]);
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string message_file_name(std::time_t now, int64_t sequence, std::string_view template_name) {
@@ -91,7 +107,7 @@ Result<std::string> write_message_file(const std::string& dir, int64_t sequence,
     const std::string temp_path =
         dir + "/." + name + "." + std::to_string(static_cast<long>(::getpid())) + ".tmp";
 
-    if (auto r = write_synced(temp_path, message.data); !r) {
+    if (auto r = write_synced(temp_path, with_unix_line_ends(message.data)); !r) {
         ::unlink(temp_path.c_str());
         return Unexpected<Error>{r.error()};
     }

@@ -432,7 +432,13 @@ TEST(MailFileTransport, WritesOneCompleteFileAndNoTemporary) {
     EXPECT_TRUE(
         std::regex_match(*name, std::regex("^\\d{8}T\\d{6}Z-00000042-password_reset\\.eml$")));
     EXPECT_EQ(dir.list(), std::vector<std::string>{*name});  // no dot-file left
-    EXPECT_EQ(read_file(dir.path() + "/" + *name), m.data);
+    // The file is the wire form with LF line ends: the code alone on a
+    // line matches ^\d{6}$, and no CR is left.
+    const std::string stored = read_file(dir.path() + "/" + *name);
+    std::string wire_as_lf = std::regex_replace(m.data, std::regex("\r\n"), "\n");
+    EXPECT_EQ(stored, wire_as_lf);
+    EXPECT_EQ(stored.find('\r'), std::string::npos);
+    EXPECT_TRUE(std::regex_search(stored, std::regex("\n000042\n")));
     struct stat st;
     ASSERT_EQ(stat((dir.path() + "/" + *name).c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0640u);
