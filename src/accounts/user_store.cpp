@@ -29,6 +29,9 @@ constexpr db::Statement kRecordLogin{"user_record_login",
                                      "UPDATE users SET last_login_at = now() WHERE id = $1::uuid"};
 constexpr db::Statement kSetPassword{"user_set_password",
                                      "UPDATE users SET password_hash = $2 WHERE id = $1::uuid"};
+constexpr db::Statement kReplacePassword{
+    "user_replace_password",
+    "UPDATE users SET password_hash = $3 WHERE id = $1::uuid AND password_hash = $2"};
 constexpr db::Statement kUpdateNames{
     "user_update_names",
     "UPDATE users SET first_name = COALESCE($2, first_name), last_name = COALESCE($3, last_name),"
@@ -94,6 +97,13 @@ Result<void> record_login(db::Connection& db, const std::string& user_id) {
 Result<void> set_password_hash(db::Connection& db, const std::string& user_id,
                                const std::string& hash) {
     return db.run(kSetPassword, {user_id, hash});
+}
+
+Result<bool> replace_password_hash(db::Connection& db, const std::string& user_id,
+                                   const std::string& expected, const std::string& hash) {
+    auto rows = db.exec(kReplacePassword, {user_id, expected, hash});
+    if (!rows) return Unexpected<Error>{rows.error()};
+    return rows->affected() == 1;
 }
 
 Result<User> update_names(db::Connection& db, const std::string& user_id,

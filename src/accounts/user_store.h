@@ -45,6 +45,10 @@ Result<void> mark_email_verified(db::Connection& db, const std::string& user_id)
 Result<void> record_login(db::Connection& db, const std::string& user_id);
 Result<void> set_password_hash(db::Connection& db, const std::string& user_id,
                                const std::string& hash);
+// Sets the hash only if it still is `expected` (the one a password was
+// just checked against); false when another change came first.
+Result<bool> replace_password_hash(db::Connection& db, const std::string& user_id,
+                                   const std::string& expected, const std::string& hash);
 // nullopt fields are left as they are.  Returns the updated user.
 Result<User> update_names(db::Connection& db, const std::string& user_id,
                           const std::optional<std::string>& first_name,

@@ -59,8 +59,8 @@ http::Response delete_session(Services& s, const Call& call) {
     if (!caller) return http::error_response(caller.error(), rid);
     std::string id(call.path_param);
     if (!sessions::is_uuid(id)) return not_found(rid);
-    auto tx = db::Transaction::begin(s.db);
-    if (!tx) return http::from_error(tx.error(), rid);
+    auto tx = begin_as_caller(s, *caller, rid);
+    if (!tx) return tx.error();
     // Not found, someone else's and already revoked all answer 404.
     auto revoked = sessions::revoke_session(s.db, id, caller->claims.user_id, "session_deleted");
     if (!revoked) return http::from_error(revoked.error(), rid);
@@ -90,8 +90,8 @@ http::Response update_profile(Services& s, const Call& call) {
     if (!caller) return http::error_response(caller.error(), rid);
     auto form = forms::parse_profile(call.body.root());
     if (!form) return http::error_response(form.error(), rid);
-    auto tx = db::Transaction::begin(s.db);
-    if (!tx) return http::from_error(tx.error(), rid);
+    auto tx = begin_as_caller(s, *caller, rid);
+    if (!tx) return tx.error();
     auto user =
         accounts::update_names(s.db, caller->claims.user_id, form->first_name, form->last_name);
     if (!user) return http::from_error(user.error(), rid);
@@ -120,8 +120,8 @@ http::Response delete_profile(Services& s, const Call& call) {
         return http::error_response(e, rid);
     }
     const std::string& id = (*user)->id;
-    auto tx = db::Transaction::begin(s.db);
-    if (!tx) return http::from_error(tx.error(), rid);
+    auto tx = begin_as_caller(s, *caller, rid);
+    if (!tx) return tx.error();
     if (auto r = sessions::revoke_all_sessions(s.db, id, "account_deleted"); !r) {
         return http::from_error(r.error(), rid);
     }

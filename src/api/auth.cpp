@@ -87,4 +87,18 @@ Result<Caller, http::ApiError> authenticate(Services& services, const http::Requ
     return Caller{std::move(*claims), std::move(**session)};
 }
 
+Result<db::Transaction, http::Response> begin_as_caller(Services& s, const Caller& caller,
+                                                        std::string_view rid) {
+    using Fail = Unexpected<http::Response>;
+    auto tx = db::Transaction::begin(s.db);
+    if (!tx) return Fail{http::from_error(tx.error(), rid)};
+    auto live = sessions::lock_live_session(s.db, caller.session.id);
+    if (!live) return Fail{http::from_error(live.error(), rid)};
+    if (!*live) {
+        return Fail{http::error_response(
+            unauthorized_error("INVALID_TOKEN", "session_revoked", true), rid)};
+    }
+    return std::move(*tx);
+}
+
 }  // namespace authd::api

@@ -28,6 +28,15 @@ struct Caller {
 std::optional<http::ApiError> check_cookie_origin(const Config& config,
                                                   const http::Request& request);
 
+// Begins the handler's transaction and holds the caller's session in it
+// (sessions::lock_live_session): a write for a caller whose session was
+// revoked since authenticate() (account deleted, password changed, logged
+// out, possibly by a concurrent request) waits for that revocation to
+// commit, then answers 401 INVALID_TOKEN instead of happening.  The
+// response is the answer to give when it fails (401, or 503).
+Result<db::Transaction, http::Response> begin_as_caller(Services& services, const Caller& caller,
+                                                        std::string_view request_id);
+
 // 401 INVALID_TOKEN / TOKEN_EXPIRED (with WWW-Authenticate), 403
 // FORBIDDEN_ORIGIN for a cookie-authenticated POST/PUT/DELETE from another
 // origin, or 503 when Postgres is unreachable.

@@ -91,7 +91,10 @@ http::Response login(Services& s, const Call& call) {
     }
     if (crypto::needs_rehash(user.password_hash, s.argon2)) {
         if (auto h = crypto::hash_password(form->password, s.argon2)) {
-            if (accounts::set_password_hash(s.db, user.id, *h)) user.password_hash = std::move(*h);
+            // Over the hash just checked only: a password change that
+            // committed meanwhile is not undone by re-hashing the old one.
+            auto replaced = accounts::replace_password_hash(s.db, user.id, user.password_hash, *h);
+            if (replaced && *replaced) user.password_hash = std::move(*h);
         }
     }
     if (user.mfa_enabled) return begin_mfa_challenge(s, *tx, user, *form, rid);

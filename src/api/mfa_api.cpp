@@ -127,8 +127,8 @@ http::Response setup_mfa(Services& s, const Call& call) {
     auto png = mfa::qr_png(uri);
     if (!png) return http::from_error(png.error(), rid);
 
-    auto tx = db::Transaction::begin(s.db);
-    if (!tx) return http::from_error(tx.error(), rid);
+    auto tx = begin_as_caller(s, *caller, rid);
+    if (!tx) return tx.error();
     Result<void> done = mfa::save_pending_secret(s.db, s.keys, user_id, secret);
     if (done)
         done = audit::record(s.db, "mfa_setup_started", user_id, audit::origin_of(call.request));
@@ -152,8 +152,8 @@ http::Response verify_mfa_setup(Services& s, const Call& call) {
     if (!form) return http::error_response(form.error(), rid);
     const std::string& user_id = caller->claims.user_id;
 
-    auto tx = db::Transaction::begin(s.db);
-    if (!tx) return http::from_error(tx.error(), rid);
+    auto tx = begin_as_caller(s, *caller, rid);
+    if (!tx) return tx.error();
     auto stored = mfa::load_secret(s.db, s.keys, user_id);
     if (!stored) return internal(stored.error(), rid);
     if (!*stored || !(*stored)->pending) {
@@ -275,8 +275,8 @@ http::Response regenerate_backup_codes(Services& s, const Call& call) {
     auto form = forms::parse_code(call.body.root());
     if (!form) return http::error_response(form.error(), rid);
     const std::string& user_id = caller->claims.user_id;
-    auto tx = db::Transaction::begin(s.db);
-    if (!tx) return http::from_error(tx.error(), rid);
+    auto tx = begin_as_caller(s, *caller, rid);
+    if (!tx) return tx.error();
     if (auto refused = check_active_factor(s, user_id, form->code, false, rid)) return *refused;
     Result<void> done;
     std::vector<std::string> codes = issue_backup_codes(s, user_id, done);
@@ -306,8 +306,8 @@ http::Response disable_mfa(Services& s, const Call& call) {
     if (!crypto::verify_password(form->password, (*user)->password_hash)) {
         return wrong_password(rid);
     }
-    auto tx = db::Transaction::begin(s.db);
-    if (!tx) return http::from_error(tx.error(), rid);
+    auto tx = begin_as_caller(s, *caller, rid);
+    if (!tx) return tx.error();
     if (auto refused = check_active_factor(s, user_id, form->code, true, rid)) return *refused;
     Result<void> done = mfa::disable_mfa(s.db, user_id);
     if (done) done = audit::record(s.db, "mfa_disabled", user_id, audit::origin_of(call.request));

@@ -128,10 +128,13 @@ http::Response change_password(Services& s, const Call& call) {
     if (!form) return http::error_response(form.error(), rid);
     auto found = accounts::find_user_by_id(s.db, caller->claims.user_id);
     if (!found) return http::from_error(found.error(), rid);
-    if (!*found || !crypto::verify_password(form->current_password, (*found)->password_hash)) {
+    auto wrong_password = [&rid](const char* reason) {
         http::ApiError e{401, "INVALID_CREDENTIALS", "the current password is not correct"};
-        e.log_reason = "wrong_password";
+        e.log_reason = reason;
         return http::error_response(e, rid);
+    };
+    if (!*found || !crypto::verify_password(form->current_password, (*found)->password_hash)) {
+        return wrong_password("wrong_password");
     }
     const accounts::User& user = **found;
     if (auto e =
@@ -140,16 +143,19 @@ http::Response change_password(Services& s, const Call& call) {
     }
     auto hash = crypto::hash_password(form->new_password, s.argon2);
     if (!hash) return http::from_error(hash.error(), rid);
-    auto tx = db::Transaction::begin(s.db);
-    if (!tx) return http::from_error(tx.error(), rid);
-    Result<void> done = accounts::set_password_hash(s.db, user.id, *hash);
-    if (done) {
-        auto revoked =
-            sessions::revoke_all_sessions(s.db, user.id, "password_changed", caller->session.id);
-        if (!revoked) done = Unexpected<Error>{revoked.error()};
-    }
-    if (done)
-        done = after_password_set(s, user, "password_changed", audit::origin_of(call.request));
+    auto tx = begin_as_caller(s, *caller, rid);
+    if (!tx) return tx.error();
+    // NB: only over the hash the current password was checked against: of
+    // concurrent changes one wins, and for the others the current password
+    // is no longer the one they proved.
+    auto replaced = accounts::replace_password_hash(s.db, user.id, user.password_hash, *hash);
+    if (!replaced) return http::from_error(replaced.error(), rid);
+    if (!*replaced) return wrong_password("password_changed_meanwhile");
+    auto revoked =
+        sessions::revoke_all_sessions(s.db, user.id, "password_changed", caller->session.id);
+    if (!revoked) return http::from_error(revoked.error(), rid);
+    Result<void> done =
+        after_password_set(s, user, "password_changed", audit::origin_of(call.request));
     if (done) done = tx->commit();
     if (!done) return http::from_error(done.error(), rid);
     return message_response(200, "Your password has been changed.");

@@ -26,6 +26,10 @@ constexpr db::Statement kInsertToken{
     "INSERT INTO refresh_tokens (token_hash, session_id) VALUES (decode($1, 'hex'), $2::uuid)"};
 constexpr db::Statement kFind{
     "session_find", "SELECT " AUTHD_SESSION_COLUMNS " FROM sessions s WHERE s.id = $1::uuid"};
+constexpr db::Statement kLockLive{
+    "session_lock_live",
+    "SELECT 1 FROM sessions WHERE id = $1::uuid AND revoked_at IS NULL AND expires_at > now()"
+    " FOR UPDATE"};
 constexpr db::Statement kList{
     "session_list",
     "SELECT " AUTHD_SESSION_COLUMNS
@@ -137,6 +141,13 @@ Result<std::optional<Session>> find_session(db::Connection& db, const std::strin
     if (!rows) return Unexpected<Error>{rows.error()};
     if (rows->empty()) return std::optional<Session>();
     return std::optional<Session>(session_from_row(*rows, 0));
+}
+
+Result<bool> lock_live_session(db::Connection& db, const std::string& session_id) {
+    if (!is_uuid(session_id)) return false;
+    auto rows = db.exec(kLockLive, {session_id});
+    if (!rows) return Unexpected<Error>{rows.error()};
+    return !rows->empty();
 }
 
 Result<std::vector<Session>> list_sessions(db::Connection& db, const std::string& user_id) {

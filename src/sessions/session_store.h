@@ -57,6 +57,13 @@ Result<Issued> create_session(db::Connection& db, const NewSession& request);
 
 Result<std::optional<Session>> find_session(db::Connection& db, const std::string& session_id);
 
+// Inside a transaction: locks the session's row until commit when it is
+// still live (not revoked, not ended) and says whether it is.  A write made
+// for an authenticated caller takes this first, so it waits for a
+// revocation in flight (account deletion, password change, logout) and
+// then does not happen at all.
+Result<bool> lock_live_session(db::Connection& db, const std::string& session_id);
+
 // Live (not revoked, not expired) sessions of a user, newest first.
 Result<std::vector<Session>> list_sessions(db::Connection& db, const std::string& user_id);
 
