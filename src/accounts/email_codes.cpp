@@ -8,6 +8,9 @@
 namespace authd::accounts {
 namespace {
 
+// Codes of one user are issued one transaction at a time (see issue_code).
+constexpr db::Statement kLockUser{"code_lock_user",
+                                  "SELECT 1 FROM users WHERE id = $1::uuid FOR UPDATE"};
 constexpr db::Statement kSupersede{"code_supersede",
                                    "UPDATE email_codes SET superseded = true"
                                    " WHERE user_id = $1::uuid AND purpose = $2 AND NOT superseded"};
@@ -46,6 +49,12 @@ std::string code_hash_hex(const Secret& key, const std::string& user_id, CodePur
 Result<Secret> issue_code(db::Connection& db, const Secret& hmac_key, const std::string& user_id,
                           CodePurpose purpose, int ttl_seconds) {
     const std::string p(purpose_name(purpose));
+    // NB: the user's row first.  Two concurrent requests would otherwise
+    // both supersede the same live code and both insert a new one, and the
+    // second insert would hit email_codes_live_idx: its 2xx already sent
+    // (forgot answers first), its mail never written.  Serialised, the
+    // later code supersedes the earlier, as the contract says.
+    if (auto r = db.exec(kLockUser, {user_id}); !r) return Unexpected<Error>{r.error()};
     if (auto r = db.exec(kDropExpired, {user_id, p}); !r) return Unexpected<Error>{r.error()};
     if (auto r = db.exec(kSupersede, {user_id, p}); !r) return Unexpected<Error>{r.error()};
     Secret code(crypto::random_digits(6));
@@ -58,6 +67,9 @@ Result<Secret> issue_code(db::Connection& db, const Secret& hmac_key, const std:
 Result<CodeCheck> check_code(db::Connection& db, const Secret& hmac_key, const std::string& user_id,
                              CodePurpose purpose, std::string_view code, int max_attempts) {
     const std::string p(purpose_name(purpose));
+    // The user's row first, as issue_code takes it: one lock order (users,
+    // then email_codes) for every transaction that touches codes.
+    if (auto r = db.exec(kLockUser, {user_id}); !r) return Unexpected<Error>{r.error()};
     auto rows = db.exec(kLock, {user_id, p});
     if (!rows) return Unexpected<Error>{rows.error()};
     const std::string presented = code_hash_hex(hmac_key, user_id, purpose, code);

@@ -20,14 +20,14 @@ namespace authd::accounts {
 
 enum class CodePurpose { verify_email, password_reset };
 
-// Inside the caller's transaction: supersedes the live code and stores a
-// new one.  Returns the code in clear, for the mail only.
+// Inside the caller's transaction: locks the user's row until commit,
+// supersedes the live code and stores a new one.  Returns the code in clear, for the mail only.
 Result<Secret> issue_code(db::Connection& db, const Secret& hmac_key, const std::string& user_id,
                           CodePurpose purpose, int ttl_seconds);
 
 enum class CodeCheck { accepted, wrong, expired };
 
-// Inside the caller's transaction (it locks the live code).  `accepted`
+// Inside the caller's transaction (it locks the user's row, then the codes).  `accepted`
 // consumes every code of this purpose for the user; `wrong` counts a try
 // against the live code.
 Result<CodeCheck> check_code(db::Connection& db, const Secret& hmac_key, const std::string& user_id,
