@@ -72,8 +72,14 @@ Result<void> Client::set(std::string_view key, std::string_view value, int ttl_s
 
 Result<uint64_t> Client::increment(std::string_view key, int ttl_seconds) {
     uint64_t value = 0;
-    memcached_return_t rc = memcached_increment_with_initial(
-        mc_.get(), key.data(), key.size(), 1, 1, static_cast<time_t>(ttl_seconds), &value);
+    memcached_return_t rc = MEMCACHED_NOTSTORED;
+    // NB: over the text protocol this is incr, then add of the initial value
+    // when the key is missing.  Two clients that miss at once both try the
+    // add and one gets NOT_STORED: the key exists now, so incr again.
+    for (int attempt = 0; attempt < 2 && rc == MEMCACHED_NOTSTORED; ++attempt) {
+        rc = memcached_increment_with_initial(mc_.get(), key.data(), key.size(), 1, 1,
+                                              static_cast<time_t>(ttl_seconds), &value);
+    }
     if (rc != MEMCACHED_SUCCESS) return from_rc(mc_.get(), rc);
     return value;
 }
