@@ -45,12 +45,17 @@ ENDPOINTS = [
     ("GET", "/.well-known/jwks.json", 200),
     ("GET", "/.well-known/openid-configuration", 200),
     ("GET", "/health", 200),
+    # Section 8: the dev stack's example upstreams and login page.
+    ("GET", "/demo/", 200),
+    ("GET", "/demo-mfa/", 200),
+    ("GET", "/login", 200),
 ]
 # Section 3's "auth" column (Bearer, or Bearer or cookie): these take the access token.
 AUTHENTICATED = {
     ("POST", "/auth/logout"), ("GET", "/auth/sessions"), ("DELETE", "/auth/sessions/{sessionId}"),
     ("POST", "/auth/mfa/setup"), ("POST", "/auth/mfa/verify-setup"), ("POST", "/auth/mfa/backup-codes"),
     ("POST", "/auth/mfa/disable"), ("POST", "/auth/password/change"), ("GET", "/users/profile"),
+    ("GET", "/demo/"), ("GET", "/demo-mfa/"),
     ("PUT", "/users/profile"), ("DELETE", "/users/profile"), ("GET", "/auth/validate"),
 }
 # Section 6: rate limits.
@@ -202,7 +207,9 @@ def test_endpoint_present_with_its_success_status(method, path, success):
     op = spec["paths"][path].get(method.lower())
     assert op is not None, f"{method} {path} missing"
     successes = {int(s) for s in op["responses"] if s.isdigit() and int(s) < 400}
-    assert successes == {success}, f"{method} {path}: success statuses {successes}"
+    # The example upstreams also send browsers to the login page.
+    expected = {success, 302} if path in ("/demo/", "/demo-mfa/") else {success}
+    assert successes == expected, f"{method} {path}: success statuses {successes}"
 
 
 def test_no_endpoint_beyond_section_3():
@@ -295,7 +302,8 @@ def test_check_accepts_good_responses():
     contract.check(Fake(200, challenge), "/auth/login", "POST")
     contract.check(Fake(201, {"user": user(), "message": "check your mail"}), "/auth/register", "POST")
     contract.check(Fake(200, user(lastLoginAt="2026-11-22T23:45:12Z")), "/users/profile", "GET")
-    contract.check(Fake(204), "/auth/logout", "POST")
+    cleared = "__Secure-authd_access=; Path=/; Max-Age=0, __Secure-authd_refresh=; Max-Age=0"
+    contract.check(Fake(204, headers={"Set-Cookie": cleared}), "/auth/logout", "POST")
     contract.check(Fake(204), f"/auth/sessions/{SESSION_ID}", "DELETE")  # concrete path
     contract.check(Fake(202, {"message": "ok"}), "/auth/password/forgot?x=1", "POST")
     contract.check(Fake(200, {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}), "/health", "GET")
@@ -388,7 +396,8 @@ def test_check_rejects_other_mismatches():
     rejects(Fake(200, user(), {"Cache-Control": "max-age=60"}), "/users/profile", "GET", "Cache-Control")
     rejects(Fake(200, user(), {"Content-Type": "text/html"}), "/users/profile", "GET", "Content-Type")
     # bodies where none belong
-    rejects(Fake(204, raw=b"{}"), "/auth/logout", "POST", "no body")
+    rejects(Fake(204, raw=b"{}", headers={"Set-Cookie": "__Secure-authd_access=; Max-Age=0"}),
+            "/auth/logout", "POST", "no body")
     rejects(Fake(200, raw=b'{"status":"ok"}'), "/health", "HEAD", "no body")
     rejects(Fake(200, raw=b"not json", headers={"Content-Type": "application/json"}), "/users/profile", "GET",
             "not JSON")
