@@ -59,15 +59,14 @@ void log_request(const http::Request& req, const http::Response& resp, int64_t s
     if (!resp.log_reason.empty()) line.str("reason", resp.log_reason);
 }
 
-// Accepts one connection and serves it; false when another worker took it
-// (or the accept failed).
-bool serve_next(FcgiRequest& fcgi, RequestHandler& handler) {
+// Accepts one connection and serves it, unless another worker took it.
+void serve_next(FcgiRequest& fcgi, RequestHandler& handler) {
     const int rc = fcgi.accept();
     if (rc != 0) {
         if (rc != -EAGAIN && rc != -EWOULDBLOCK && rc != -EINTR) {
             log::warn("fastcgi_accept_failed").num("errno", -rc);
         }
-        return false;
+        return;
     }
     const int64_t started = monotonic_us();
     http::Request request = fcgi.read();
@@ -84,7 +83,6 @@ bool serve_next(FcgiRequest& fcgi, RequestHandler& handler) {
         }
     }
     log::set_request_id({});
-    return true;
 }
 
 }  // namespace
@@ -123,14 +121,9 @@ int serve_fastcgi(int listen_fd, int signal_fd, RequestHandler& handler) {
         return 1;
     }
     FcgiRequest fcgi(listen_fd);
-    // Right after serving, a worker looks again without sleeping (timeout
-    // 0): under load it takes the next waiting connection while it still
-    // has the CPU, instead of a sleeping worker being woken and scheduled.
-    // It sleeps only once nothing is waiting.
-    bool just_served = false;
     for (;;) {
         epoll_event ready[2];
-        const int n = epoll_wait(epoll.get(), ready, 2, just_served ? 0 : -1);
+        const int n = epoll_wait(epoll.get(), ready, 2, -1);
         if (n < 0) {
             if (errno == EINTR) continue;
             log::error("worker_poll_failed").num("errno", errno);
@@ -145,7 +138,7 @@ int serve_fastcgi(int listen_fd, int signal_fd, RequestHandler& handler) {
         // NB: a stop does not abandon the connection this worker was woken
         // for: EPOLLEXCLUSIVE woke it alone, and the others would not look
         // before the next connection arrived.
-        just_served = connection && serve_next(fcgi, handler);
+        if (connection) serve_next(fcgi, handler);
         if (stop) return 0;
     }
 }
