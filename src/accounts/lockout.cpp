@@ -12,10 +12,15 @@ namespace {
 constexpr db::Statement kEnsure{"lockout_ensure",
                                 "INSERT INTO login_failures (subject) VALUES (decode($1, 'hex'))"
                                 " ON CONFLICT (subject) DO NOTHING"};
-constexpr db::Statement kState{"lockout_state",
-                               "SELECT COALESCE(locked_until > now(), false),"
-                               " COALESCE(ceil(extract(epoch FROM locked_until - now()))::int, 0)"
-                               " FROM login_failures WHERE subject = decode($1, 'hex') FOR UPDATE"};
+// NB: clock_timestamp(), not now(): the row lock may have waited for a
+// transaction that started after this one and locked the account, and
+// locked_until - now() would then exceed the lock's duration (a
+// Retry-After of 901 for a 900-second lock).
+constexpr db::Statement kState{
+    "lockout_state",
+    "SELECT COALESCE(locked_until > clock_timestamp(), false),"
+    " COALESCE(ceil(extract(epoch FROM locked_until - clock_timestamp()))::int, 0)"
+    " FROM login_failures WHERE subject = decode($1, 'hex') FOR UPDATE"};
 // A failure outside the window starts a new count; the max_failures-th
 // locks and resets the count for after the lock.
 constexpr db::Statement kFailure{
