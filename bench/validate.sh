@@ -273,18 +273,24 @@ own_ticks() {  # one "pid ticks" line per process
     done | awk '{ pid = $1; sub(/^.*\) /, ""); print pid, $12 + $13 + $14 + $15 }'
 }
 
+# The ticks that processes used between two own_ticks snapshots: all of
+# them, or only the pids given.  A process that started in between used
+# all its ticks in between.
+ticks_used() {  # before after [pid...]
+    awk -v pids="${*:3}" -v all="$(($# == 2))" '
+        BEGIN { n = split(pids, p, " "); for (i = 1; i <= n; i++) keep[p[i]] = 1 }
+        NR == FNR { before[$1] = $2; next }
+        all || ($1 in keep) { t += $2 - before[$1] }
+        END { print t + 0 }' "$1" "$2"
+}
+
 # The processes that answer a location's auth subrequests (none for the
-# ceiling, which nginx answers itself), and the CPU ticks they have used.
+# ceiling, which nginx answers itself).
 upstream_pids() {  # path
     case $1 in
         /validate) validate_workers ;;
         /floor) ps --ppid "$(cat "$WORK/bare.pid")" -o pid= ;;
     esac
-}
-ticks_of() {  # pid... -> their user + system ticks, summed
-    local pid
-    for pid in "$@"; do cat "/proc/$pid/stat" 2>/dev/null || true; done |
-        awk '{ sub(/^.*\) /, ""); n += $12 + $13 } END { print n + 0 }'
 }
 
 # measure() files its numbers under "<scenario>.<round>"; the table's row
@@ -292,23 +298,20 @@ ticks_of() {  # pid... -> their user + system ticks, summed
 declare -A RPS P50 P99 NON2XX SOCKERR REQS OTHERS RESTARTED CPU_US UPSTREAM_US
 ROUND=1
 measure() {  # scenario path token-file [warm-up token-file]
-    local name=$1.$ROUND requests duration_us busy1 all1 busy2 all2 own workers up1 up2 upstream
+    local name=$1.$ROUND requests duration_us busy1 all1 busy2 all2 own workers upstream up
     say "round $ROUND of $ROUNDS, scenario $1: warm-up ${WARMUP}s, then ${DURATION}s"
     wrk_run "$WARMUP" "$2" "${4:-$3}" >/dev/null
     workers=$(validate_workers)
     upstream=$(upstream_pids "$2")
     own_ticks > "$WORK/own-before"
-    # shellcheck disable=SC2086  # a list of pids
-    up1=$(ticks_of $upstream)
     read -r busy1 all1 < <(busy_ticks)
     wrk_run "$DURATION" "$2" "$3" > "$WORK/wrk-$name.txt"
     read -r busy2 all2 < <(busy_ticks)
-    # shellcheck disable=SC2086
-    up2=$(ticks_of $upstream)
     own_ticks > "$WORK/own-after"
-    # A process that started in between used all its ticks in between.
-    own=$(awk 'NR == FNR { before[$1] = $2; next } { n += $2 - before[$1] } END { print n + 0 }' \
-        "$WORK/own-before" "$WORK/own-after")
+    own=$(ticks_used "$WORK/own-before" "$WORK/own-after")
+    up=0
+    # shellcheck disable=SC2086  # a list of pids
+    [ -z "$upstream" ] || up=$(ticks_used "$WORK/own-before" "$WORK/own-after" $upstream)
     OTHERS[$name]=$(awk -v b="$((busy2 - busy1))" -v o="$own" -v t="$((all2 - all1))" \
         'BEGIN { x = t > 0 ? 100 * (b - o) / t : 0; printf "%.0f", (x < 0 ? 0 : x) }')
     [ "$(validate_workers)" = "$workers" ] || RESTARTED[$name]=1
@@ -321,7 +324,7 @@ measure() {  # scenario path token-file [warm-up token-file]
     # auth target's processes' alone.
     CPU_US[$name]=$(awk -v t="$((busy2 - busy1))" -v r="$requests" -v hz="$HZ" \
         'BEGIN { printf "%.0f", (r > 0 ? t * 1e6 / hz / r : 0) }')
-    UPSTREAM_US[$name]=$(awk -v t="$((up2 - up1))" -v r="$requests" -v hz="$HZ" \
+    UPSTREAM_US[$name]=$(awk -v t="$up" -v r="$requests" -v hz="$HZ" \
         'BEGIN { printf "%.0f", (r > 0 ? t * 1e6 / hz / r : 0) }')
 }
 

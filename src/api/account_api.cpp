@@ -8,6 +8,7 @@
 
 #include "accounts/user_store.h"
 #include "api/auth.h"
+#include "api/credentials.h"
 #include "api/services.h"
 #include "api/token_response.h"
 #include "audit/audit.h"
@@ -115,9 +116,7 @@ http::Response delete_profile(Services& s, const Call& call) {
     auto user = accounts::find_user_by_id(s.db, caller->claims.user_id);
     if (!user) return http::from_error(user.error(), rid);
     if (!*user || !crypto::verify_password(form->password, (*user)->password_hash)) {
-        http::ApiError e{401, "INVALID_CREDENTIALS", "the password is not correct"};
-        e.log_reason = "wrong_password";
-        return http::error_response(e, rid);
+        return wrong_password("wrong_password", rid);
     }
     const std::string& id = (*user)->id;
     auto tx = begin_as_caller(s, *caller, rid);

@@ -28,6 +28,12 @@ http::Response answer_then_mail(Services& s, const http::Request& request, json:
     return r;
 }
 
+http::Response wrong_password(std::string_view reason, std::string_view rid) {
+    http::ApiError e{401, "INVALID_CREDENTIALS", "the password is not correct"};
+    e.log_reason = std::string(reason);
+    return http::error_response(e, rid);
+}
+
 http::Response account_locked(int retry_after, std::string_view request_id) {
     http::ApiError e{429, "ACCOUNT_LOCKED",
                      "too many failed attempts; the account is locked for a while"};

@@ -27,6 +27,10 @@ using EmailWork = void (*)(Services&, const std::string& email, const audit::Ori
 http::Response answer_then_mail(Services& services, const http::Request& request, json::Object body,
                                 LimitKind limit, std::string_view message, EmailWork work);
 
+// 401 INVALID_CREDENTIALS for a signed-in user whose password (asked again
+// before a sensitive change) is not the account's; `reason` is for the log.
+http::Response wrong_password(std::string_view reason, std::string_view request_id);
+
 // 429 ACCOUNT_LOCKED with Retry-After.
 http::Response account_locked(int retry_after, std::string_view request_id);
 

@@ -36,11 +36,6 @@ http::Response mfa_error(int status, std::string_view code, std::string_view mes
     return http::error_response(e, rid);
 }
 
-http::Response wrong_password(std::string_view rid) {
-    return mfa_error(401, "INVALID_CREDENTIALS", "the password is not correct", "wrong_password",
-                     rid);
-}
-
 http::Response wrong_code(int status, std::string_view rid) {
     return mfa_error(status, "INVALID_MFA_CODE", "the code is not valid", "wrong_mfa_code", rid);
 }
@@ -111,7 +106,7 @@ http::Response setup_mfa(Services& s, const Call& call) {
     if (!form) return http::error_response(form.error(), rid);
     auto user = accounts::find_user_by_id(s.db, user_id);
     if (!user) return http::from_error(user.error(), rid);
-    if (!*user) return wrong_password(rid);
+    if (!*user) return wrong_password("wrong_password", rid);
     if ((*user)->mfa_enabled) {
         return mfa_error(409, "MFA_ALREADY_ENABLED", "two-factor authentication is already on",
                          "mfa_already_enabled", rid);
@@ -119,7 +114,7 @@ http::Response setup_mfa(Services& s, const Call& call) {
     // NB: the password again, so a stolen access token cannot enrol the
     // thief's authenticator.
     if (!crypto::verify_password(form->password, (*user)->password_hash)) {
-        return wrong_password(rid);
+        return wrong_password("wrong_password", rid);
     }
     Secret secret(crypto::new_totp_secret());
     const std::string base32 = crypto::base32_encode(secret.reveal());
@@ -304,7 +299,7 @@ http::Response disable_mfa(Services& s, const Call& call) {
     if (!user) return http::from_error(user.error(), rid);
     if (!*user || !(*user)->mfa_enabled) return not_enabled(rid);
     if (!crypto::verify_password(form->password, (*user)->password_hash)) {
-        return wrong_password(rid);
+        return wrong_password("wrong_password", rid);
     }
     auto tx = begin_as_caller(s, *caller, rid);
     if (!tx) return tx.error();

@@ -128,13 +128,8 @@ http::Response change_password(Services& s, const Call& call) {
     if (!form) return http::error_response(form.error(), rid);
     auto found = accounts::find_user_by_id(s.db, caller->claims.user_id);
     if (!found) return http::from_error(found.error(), rid);
-    auto wrong_password = [&rid](const char* reason) {
-        http::ApiError e{401, "INVALID_CREDENTIALS", "the current password is not correct"};
-        e.log_reason = reason;
-        return http::error_response(e, rid);
-    };
     if (!*found || !crypto::verify_password(form->current_password, (*found)->password_hash)) {
-        return wrong_password("wrong_password");
+        return wrong_password("wrong_password", rid);
     }
     const accounts::User& user = **found;
     if (auto e =
@@ -150,7 +145,7 @@ http::Response change_password(Services& s, const Call& call) {
     // is no longer the one they proved.
     auto replaced = accounts::replace_password_hash(s.db, user.id, user.password_hash, *hash);
     if (!replaced) return http::from_error(replaced.error(), rid);
-    if (!*replaced) return wrong_password("password_changed_meanwhile");
+    if (!*replaced) return wrong_password("password_changed_meanwhile", rid);
     auto revoked =
         sessions::revoke_all_sessions(s.db, user.id, "password_changed", caller->session.id);
     if (!revoked) return http::from_error(revoked.error(), rid);
