@@ -44,7 +44,9 @@ profile() {
             ;;
         test)
             VAR=${AUTHD_VAR:-$(mktemp -d /tmp/authd-test.XXXXXX)}
-            HTTP_PORT=18080 PG_PORT=54321 MC_PORT=11261
+            # Another checkout can run its tests beside this one with
+            # AUTHD_TEST_PORTS="http pg memcached" (e.g. "28080 54331 11271").
+            read -r HTTP_PORT PG_PORT MC_PORT <<< "${AUTHD_TEST_PORTS:-18080 54321 11261}"
             BUILD=$ROOT/build-test
             CMAKE_FLAGS=(-DCMAKE_BUILD_TYPE=Debug -DAUTHD_SANITIZE=ON -DAUTHD_WERROR=ON)
             ;;
@@ -374,6 +376,7 @@ cmd_test() {
     local stale
     for stale in /tmp/authd-test.*/stack.env; do
         [ -f "$stale" ] || continue
+        grep -q "HTTP_PORT=$HTTP_PORT " "$stale" || continue
         (AUTHD_VAR=$(dirname "$stale"); load_stack; stop_stack) || true
     done
     trap 'stop_stack; [ "${KEEP_VAR:-0}" = 1 ] || rm -rf "$VAR" "$PGROOT"' EXIT

@@ -41,18 +41,23 @@ class Stack:
 
     def workers(self, pool):
         """Live worker pids of one pool ("api", "validate")."""
+        return sorted(pid for pid in self._children() if proc_comm(pid) == f"authd-{pool}")
+
+    def _children(self):
+        """The master's child pids; a task that ends while it is read is
+        skipped (its children are gone with it)."""
         master = self.master_pid()
         out = []
-        for task in pathlib.Path(f"/proc/{master}/task").iterdir():
-            children = (task / "children").read_text().split()
-            for pid in children:
-                try:
-                    comm = pathlib.Path(f"/proc/{pid}/comm").read_text().strip()
-                except FileNotFoundError:
-                    continue
-                if comm == f"authd-{pool}":
-                    out.append(int(pid))
-        return sorted(out)
+        try:
+            tasks = list(pathlib.Path(f"/proc/{master}/task").iterdir())
+        except OSError:
+            return out
+        for task in tasks:
+            try:
+                out += [int(pid) for pid in (task / "children").read_text().split()]
+            except OSError:
+                continue
+        return out
 
     def signal_master(self, sig):
         os.kill(self.master_pid(), sig)
@@ -171,6 +176,16 @@ def http():
     address, so per-IP rate limits never couple tests."""
     with session_from(fresh_ip()) as s:
         yield s
+
+
+def proc_comm(pid):
+    """The command name of a process, or None when it has exited: a
+    process can end between being listed and being read, and /proc then
+    answers ENOENT or ESRCH (ProcessLookupError), both OSErrors."""
+    try:
+        return pathlib.Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return None
 
 
 def url(path):
