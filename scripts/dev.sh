@@ -7,6 +7,7 @@
 #   scripts/dev.sh test    the same in a throwaway directory with the test
 #                          profile (short windows, port 18080), then every
 #                          test through ctest; stops the stack afterwards
+#                          (arguments after `test` go to ctest: -R e2e.test_mfa)
 #   scripts/dev.sh down    stop what `up` started
 #   scripts/dev.sh status  what is running
 #
@@ -384,7 +385,7 @@ cmd_test() {
     say "stack up at http://127.0.0.1:$HTTP_PORT ($VAR); running tests"
     local rc=0
     AUTHD_URL=http://127.0.0.1:$HTTP_PORT AUTHD_VAR=$VAR AUTHD_ROOT=$ROOT \
-        ctest --test-dir "$BUILD" --output-on-failure || rc=$?
+        ctest --test-dir "$BUILD" --output-on-failure "$@" || rc=$?
     # Sanitizer reports in the daemon's log fail the run even when every
     # request happened to get an answer.
     if grep -nE "runtime error:|AddressSanitizer|LeakSanitizer" "$LOG/authd.log" >&2; then
@@ -399,12 +400,12 @@ case "${1:-}" in
     up) cmd_up ;;
     down) cmd_down ;;
     status) cmd_status ;;
-    test) cmd_test ;;
+    test) shift; cmd_test "$@" ;;
     pg-stop) load_stack; pg_stop ;;
     pg-start) load_stack; pg_start ;;
     mc-stop) load_stack; mc_stop ;;
     mc-start) load_stack; mc_start ;;
     authd-stop) load_stack; stop_pid "$RUN/authd.pid" ;;
     authd-start) load_stack; authd_start ;;
-    *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
+    *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
 esac
