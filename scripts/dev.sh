@@ -53,6 +53,7 @@ profile() {
             ;;
     esac
     PROFILE=$1
+    APP_PORT=$((HTTP_PORT + 1))  # the demo app host (nginx/authd-demo-app.conf)
     RUN=$VAR/run LOG=$VAR/log
 }
 
@@ -67,7 +68,7 @@ load_stack() {
 save_stack() {
     cat > "$VAR/stack.env" <<EOF
 PROFILE=$PROFILE VAR=$VAR RUN=$RUN LOG=$LOG BUILD=$BUILD
-HTTP_PORT=$HTTP_PORT PG_PORT=$PG_PORT MC_PORT=$MC_PORT
+HTTP_PORT=$HTTP_PORT APP_PORT=$APP_PORT PG_PORT=$PG_PORT MC_PORT=$MC_PORT
 PGROOT=$PGROOT PGBIN=$PGBIN
 EOF
 }
@@ -268,20 +269,20 @@ authd_start() {
 
 render() {  # template output
     sed -e "s|@LISTEN@|127.0.0.1:$HTTP_PORT|g" \
+        -e "s|@APP_LISTEN@|127.0.0.1:$APP_PORT|g" \
+        -e "s|@RUN@|$RUN|g" \
         -e "s|@API_SOCKET@|$RUN/api.sock|g" \
-        -e "s|@VALIDATE_SOCKET@|$RUN/validate.sock|g" \
-        -e "s|@SNIPPETS@|$VAR/nginx/snippets|g" "$1" > "$2"
+        -e "s|@VALIDATE_SOCKET@|$RUN/validate.sock|g" "$1" > "$2"
 }
 
 nginx_start() {
     local conf=$VAR/nginx/nginx.conf
-    mkdir -p "$VAR/nginx/tmp"
+    mkdir -p "$VAR/nginx/tmp" "$VAR/nginx/snippets"
+    # The snippets are installed as they ship: they have no placeholders.
+    cp "$ROOT"/nginx/snippets/*.conf "$VAR/nginx/snippets/"
+    render "$ROOT/nginx/authd-http.conf" "$VAR/nginx/authd-http.conf"
     render "$ROOT/nginx/authd-site.conf" "$VAR/nginx/authd-site.conf"
-    mkdir -p "$VAR/nginx/snippets"
-    local snippet
-    for snippet in "$ROOT"/nginx/snippets/*.conf; do
-        render "$snippet" "$VAR/nginx/snippets/$(basename "$snippet")"
-    done
+    render "$ROOT/nginx/authd-demo-app.conf" "$VAR/nginx/authd-demo-app.conf"
     {
         # Workers run as the invoking user so they can reach authd's sockets.
         is_root && echo "user root root;"
@@ -298,7 +299,9 @@ http {
     uwsgi_temp_path $VAR/nginx/tmp/uwsgi;
     scgi_temp_path $VAR/nginx/tmp/scgi;
     default_type application/octet-stream;
+    include $VAR/nginx/authd-http.conf;
     include $VAR/nginx/authd-site.conf;
+    include $VAR/nginx/authd-demo-app.conf;
 }
 EOF
     } > "$conf"
@@ -349,7 +352,7 @@ stop_stack() {
 cmd_up() {
     profile dev
     start_stack
-    say "serving http://127.0.0.1:$HTTP_PORT  (logs in $LOG, mail in $VAR/mail)"
+    say "serving http://127.0.0.1:$HTTP_PORT, and a demo app behind it on http://127.0.0.1:$APP_PORT  (logs in $LOG, mail in $VAR/mail)"
 }
 
 cmd_down() {
@@ -384,7 +387,8 @@ cmd_test() {
     start_stack
     say "stack up at http://127.0.0.1:$HTTP_PORT ($VAR); running tests"
     local rc=0
-    AUTHD_URL=http://127.0.0.1:$HTTP_PORT AUTHD_VAR=$VAR AUTHD_ROOT=$ROOT \
+    AUTHD_URL=http://127.0.0.1:$HTTP_PORT AUTHD_APP_URL=http://127.0.0.1:$APP_PORT \
+    AUTHD_VAR=$VAR AUTHD_ROOT=$ROOT \
         ctest --test-dir "$BUILD" --output-on-failure "$@" || rc=$?
     # Sanitizer reports in the daemon's log fail the run even when every
     # request happened to get an answer.

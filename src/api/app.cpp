@@ -36,6 +36,12 @@ bool is_json_media_type(std::string_view content_type) {
            type.find('/', slash + 1) == std::string_view::npos;
 }
 
+bool is_form_media_type(std::string_view content_type) {
+    std::string_view type = content_type.substr(0, content_type.find(';'));
+    while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+    return iequals(type, "application/x-www-form-urlencoded");
+}
+
 namespace {
 
 // The request's Origin when it is on the CORS allow-list, else empty.
@@ -95,11 +101,18 @@ http::Response App::dispatch(const http::Request& req, const std::string& cors_o
             return *limited;
         }
     }
-    if (!req.body.empty() && !is_json_media_type(req.content_type)) {
+    if (endpoint.form_body) {
+        if (!req.body.empty() && !is_form_media_type(req.content_type)) {
+            return http::error_response({415, "UNSUPPORTED_MEDIA_TYPE",
+                                         "request body must be application/x-www-form-urlencoded"},
+                                        rid);
+        }
+    } else if (!req.body.empty() && !is_json_media_type(req.content_type)) {
         return http::error_response(
             {415, "UNSUPPORTED_MEDIA_TYPE", "request body must be application/json"}, rid);
     }
-    auto body = json::parse_object(req.body.empty() ? std::string_view("{}") : req.body);
+    auto body = json::parse_object(req.body.empty() || endpoint.form_body ? std::string_view("{}")
+                                                                          : req.body);
     if (!body) {
         http::ApiError e{400, "INVALID_JSON", "request body is not a valid JSON object"};
         e.log_reason = body.error().detail;

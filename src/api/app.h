@@ -25,4 +25,7 @@ private:
 // and case.
 bool is_json_media_type(std::string_view content_type);
 
+// True for application/x-www-form-urlencoded, ignoring parameters and case.
+bool is_form_media_type(std::string_view content_type);
+
 }  // namespace authd::api

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/origin.h"
 #include "http/cookie.h"
 
 namespace authd::api {
@@ -35,12 +36,8 @@ std::optional<http::ApiError> check_cookie_origin(const Config& config,
     bool allowed = false;
     if (const std::string* origin = request.header("origin")) {
         const std::string o = lowered(*origin);
-        // The issuer's origin: scheme://host[:port] of the public base URL.
-        std::string own = lowered(config.tokens.issuer);
-        const size_t path =
-            own.find('/', own.find("://") == std::string::npos ? 0 : own.find("://") + 3);
-        if (path != std::string::npos) own.resize(path);
-        allowed = o == own ||
+        // The portal's origin ([http] public_url, by default the issuer's).
+        allowed = origin_of(o) == config.http.public_url ||
                   std::find(config.http.cors_origins.begin(), config.http.cors_origins.end(), o) !=
                       config.http.cors_origins.end();
     } else if (const std::string* site = request.header("sec-fetch-site")) {

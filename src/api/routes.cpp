@@ -7,6 +7,7 @@
 #include "api/browser_api.h"
 #include "api/health.h"
 #include "api/login_api.h"
+#include "api/login_page.h"
 #include "api/mfa_api.h"
 #include "api/password_api.h"
 #include "api/registration_api.h"
@@ -39,6 +40,9 @@ const http::Route<Endpoint> kRoutes[] = {
     {Method::del, "/users/profile", {delete_profile}},
     {Method::get, "/auth/redirect", {redirect_after_login}},
     {Method::get, "/login", {login_page}},
+    {Method::post, "/login", {submit_login_form, LimitKind::login, true}},
+    {Method::get, "/login/done", {signed_in_page}},
+    {Method::get, "/auth/refresh/resume", {resume_session}},
     {Method::get, "/demo/echo", {demo_echo}},  // behind auth_request (nginx /demo/, /demo-mfa/)
     {Method::get, "/.well-known/jwks.json", {get_jwks}},
     {Method::get, "/.well-known/openid-configuration", {get_openid_configuration}},

@@ -19,6 +19,10 @@ namespace authd::api {
 struct Endpoint {
     Handler handle;
     std::optional<LimitKind> limit = std::nullopt;
+    // The body is an HTML form (application/x-www-form-urlencoded, the login
+    // page's), which the handler reads from the request; the call's JSON
+    // body is then {}.  Anything else there is a 415.
+    bool form_body = false;
 };
 
 std::span<const http::Route<Endpoint>> routes();

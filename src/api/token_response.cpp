@@ -4,6 +4,8 @@
 #include <algorithm>
 
 #include "api/auth.h"
+#include "core/log.h"
+#include "core/origin.h"
 #include "http/cookie.h"
 
 namespace authd::api {
@@ -80,15 +82,35 @@ http::Response token_response(Services& services, const accounts::User& user,
                                              .domain = with_domain ? domain : std::string_view(),
                                              .same_site = "Lax",
                                              .max_age = services.config.tokens.access_ttl}));
-        r.add_header("Set-Cookie",
-                     http::set_cookie_value(
-                         {.name = kRefreshCookie,
-                          .value = refresh_token.reveal(),
-                          .path = "/auth/refresh",
-                          .same_site = "Strict",
-                          .max_age = std::max<long>(0, session.expires_unix - unix_now())}));
+        const long session_left = std::max<long>(0, session.expires_unix - unix_now());
+        r.add_header("Set-Cookie", http::set_cookie_value({.name = kRefreshCookie,
+                                                           .value = refresh_token.reveal(),
+                                                           .path = "/auth/refresh",
+                                                           .same_site = "Strict",
+                                                           .max_age = session_left}));
+        r.add_header("Set-Cookie", http::set_cookie_value({.name = kResumeCookie,
+                                                           .value = "1",
+                                                           .path = "/login",
+                                                           .same_site = "Lax",
+                                                           .max_age = session_left}));
+        if (!secure_for_cookies(request)) {
+            log::warn("insecure_cookie_login")
+                .str("reason",
+                     "cookies sent over plain HTTP to a non-loopback host: browsers drop Secure "
+                     "cookies there, serve the portal over HTTPS");
+        }
     }
     return r;
+}
+
+bool secure_for_cookies(const http::Request& request) {
+    const std::string* scheme = request.param("REQUEST_SCHEME");
+    const std::string* https = request.param("HTTPS");
+    if ((scheme && *scheme == "https") || (https && !https->empty() && *https != "off")) {
+        return true;
+    }
+    const std::string* host = request.header("host");
+    return host && is_loopback_host(*host);
 }
 
 http::Response message_response(int status, std::string_view message) {
@@ -108,6 +130,15 @@ void clear_cookies(http::Response& response) {
                                                               .value = "",
                                                               .path = "/auth/refresh",
                                                               .same_site = "Strict",
+                                                              .max_age = 0}));
+    clear_resume_cookie(response);
+}
+
+void clear_resume_cookie(http::Response& response) {
+    response.add_header("Set-Cookie", http::set_cookie_value({.name = kResumeCookie,
+                                                              .value = "",
+                                                              .path = "/login",
+                                                              .same_site = "Lax",
                                                               .max_age = 0}));
 }
 

@@ -13,6 +13,8 @@
 #include <set>
 #include <sstream>
 
+#include "core/origin.h"
+
 namespace authd {
 namespace {
 
@@ -118,6 +120,21 @@ Result<void> jws_alg(Config& c, std::string_view v) {
         return bad_value("expected ES256, EdDSA, RS256 or PS256");
     }
     c.tokens.algorithm = std::string(v);
+    return {};
+}
+
+// The portal's origin; empty means the issuer's.  Parsed after [tokens]
+// issuer (table order).
+Result<void> public_url(Config& c, std::string_view v) {
+    if (v.ends_with('/')) v.remove_suffix(1);
+    const size_t authority = v.find("://");
+    if (!v.empty() && (authority == std::string_view::npos ||
+                       v.find_first_of("/?#", authority + 3) != std::string_view::npos)) {
+        return bad_value("expected an origin without a path, such as https://auth.example.com");
+    }
+    auto origin = origin_of(v.empty() ? std::string_view(c.tokens.issuer) : v);
+    if (!origin) return bad_value("expected an origin such as https://auth.example.com");
+    c.http.public_url = std::move(*origin);
     return {};
 }
 
@@ -268,6 +285,9 @@ const Option kOptions[] = {
     {"http", "cors_origins", "",
      "origins (scheme://host[:port]) allowed to call the API from a browser (comma-separated)",
      lower_list<kHttp, &H::cors_origins>},
+    {"http", "public_url", "",
+     "the portal's origin (scheme://host[:port]) where browsers sign in; empty: the issuer's",
+     public_url},
     {"http", "cookie_domain", "",
      "Domain attribute of the access cookie (empty: host-only; never set for an IP address)",
      text<kHttp, &H::cookie_domain>},

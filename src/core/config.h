@@ -102,7 +102,8 @@ struct Config {
     struct Http {
         std::vector<std::string> redirect_hosts;  // hosts /auth/redirect and rd may point to
         std::vector<std::string> cors_origins;    // origins allowed cross-origin (CORS)
-        std::string cookie_domain;                // Domain of the access cookie; empty: host-only
+        std::string public_url;  // the portal's origin, scheme://host[:port] (issuer's by default)
+        std::string cookie_domain;  // Domain of the access cookie; empty: host-only
     } http;
 
     struct Mfa {

@@ -19,6 +19,7 @@
 
 #include "api/auth.h"
 #include "core/log.h"
+#include "core/origin.h"
 #include "http/cookie.h"
 #include "http/redirect.h"
 
@@ -40,9 +41,14 @@ bool param_is(const http::Request& request, std::string_view name, std::string_v
 
 }  // namespace
 
-std::string login_location(std::string_view original_url, bool allowed) {
+std::string login_location(std::string_view original_url, bool allowed,
+                           std::string_view public_url) {
     if (!allowed) return "/login";
-    return "/login?rd=" + http::percent_encode(original_url);
+    // NB: the origin of an allowed URL only: a host nginx cannot vouch for
+    // never decides where the login form is.
+    const bool same_origin = origin_of(original_url) == public_url;
+    return std::string(same_origin ? std::string_view() : public_url) +
+           "/login?rd=" + http::percent_encode(original_url);
 }
 
 Validator::Validator(const Config& config, keys::Keyring keys)
@@ -89,7 +95,8 @@ http::Response Validator::unauthorized(const http::Request& request, std::string
         const std::string* url = request.param("AUTHD_ORIGINAL_URL");
         const bool allowed =
             url && !url->empty() && http::redirect_allowed(*url, config_.http.redirect_hosts);
-        r.add_header("X-Auth-Login", login_location(url ? *url : std::string_view(), allowed));
+        r.add_header("X-Auth-Login", login_location(url ? *url : std::string_view(), allowed,
+                                                    config_.http.public_url));
     }
     return r;
 }

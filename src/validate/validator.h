@@ -11,7 +11,8 @@
 //        with WWW-Authenticate; when nginx marks a browser navigation
 //        (FastCGI param AUTHD_BROWSER=1) also X-Auth-Login:
 //        /login?rd=<percent-encoded AUTHD_ORIGINAL_URL> when that URL is
-//        on the redirect allow-list, else /login
+//        on the redirect allow-list (prefixed with [http] public_url when
+//        the URL is on another origin), else /login
 //   403  MFA_REQUIRED when nginx sets AUTHD_REQUIRE_MFA=1 and amr lacks otp
 //   503  SERVICE_UNAVAILABLE when the revoked set is older than
 //        kMaxStalenessMs (Postgres unreachable for that long)
@@ -84,7 +85,10 @@ private:
 
 // The X-Auth-Login value: "/login?rd=" + the RFC 3986 percent-encoding of
 // `original_url` (every byte but A-Z a-z 0-9 - . _ ~ as %XX) when the URL
-// is `allowed` (on the redirect allow-list), else "/login".
-std::string login_location(std::string_view original_url, bool allowed);
+// is `allowed` (on the redirect allow-list), else "/login".  An allowed URL
+// on another origin than the portal's (`public_url`, an app on another
+// host or port) gets the absolute form, public_url + "/login?rd=...".
+std::string login_location(std::string_view original_url, bool allowed,
+                           std::string_view public_url);
 
 }  // namespace authd::validate

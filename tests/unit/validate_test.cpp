@@ -230,18 +230,31 @@ TEST(RevokedSessions, RefreshesAtMostEveryInterval) {
 
 // --- The login URL ----------------------------------------------------------
 
+constexpr std::string_view kPortal = "http://127.0.0.1:8080";
+
 TEST(LoginLocation, PercentEncodesTheWholeUrl) {
-    EXPECT_EQ(login_location("http://127.0.0.1:8080/demo/page?x=1&y=a b#top", true),
+    EXPECT_EQ(login_location("http://127.0.0.1:8080/demo/page?x=1&y=a b#top", true, kPortal),
               "/login?rd=http%3A%2F%2F127.0.0.1%3A8080%2Fdemo%2Fpage%3Fx%3D1%26y%3Da%20b%23top");
-    EXPECT_EQ(login_location("http://localhost/a-b.c_d~e", true),
-              "/login?rd=http%3A%2F%2Flocalhost%2Fa-b.c_d~e");
-    EXPECT_EQ(login_location("http://localhost/caf\xc3\xa9?q=%41+\r\n\"<>", true),
-              "/login?rd=http%3A%2F%2Flocalhost%2Fcaf%C3%A9%3Fq%3D%2541%2B%0D%0A%22%3C%3E");
+    EXPECT_EQ(login_location("http://127.0.0.1:8080/a-b.c_d~e", true, kPortal),
+              "/login?rd=http%3A%2F%2F127.0.0.1%3A8080%2Fa-b.c_d~e");
+    EXPECT_EQ(login_location("http://127.0.0.1:8080/caf\xc3\xa9?q=%41+\r\n\"<>", true, kPortal),
+              "/login?rd=http%3A%2F%2F127.0.0.1%3A8080%2Fcaf%C3%A9%3Fq%3D%2541%2B%0D%0A%22%3C%3E");
 }
 
 TEST(LoginLocation, BareLoginWhenNotAllowed) {
-    EXPECT_EQ(login_location("https://evil.example/", false), "/login");
-    EXPECT_EQ(login_location("", false), "/login");
+    EXPECT_EQ(login_location("https://evil.example/", false, kPortal), "/login");
+    EXPECT_EQ(login_location("", false, kPortal), "/login");
+}
+
+TEST(LoginLocation, AnAppOnAnotherOriginIsSentToThePortal) {
+    // Another port is another origin: the login form is the portal's.
+    EXPECT_EQ(login_location("http://127.0.0.1:8081/x", true, kPortal),
+              "http://127.0.0.1:8080/login?rd=http%3A%2F%2F127.0.0.1%3A8081%2Fx");
+    EXPECT_EQ(login_location("https://app.example.com/", true, "https://auth.example.com"),
+              "https://auth.example.com/login?rd=https%3A%2F%2Fapp.example.com%2F");
+    // Same origin in another spelling: case and the default port.
+    EXPECT_EQ(login_location("HTTPS://Auth.Example.com:443/p", true, "https://auth.example.com"),
+              "/login?rd=HTTPS%3A%2F%2FAuth.Example.com%3A443%2Fp");
 }
 
 // --- The Validator, with no database ----------------------------------------
