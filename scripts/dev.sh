@@ -20,7 +20,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PACKAGES=(build-essential cmake pkg-config git curl ca-certificates
+PACKAGES=(build-essential cmake pkg-config git curl ca-certificates openssl
           libfcgi-dev libssl-dev libcjson-dev libmemcached-dev libpq-dev
           liboath-dev libqrencode-dev libpng-dev libargon2-dev libcurl4-openssl-dev libunistring-dev
           libgtest-dev clang-format

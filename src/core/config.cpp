@@ -204,7 +204,7 @@ const Option kOptions[] = {
     {"tokens", "audience", "authd", "aud of every token", required_text<kTokens, &T::audience>},
     {"tokens", "algorithm", "ES256", "signing algorithm: ES256, EdDSA, RS256 or PS256", jws_alg},
     {"tokens", "access_ttl", "900", "seconds an access or id token lives",
-     integer<kTokens, &T::access_ttl, 60, 86400>},
+     integer<kTokens, &T::access_ttl, 5, 86400>},
     {"tokens", "session_ttl", "86400", "seconds a login session lives (fixed at login)",
      integer<kTokens, &T::session_ttl, 60, 31536000>},
     {"tokens", "remember_me_ttl", "2592000", "seconds a rememberMe session lives",

@@ -136,7 +136,9 @@ def test_login_page(http):
     r = http.get(url("/login"))
     assert r.status_code == 200
     assert r.headers["Content-Type"].startswith("text/html")
-    assert 'id="email"' in r.text and 'id="password"' in r.text and "/auth/mfa/verify" in r.text
+    assert 'id="email"' in r.text and 'id="password"' in r.text and 'id="remember"' in r.text
+    # Without JavaScript the form still works: it POSTs to the page itself.
+    assert '<form id="password-step" method="post" action="/login">' in r.text
 
 
 def test_cors_preflight_only_for_listed_origins(stack, http):

@@ -24,6 +24,7 @@ import time
 import uuid
 
 import pytest
+from urllib.parse import quote
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
@@ -329,14 +330,18 @@ def test_mfa_required_only_when_nginx_asks(stack, http, user):
 
 def test_browser_gets_the_login_url(stack):
     # As nginx's $request_uri has it: still percent-encoded by the client.
-    original = "http://127.0.0.1:8080/demo/page?x=1&y=a%20b#top"
+    # On the portal's own origin ([http] public_url, here the issuer's) the
+    # login URL stays relative.
+    portal = stack.url
+    original = portal + "/demo/page?x=1&y=a%20b#top"
     r = fcgi_get(stack, params={"AUTHD_BROWSER": "1", "AUTHD_ORIGINAL_URL": original})
     assert_refused(r)
-    assert r.header("X-Auth-Login") == (
-        "/login?rd=http%3A%2F%2F127.0.0.1%3A8080%2Fdemo%2Fpage%3Fx%3D1%26y%3Da%2520b%23top")
+    assert r.header("X-Auth-Login") == "/login?rd=" + quote(original, safe="")
+    assert "%2520b%23top" in r.header("X-Auth-Login")
+    # An allowed host on another origin (an app host) is sent to the portal.
     r = fcgi_get(stack, bearer("garbage.token.here"),
                  {"AUTHD_BROWSER": "1", "AUTHD_ORIGINAL_URL": "http://localhost/app"})
-    assert r.header("X-Auth-Login") == "/login?rd=http%3A%2F%2Flocalhost%2Fapp"
+    assert r.header("X-Auth-Login") == portal + "/login?rd=http%3A%2F%2Flocalhost%2Fapp"
 
 
 @pytest.mark.parametrize("original", [
