@@ -274,12 +274,6 @@ http::Response submit_login_form(Services& s, const Call& call) {
     const std::string_view form = req.body;
     const std::string rd = allowed_rd(s, http::query_param(form, "rd"));
     Page page = blank_page(s, req, rd);
-    if (auto refused = check_cookie_origin(s.config, req)) {
-        page.error = "This form must be sent from the sign-in page. Reload it and try again.";
-        http::Response r = html_response(403, render(page));
-        r.log_reason = refused->log_reason;
-        return r;
-    }
     if (!page.notice.empty()) {
         log::warn("insecure_browser_login")
             .str("reason",
@@ -291,6 +285,12 @@ http::Response submit_login_form(Services& s, const Call& call) {
         return r;
     }
 
+    if (auto refused = check_cookie_origin(s.config, req)) {
+        page.error = "This form must be sent from the sign-in page. Reload it and try again.";
+        http::Response r = html_response(403, render(page));
+        r.log_reason = refused->log_reason;
+        return r;
+    }
     const std::string session_token = http::query_param(form, "sessionToken");
     json::Writer w;
     w.begin_object();
