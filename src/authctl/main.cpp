@@ -219,6 +219,12 @@ int token_mint(const authd::Config& config, const std::string& raw_email, int co
         std::fprintf(stderr, "authctl: token mint: no account for %s\n", email.c_str());
         return 1;
     }
+    // The groups a login would put in the token now.
+    auto groups = authd::accounts::groups_of(db, (*user)->id);
+    if (!groups) {
+        std::fprintf(stderr, "authctl: token mint: %s\n", groups.error().detail.c_str());
+        return 1;
+    }
     const authd::audit::Origin origin{"", "authctl", ""};
     auto tx = authd::db::Transaction::begin(db);
     if (!tx) {
@@ -255,6 +261,7 @@ int token_mint(const authd::Config& config, const std::string& raw_email, int co
                                           issued->session.id,
                                           issued->session.amr,
                                           issued->session.auth_time};
+    subject.groups = std::move(*groups);
     const int64_t now = static_cast<int64_t>(time(nullptr));
     for (int n = 0; n < count; ++n) {
         auto token = authd::sessions::mint_access_token(*keys, config.tokens, subject, now);
