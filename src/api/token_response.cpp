@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "accounts/groups.h"
 #include "api/auth.h"
 #include "core/log.h"
 #include "core/origin.h"
@@ -54,6 +55,14 @@ http::Response token_response(Services& services, const accounts::User& user,
                                    user.last_name, user.email_verified, session.id,
                                    session.amr,    session.auth_time};
     subject.session_expires = session.expires_unix;
+    // Read at every mint (login, mfa/verify, refresh), so a change of groups
+    // reaches the user's tokens at the next refresh, within access_ttl.
+    // Outside the caller's transaction, like the refresh's user lookup: if
+    // it fails, a refresh can be retried with the same token within the
+    // grace window.
+    auto groups = accounts::groups_of(services.db, user.id);
+    if (!groups) return http::from_error(groups.error(), request_id);
+    subject.groups = std::move(*groups);
     const int64_t now = unix_now();
     auto access = sessions::mint_access_token(services.keys, services.config.tokens, subject, now);
     auto id = sessions::mint_id_token(services.keys, services.config.tokens, subject, now);

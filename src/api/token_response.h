@@ -16,7 +16,8 @@ namespace authd::api {
 void write_user(json::Writer& w, const accounts::User& user);
 std::string user_json(const accounts::User& user);
 
-// 200 TokenResponse with fresh access and id tokens for `session`; with
+// 200 TokenResponse with fresh access and id tokens for `session` (the
+// access token carries the user's groups as they are now: one query); with
 // `set_cookie`, also the access cookie (Domain from config unless the
 // request's host is an IP address), the host-only refresh cookie, which
 // lives as long as the session, and the resume hint (kResumeCookie) that

@@ -1,12 +1,13 @@
 // authctl/main.cpp
 //
-// The admin CLI: `authctl [--config FILE] migrate`.
+// The admin CLI: `authctl [--config FILE] COMMAND`, the commands in usage().
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <string>
 
+#include "accounts/groups.h"
 #include "accounts/user_store.h"
 #include "audit/audit.h"
 #include "core/config.h"
@@ -38,6 +39,11 @@ void usage(FILE* out) {
                  "                          (the mailer also does it every 5 minutes)\n"
                  "  mfa reset EMAIL         turn two-factor authentication off for a user who\n"
                  "                          lost the device (audited)\n"
+                 "  groups add EMAIL GROUP  put a user into a group (audited); the user's\n"
+                 "                          tokens carry it from the next login or refresh\n"
+                 "  groups remove EMAIL GROUP\n"
+                 "                          take a user out of a group (audited)\n"
+                 "  groups list EMAIL       the user's groups, one per line\n"
                  "  token mint --email EMAIL [--count N]\n"
                  "                          sign N access tokens (one per line) for a user, in\n"
                  "                          a new session, without a login (audited)\n");
@@ -77,6 +83,12 @@ int keys_init(const authd::Config& config, bool add_missing) {
     return 0;
 }
 
+// The login name of whoever runs authctl, for the audit trail.
+std::string operator_name() {
+    const char* who = std::getenv("SUDO_USER") ? std::getenv("SUDO_USER") : std::getenv("USER");
+    return who ? who : "unknown";
+}
+
 int mfa_reset(const authd::Config& config, const std::string& raw_email) {
     authd::db::Connection db(config.database);
     const std::string email = authd::forms::normalize_email(raw_email);
@@ -95,9 +107,8 @@ int mfa_reset(const authd::Config& config, const std::string& raw_email) {
            : authd::Result<void>(authd::Unexpected<authd::Error>{tx.error()});
     if (done) done = authd::mfa::disable_mfa(db, (*user)->id);
     if (done) {
-        const char* who = std::getenv("SUDO_USER") ? std::getenv("SUDO_USER") : std::getenv("USER");
         authd::json::Writer detail;
-        detail.begin_object().key("operator").string(who ? who : "unknown").end_object();
+        detail.begin_object().key("operator").string(operator_name()).end_object();
         done = authd::audit::record(db, "mfa_reset_by_operator", (*user)->id, {"", "authctl", ""},
                                     std::move(detail).str());
     }
@@ -107,6 +118,89 @@ int mfa_reset(const authd::Config& config, const std::string& raw_email) {
         return 1;
     }
     std::printf("two-factor authentication is off for %s\n", email.c_str());
+    return 0;
+}
+
+// `authctl groups add|remove EMAIL GROUP`: one transaction holding the
+// change and, when something changed, its audit event (group_added,
+// group_removed; the group's name in the details).  Adding a group the user
+// is in, or removing one the user is not in, changes nothing, is not
+// audited, and succeeds.
+int groups_change(const authd::Config& config, bool add, const std::string& raw_email,
+                  const std::string& group) {
+    const char* what = add ? "groups add" : "groups remove";
+    if (!authd::accounts::valid_group_name(group)) {
+        std::fprintf(stderr,
+                     "authctl: %s: invalid group name \"%s\" (1-64 characters of A-Z a-z 0-9 _ . -,"
+                     " the first a letter or digit)\n",
+                     what, group.c_str());
+        return 1;
+    }
+    authd::db::Connection db(config.database);
+    const std::string email = authd::forms::normalize_email(raw_email);
+    auto user = authd::accounts::find_user_by_email(db, email);
+    if (!user) {
+        std::fprintf(stderr, "authctl: %s: %s\n", what, user.error().detail.c_str());
+        return 1;
+    }
+    if (!*user) {
+        std::fprintf(stderr, "authctl: %s: no account for %s\n", what, email.c_str());
+        return 1;
+    }
+    auto tx = authd::db::Transaction::begin(db);
+    if (!tx) {
+        std::fprintf(stderr, "authctl: %s: %s\n", what, tx.error().detail.c_str());
+        return 1;
+    }
+    auto changed = add ? authd::accounts::add_to_group(db, (*user)->id, group)
+                       : authd::accounts::remove_from_group(db, (*user)->id, group);
+    authd::Result<void> done =
+        changed ? authd::Result<void>()
+                : authd::Result<void>(authd::Unexpected<authd::Error>{changed.error()});
+    if (done && *changed) {
+        authd::json::Writer detail;
+        detail.begin_object()
+            .key("group")
+            .string(group)
+            .key("operator")
+            .string(operator_name())
+            .end_object();
+        done = authd::audit::record(db, add ? "group_added" : "group_removed", (*user)->id,
+                                    {"", "authctl", ""}, std::move(detail).str());
+    }
+    if (done) done = tx->commit();
+    if (!done) {
+        std::fprintf(stderr, "authctl: %s: %s\n", what, done.error().detail.c_str());
+        return 1;
+    }
+    if (add) {
+        std::printf(*changed ? "added %s to %s\n" : "%s is already in %s\n", email.c_str(),
+                    group.c_str());
+    } else {
+        std::printf(*changed ? "removed %s from %s\n" : "%s is not in %s\n", email.c_str(),
+                    group.c_str());
+    }
+    return 0;
+}
+
+int groups_list(const authd::Config& config, const std::string& raw_email) {
+    authd::db::Connection db(config.database);
+    const std::string email = authd::forms::normalize_email(raw_email);
+    auto user = authd::accounts::find_user_by_email(db, email);
+    if (!user) {
+        std::fprintf(stderr, "authctl: groups list: %s\n", user.error().detail.c_str());
+        return 1;
+    }
+    if (!*user) {
+        std::fprintf(stderr, "authctl: groups list: no account for %s\n", email.c_str());
+        return 1;
+    }
+    auto groups = authd::accounts::groups_of(db, (*user)->id);
+    if (!groups) {
+        std::fprintf(stderr, "authctl: groups list: %s\n", groups.error().detail.c_str());
+        return 1;
+    }
+    for (const auto& g : *groups) std::printf("%s\n", g.c_str());
     return 0;
 }
 
@@ -123,6 +217,12 @@ int token_mint(const authd::Config& config, const std::string& raw_email, int co
     auto user = authd::accounts::find_user_by_email(db, email);
     if (!user || !*user) {
         std::fprintf(stderr, "authctl: token mint: no account for %s\n", email.c_str());
+        return 1;
+    }
+    // The groups a login would put in the token now.
+    auto groups = authd::accounts::groups_of(db, (*user)->id);
+    if (!groups) {
+        std::fprintf(stderr, "authctl: token mint: %s\n", groups.error().detail.c_str());
         return 1;
     }
     const authd::audit::Origin origin{"", "authctl", ""};
@@ -161,6 +261,7 @@ int token_mint(const authd::Config& config, const std::string& raw_email, int co
                                           issued->session.id,
                                           issued->session.amr,
                                           issued->session.auth_time};
+    subject.groups = std::move(*groups);
     const int64_t now = static_cast<int64_t>(time(nullptr));
     for (int n = 0; n < count; ++n) {
         auto token = authd::sessions::mint_access_token(*keys, config.tokens, subject, now);
@@ -217,6 +318,13 @@ int main(int argc, char** argv) {
     }
     if (command == "mfa" && i + 2 < argc && std::string(argv[i + 1]) == "reset") {
         return mfa_reset(*config, argv[i + 2]);
+    }
+    if (command == "groups" && i + 4 == argc &&
+        (std::string(argv[i + 1]) == "add" || std::string(argv[i + 1]) == "remove")) {
+        return groups_change(*config, std::string(argv[i + 1]) == "add", argv[i + 2], argv[i + 3]);
+    }
+    if (command == "groups" && i + 3 == argc && std::string(argv[i + 1]) == "list") {
+        return groups_list(*config, argv[i + 2]);
     }
     if (command == "keys" && i + 1 < argc && std::string(argv[i + 1]) == "init") {
         bool add_missing = i + 2 < argc && std::string(argv[i + 2]) == "--add-missing";

@@ -45,7 +45,7 @@ const std::string* Request::header(std::string_view name) const {
 }
 
 const std::string* Request::param(std::string_view name) const {
-    auto it = params.find(std::string(name));
+    auto it = params.find(name);
     return it == params.end() ? nullptr : &it->second;
 }
 

@@ -5,6 +5,7 @@
 // Request is a plain value that handlers and tests can build freely.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -28,7 +29,8 @@ struct Request {
     std::string body;
     bool body_too_large = false;
     std::map<std::string, std::string> headers;  // lower-case names, from HTTP_* params
-    std::map<std::string, std::string> params;   // other FastCGI params (AUTHD_*)
+    // Other FastCGI params (AUTHD_*); looked up by string_view without a copy.
+    std::map<std::string, std::string, std::less<>> params;
 
     // nullptr when absent.  `name` is lower-case.
     const std::string* header(std::string_view name) const;

@@ -51,6 +51,13 @@ Result<std::string> mint_access_token(const keys::Keyring& keys, const Config::T
     common_claims(w, config, s, now, "access");
     w.key("email").string(s.email);
     w.key("name").string(s.first_name + " " + s.last_name);
+    // NB: only when there are groups, so the tokens of users without any
+    // keep exactly the claims they had before groups existed.
+    if (!s.groups.empty()) {
+        w.key("groups").begin_array();
+        for (const auto& g : s.groups) w.string(g);
+        w.end_array();
+    }
     w.end_object();
     const auto& key = keys.signing_key();
     return crypto::encode_jws(header_json(key, "at+jwt"), std::move(w).str(), key);
@@ -103,10 +110,13 @@ Result<AccessClaims, TokenFailure> verify_access_token(const keys::Keyring& keys
     auto auth_time = c.find_int("auth_time");
     auto email = c.find_string("email");
     auto name = c.find_string("name");
+    auto groups = c.find_string_array("groups");
     if (!iss || !aud || !exp || !iat || !use || !sub || !sid || !amr || !auth_time || !email ||
-        !name) {
+        !name || !groups) {
         return refuse("malformed_claims");
     }
+    // find_* reads null as absent; a groups claim that is there must be a list.
+    if (!*groups && c.has("groups")) return refuse("malformed_claims");
     if (!*use || **use != "access") return refuse("wrong_token_use");
     if (!*iss || **iss != config.issuer) return refuse("wrong_issuer");
     if (!*aud || **aud != config.audience) return refuse("wrong_audience");
@@ -124,6 +134,7 @@ Result<AccessClaims, TokenFailure> verify_access_token(const keys::Keyring& keys
     out.email = *email ? std::move(**email) : std::string();
     out.name = *name ? std::move(**name) : std::string();
     if (*amr) out.amr = std::move(**amr);
+    if (*groups) out.groups = std::move(**groups);
     out.auth_time = *auth_time ? **auth_time : 0;
     out.expires_at = **exp;
     return out;

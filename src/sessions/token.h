@@ -4,7 +4,9 @@
 // crypto/jwt signs and checks bytes; this file decides claims.
 //
 // Access token: header {alg, kid, typ: "at+jwt"}; claims iss, sub, aud,
-// exp, iat, jti, sid, token_use: "access", amr, auth_time, email, name.
+// exp, iat, jti, sid, token_use: "access", amr, auth_time, email, name,
+// and groups (a JSON array of the user's group names, sorted) only when the
+// user is in at least one group: a token without groups has no such claim.
 // Id token: typ "JWT", token_use "id", email, email_verified, given_name,
 // family_name, auth_time, amr.
 #pragma once
@@ -30,6 +32,9 @@ struct TokenSubject {
     int64_t auth_time = 0;
     // The session's end (unix seconds; 0: none): no token outlives it.
     int64_t session_expires = 0;
+    // The user's groups, sorted (accounts::groups_of); the access token
+    // carries them when there are any.  The id token never does.
+    std::vector<std::string> groups;
 };
 
 Result<std::string> mint_access_token(const keys::Keyring& keys, const Config::Tokens& config,
@@ -43,6 +48,7 @@ struct AccessClaims {
     std::string email;
     std::string name;
     std::vector<std::string> amr;
+    std::vector<std::string> groups;  // empty when the claim is absent
     int64_t auth_time = 0;
     int64_t expires_at = 0;  // exp
 };
@@ -55,7 +61,9 @@ struct TokenFailure {
 // Verifies signature and claims: the alg of the key named by kid (never
 // the header's say-so alone; "none" never), typ at+jwt, iss, aud, exp
 // (refused from exp on: no leeway), iat not more than `leeway` seconds in
-// the future, token_use "access", sub, sid.
+// the future, token_use "access", sub, sid.  `groups` may be absent
+// (no groups); present, it must be an array of strings ("malformed_claims"
+// otherwise, JSON null included).
 Result<AccessClaims, TokenFailure> verify_access_token(const keys::Keyring& keys,
                                                        const Config::Tokens& config,
                                                        std::string_view token, int64_t now);

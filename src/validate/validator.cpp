@@ -7,7 +7,10 @@
 //  3. the revoked set, refreshed if due and consulted on every request: a
 //     cache hit says only that the bytes were verified once, not that the
 //     session still lives.  A set older than kMaxStalenessMs is a 503.
-//  4. MFA_REQUIRED, then the identity headers.
+//  4. MFA_REQUIRED, then GROUP_REQUIRED, then the identity headers.  Both
+//     403s come after the revoked set: a revoked session learns it is
+//     revoked (401), not that it lacks a factor or a group.  A location that
+//     requires no group (the param absent or empty) costs one map lookup.
 // The 401s are those of api/auth.cpp (the API pool's authentication), which
 // checks the session row in Postgres instead of the set.
 #include "validate/validator.h"
@@ -39,6 +42,21 @@ bool param_is(const http::Request& request, std::string_view name, std::string_v
     return p && *p == value;
 }
 
+std::string_view trim_blanks(std::string_view s) {
+    const size_t first = s.find_first_not_of(" \t");
+    if (first == std::string_view::npos) return {};
+    return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+}
+
+std::string join_groups(const std::vector<std::string>& groups) {
+    std::string out;
+    for (const auto& g : groups) {
+        if (!out.empty()) out += ',';
+        out += g;
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string login_location(std::string_view original_url, bool allowed,
@@ -49,6 +67,21 @@ std::string login_location(std::string_view original_url, bool allowed,
     const bool same_origin = origin_of(original_url) == public_url;
     return std::string(same_origin ? std::string_view() : public_url) +
            "/login?rd=" + http::percent_encode(original_url);
+}
+
+bool groups_satisfy(const std::vector<std::string>& groups, std::string_view required) {
+    required = trim_blanks(required);
+    if (required.empty()) return true;
+    while (!required.empty()) {
+        const size_t comma = required.find(',');
+        const std::string_view name = trim_blanks(required.substr(0, comma));
+        if (!name.empty() && std::find(groups.begin(), groups.end(), name) != groups.end()) {
+            return true;
+        }
+        if (comma == std::string_view::npos) break;
+        required.remove_prefix(comma + 1);
+    }
+    return false;
 }
 
 Validator::Validator(const Config& config, keys::Keyring keys)
@@ -155,6 +188,14 @@ http::Response Validator::check(const http::Request& request) {
         r.add_header("X-Auth-Error", "MFA_REQUIRED");
         return r;
     }
+    if (const std::string* required = request.param("AUTHD_REQUIRE_GROUP");
+        required && !groups_satisfy(claims->groups, *required)) {
+        http::ApiError e{403, "GROUP_REQUIRED", "this resource requires membership of a group"};
+        e.log_reason = "not_in_required_group";
+        http::Response r = http::error_response(e, rid);
+        r.add_header("X-Auth-Error", "GROUP_REQUIRED");
+        return r;
+    }
     http::Response r = http::no_content();
     r.routine = true;  // every auth_request of every protected page
     r.add_header("X-Auth-User-Id", claims->user_id);
@@ -162,6 +203,7 @@ http::Response Validator::check(const http::Request& request) {
     r.add_header("X-Auth-Name", claims->name);
     r.add_header("X-Auth-Mfa", mfa ? "true" : "false");
     r.add_header("X-Auth-Session-Id", claims->session_id);
+    if (!claims->groups.empty()) r.add_header("X-Auth-Groups", join_groups(claims->groups));
     return r;
 }
 

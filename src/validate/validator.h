@@ -6,7 +6,8 @@
 // (api/auth.cpp) but without a database round trip per request:
 //
 //   204  X-Auth-User-Id, X-Auth-Email, X-Auth-Name (raw UTF-8),
-//        X-Auth-Mfa (true/false), X-Auth-Session-Id
+//        X-Auth-Mfa (true/false), X-Auth-Session-Id, and X-Auth-Groups
+//        (the token's groups, comma-joined) when the token has groups
 //   401  INVALID_TOKEN / TOKEN_EXPIRED in X-Auth-Error and the JSON body,
 //        with WWW-Authenticate; when nginx marks a browser navigation
 //        (FastCGI param AUTHD_BROWSER=1) also X-Auth-Login:
@@ -14,6 +15,9 @@
 //        on the redirect allow-list (prefixed with [http] public_url when
 //        the URL is on another origin), else /login
 //   403  MFA_REQUIRED when nginx sets AUTHD_REQUIRE_MFA=1 and amr lacks otp
+//   403  GROUP_REQUIRED (also in X-Auth-Error) when nginx sets
+//        AUTHD_REQUIRE_GROUP and the token's groups hold none of those it
+//        names (see groups_satisfy)
 //   503  SERVICE_UNAVAILABLE when the revoked set is older than
 //        kMaxStalenessMs (Postgres unreachable for that long)
 //   404/405 for any other path or method, in the contract's error shape.
@@ -41,6 +45,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/config.h"
 #include "core/result.h"
@@ -90,5 +95,13 @@ private:
 // host or port) gets the absolute form, public_url + "/login?rd=...".
 std::string login_location(std::string_view original_url, bool allowed,
                            std::string_view public_url);
+
+// Whether a token with `groups` may pass AUTHD_REQUIRE_GROUP = `required`:
+// a comma-separated list of group names, any one of which will do; spaces
+// and tabs around each name are ignored, and so are empty items.  An empty (or
+// all-space) `required` asks for nothing: true.  One that names no group
+// at all (",") is satisfied by no one.  Names compare exactly
+// (case-sensitive).  Allocates nothing.
+bool groups_satisfy(const std::vector<std::string>& groups, std::string_view required);
 
 }  // namespace authd::validate

@@ -68,7 +68,8 @@ SECTION1_CODES = {
     400: {"INVALID_JSON", "VALIDATION_ERROR", "INVALID_CODE", "CODE_EXPIRED", "INVALID_MFA_CODE"},
     401: {"INVALID_CREDENTIALS", "INVALID_TOKEN", "TOKEN_EXPIRED", "INVALID_REFRESH_TOKEN",
           "INVALID_MFA_CODE", "MFA_SESSION_EXPIRED"},
-    403: {"EMAIL_NOT_VERIFIED", "MFA_REQUIRED", "FORBIDDEN_ORIGIN"},
+    # GROUP_REQUIRED: the validator's AUTHD_REQUIRE_GROUP (groups, README "Groups").
+    403: {"EMAIL_NOT_VERIFIED", "MFA_REQUIRED", "GROUP_REQUIRED", "FORBIDDEN_ORIGIN"},
     404: {"NOT_FOUND"}, 405: {"METHOD_NOT_ALLOWED"},
     409: {"EMAIL_EXISTS", "MFA_ALREADY_ENABLED", "MFA_NOT_ENABLED", "MFA_NOT_PENDING"},
     413: {"PAYLOAD_TOO_LARGE"}, 415: {"UNSUPPORTED_MEDIA_TYPE"},
@@ -105,6 +106,7 @@ SECTION4 = [
     ("POST", "/auth/password/reset", 400, "VALIDATION_ERROR"),
     ("POST", "/auth/password/change", 400, "VALIDATION_ERROR"),
     ("GET", "/auth/validate", 403, "MFA_REQUIRED"),
+    ("GET", "/auth/validate", 403, "GROUP_REQUIRED"),
 ] + [
     (m, p, 403, "FORBIDDEN_ORIGIN") for (m, p) in sorted(AUTHENTICATED) if m != "GET"
 ] + [("POST", "/auth/refresh", 403, "FORBIDDEN_ORIGIN")]
@@ -144,6 +146,8 @@ def error_headers(status, code):
         h["Retry-After"] = "60"
     if status == 401 and code in ("INVALID_TOKEN", "TOKEN_EXPIRED"):
         h["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+    if code in ("MFA_REQUIRED", "GROUP_REQUIRED"):  # only the validator answers them
+        h["X-Auth-Error"] = code
     return h
 
 
@@ -327,6 +331,11 @@ def test_check_accepts_good_responses():
                                       "X-Auth-Session-Id": SESSION_ID}), "/auth/validate", "GET")
     contract.check(Fake(401, error("INVALID_TOKEN"), {"WWW-Authenticate": "Bearer", "X-Auth-Error": "INVALID_TOKEN"}),
                    "/auth/validate", "GET")
+    contract.check(Fake(204, headers={"X-Auth-User-Id": USER_ID, "X-Auth-Email": "ada@example.com",
+                                      "X-Auth-Name": "Ada Lovelace", "X-Auth-Mfa": "false",
+                                      "X-Auth-Session-Id": SESSION_ID, "X-Auth-Groups": "admins,ops.eu-1"}),
+                   "/auth/validate", "GET")
+    contract.check(Fake(403, error("GROUP_REQUIRED"), {"X-Auth-Error": "GROUP_REQUIRED"}), "/auth/validate", "GET")
     contract.check(Fake(302, headers={"Location": "/"}), "/auth/redirect?rd=http://evil.example/", "GET")
     contract.check(Fake(405, error("METHOD_NOT_ALLOWED"), {"Allow": "POST"}), "/auth/login", "GET")
     contract.check(Fake(404, error("NOT_FOUND")), "/no/such/path", "GET")
@@ -391,6 +400,11 @@ def test_check_rejects_other_mismatches():
     rejects(Fake(405, error("METHOD_NOT_ALLOWED"), {"Allow": "GET"}), "/auth/login", "GET", "Allow")
     rejects(Fake(302), "/auth/redirect", "GET", "Location")
     rejects(Fake(204, headers={"X-Auth-User-Id": USER_ID}), "/auth/validate", "GET", "X-Auth-")
+    rejects(Fake(204, headers={"X-Auth-User-Id": USER_ID, "X-Auth-Email": "ada@example.com",
+                               "X-Auth-Name": "Ada Lovelace", "X-Auth-Mfa": "false",
+                               "X-Auth-Session-Id": SESSION_ID, "X-Auth-Groups": "admins, ops"}),
+            "/auth/validate", "GET", "X-Auth-Groups")
+    rejects(Fake(403, error("GROUP_REQUIRED")), "/auth/validate", "GET", "X-Auth-Error")
     rejects(Fake(401, error("TOKEN_EXPIRED"), {"WWW-Authenticate": "Bearer", "X-Auth-Error": "INVALID_TOKEN"}),
             "/auth/validate", "GET", "X-Auth-Error")
     rejects(Fake(200, user(), {"Cache-Control": "max-age=60"}), "/users/profile", "GET", "Cache-Control")

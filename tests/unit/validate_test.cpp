@@ -5,9 +5,10 @@
 // keys that are digests and never the token), the revoked set's pure steps
 // (the first query's window, the incremental cursor with its overlap,
 // out-of-order commits, duplicates, pruning, the refresh interval), the
-// login URL's percent-encoding, and the Validator itself against a
-// database that is not there (404/405, 401s with and without X-Auth-Login,
-// 503 for a valid token once the revoked set cannot be read).
+// login URL's percent-encoding, the AUTHD_REQUIRE_GROUP decision, and the
+// Validator itself against a database that is not there (404/405, 401s
+// with and without X-Auth-Login, 503 for a valid token once the revoked set
+// cannot be read).
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -255,6 +256,53 @@ TEST(LoginLocation, AnAppOnAnotherOriginIsSentToThePortal) {
     // Same origin in another spelling: case and the default port.
     EXPECT_EQ(login_location("HTTPS://Auth.Example.com:443/p", true, "https://auth.example.com"),
               "/login?rd=HTTPS%3A%2F%2FAuth.Example.com%3A443%2Fp");
+}
+
+// --- AUTHD_REQUIRE_GROUP -----------------------------------------------------
+
+TEST(GroupsSatisfy, NoRequirementAdmitsEveryone) {
+    const std::vector<std::string> none;
+    EXPECT_TRUE(groups_satisfy(none, ""));
+    EXPECT_TRUE(groups_satisfy(none, "   "));
+    EXPECT_TRUE(groups_satisfy(none, " \t "));
+    EXPECT_TRUE(groups_satisfy({"admins"}, ""));
+}
+
+TEST(GroupsSatisfy, AnyOneOfTheListWillDo) {
+    const std::vector<std::string> groups{"admins", "ops"};
+    EXPECT_TRUE(groups_satisfy(groups, "admins"));
+    EXPECT_TRUE(groups_satisfy(groups, "ops"));
+    EXPECT_TRUE(groups_satisfy(groups, "billing,ops"));
+    EXPECT_TRUE(groups_satisfy(groups, "ops,billing"));
+    EXPECT_TRUE(groups_satisfy(groups, "  billing ,  admins  "));
+    EXPECT_TRUE(groups_satisfy(groups, "billing,,ops,"));
+    EXPECT_FALSE(groups_satisfy(groups, "billing"));
+    EXPECT_FALSE(groups_satisfy(groups, "billing, support"));
+}
+
+TEST(GroupsSatisfy, NoGroupsSatisfyNoRealRequirement) {
+    const std::vector<std::string> none;
+    EXPECT_FALSE(groups_satisfy(none, "admins"));
+    EXPECT_FALSE(groups_satisfy(none, "admins,ops"));
+}
+
+TEST(GroupsSatisfy, NamesCompareExactly) {
+    const std::vector<std::string> groups{"admins"};
+    EXPECT_FALSE(groups_satisfy(groups, "Admins"));
+    EXPECT_FALSE(groups_satisfy(groups, "admin"));
+    EXPECT_FALSE(groups_satisfy(groups, "admins2"));
+    EXPECT_FALSE(groups_satisfy(groups, "adm ins"));
+    EXPECT_FALSE(groups_satisfy(groups, "admins;ops"));
+    // Only the list's separator splits; spaces inside the param do not.
+    EXPECT_FALSE(groups_satisfy(groups, "ops admins"));
+}
+
+TEST(GroupsSatisfy, AListOfNothingAdmitsNoOne) {
+    // Fails closed: a param that is set but names no group is a
+    // misconfiguration, not an open door.
+    EXPECT_FALSE(groups_satisfy({"admins"}, ","));
+    EXPECT_FALSE(groups_satisfy({"admins"}, " , , "));
+    EXPECT_FALSE(groups_satisfy({}, ","));
 }
 
 // --- The Validator, with no database ----------------------------------------
