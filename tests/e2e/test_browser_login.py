@@ -1,7 +1,8 @@
 """Browsers through nginx, as a browser behaves: the login form without
 JavaScript, an app on another origin (the dev stack's app host, the
 README's recipe), staying signed in through the refresh cookie, plain HTTP
-on a real host, and a validator that cannot answer.
+on a real host, a group-protected location, and a validator that cannot
+answer.
 
 The client keeps cookies like a browser (Path, Max-Age, host-only across
 ports) and, as browsers do for loopback hosts, keeps Secure cookies over
@@ -16,6 +17,7 @@ import requests
 
 from conftest import (PASSWORD, URL, assert_error, bearer, fresh_ip, login, session_from, url,
                       verified_user)
+from test_groups import groups_cmd, refresh
 from test_mfa import enable_mfa
 
 APP = os.environ.get("AUTHD_APP_URL") or (
@@ -227,3 +229,29 @@ def test_protected_locations_answer_the_json_503_when_authd_is_down(stack, http)
     finally:
         stack.dev("authd-start")
     assert http.get(APP + "/", headers=bearer(tokens["accessToken"])).status_code == 200
+
+
+def test_a_group_protected_location_on_the_app_host(stack, http, browser):
+    address = verified_user(stack, http)
+    tokens = login(http, address)
+    r = http.get(APP + "/admins/", headers=bearer(tokens["accessToken"]))
+    assert_error(r, 403, "GROUP_REQUIRED")
+    assert "reached" not in r.text and "X-Auth-User-Id" not in r.text
+    # A browser is not sent to the login page: it is signed in already.
+    sign_in(browser, address, APP + "/")
+    r = browser.get(APP + "/admins/")
+    assert_error(r, 403, "GROUP_REQUIRED")
+    groups_cmd(stack, "add", address, "admins")
+    # Takes effect with the next token: a refresh (or a resume) brings it.
+    tokens = refresh(http, tokens)
+    r = http.get(APP + "/admins/", headers=bearer(tokens["accessToken"]))
+    assert r.status_code == 200, r.text
+    assert r.json()["X-Auth-Groups"] == "admins"
+    # Other groups do not count; the app's other paths never needed one.
+    groups_cmd(stack, "remove", address, "admins")
+    groups_cmd(stack, "add", address, "staff")
+    tokens = refresh(http, tokens)
+    assert_error(http.get(APP + "/admins/", headers=bearer(tokens["accessToken"])), 403,
+                 "GROUP_REQUIRED")
+    r = http.get(APP + "/", headers=bearer(tokens["accessToken"]))
+    assert r.status_code == 200 and r.json()["X-Auth-Groups"] == "staff"

@@ -21,6 +21,8 @@ import pytest
 import requests
 
 from conftest import ROOT, assert_error, bearer, login, verified_user
+from test_groups import groups_cmd, refresh
+from test_mfa import challenge, enable_mfa, mfa_verify
 
 # The test's own nginx serves a self-signed certificate.
 pytestmark = pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
@@ -227,6 +229,19 @@ def test_recipe_admits_a_valid_token_with_the_identity(stack, http, recipe_nginx
     r = recipe_nginx.get("/admin/", headers=bearer(tokens["accessToken"]))
     assert_error(r, 403, "MFA_REQUIRED")
     assert_app_not_reached(r)
+
+
+def test_recipe_admin_wants_the_second_factor_and_the_group(stack, http, recipe_nginx):
+    address, _, _, backup = enable_mfa(stack, http)
+    tokens = mfa_verify(http, challenge(http, address), backup[0]).json()
+    r = recipe_nginx.get("/admin/", headers=bearer(tokens["accessToken"]))
+    assert_error(r, 403, "GROUP_REQUIRED")
+    assert_app_not_reached(r)
+    groups_cmd(stack, "add", address, "admins")
+    tokens = refresh(http, tokens)
+    r = recipe_nginx.get("/admin/", headers=bearer(tokens["accessToken"]))
+    assert r.status_code == 200, r.text
+    assert r.json()["groups"] == "admins" and r.json()["mfa"] == "true"
 
 
 def test_recipe_with_a_dead_validator_answers_the_json_503(stack, http, tmp_path, certs):
