@@ -26,9 +26,11 @@ from test_validator import fcgi_answer, fcgi_exchange, fcgi_get, fcgi_request
 STRANGER = "127.0.0.2"
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+def free_port(family=socket.AF_INET):
+    """A port free on loopback (AF_INET) or on every address (AF_INET6 on
+    "::", which on a dual-stack host also covers IPv4)."""
+    with socket.socket(family) as s:
+        s.bind(("127.0.0.1" if family == socket.AF_INET else "::", 0))
         return s.getsockname()[1]
 
 
@@ -161,6 +163,22 @@ def test_stranger_is_closed_unread_and_logged(stack, tcp_authd):
         assert fcgi_answer(ask(("127.0.0.1", port), None, path, listed_id)).status_code == 401
         assert wait_until(lambda: logged(listed_id)), authd.tail()
         assert not logged(stranger_id)
+
+
+@pytest.mark.skipif(not socket.has_ipv6, reason="no IPv6")
+def test_ipv6_sockets_and_v4_mapped_peers(stack, tcp_authd):
+    """[::] takes IPv4 too; such a peer is listed and logged as IPv4."""
+    api, validate = free_port(socket.AF_INET6), free_port(socket.AF_INET6)
+    authd = tcp_authd(tcp_config(stack, f"[::1]:{api}", f"[::]:{validate}",
+                                 peers="127.0.0.1, ::1"))
+    assert fcgi_answer(ask(("::1", api), path="/users/profile")).status_code == 401
+    assert fcgi_answer(ask(("::1", validate))).status_code == 401
+    # Over IPv4 to the [::] socket: the peer is ::ffff:127.0.0.1, matched
+    # by the list's 127.0.0.1.
+    assert fcgi_answer(ask(("127.0.0.1", validate))).status_code == 401
+    assert ask(("127.0.0.1", validate), source=STRANGER) == b""
+    assert authd.wait_for(lambda e: e.get("event") == "fastcgi_peer_refused"
+                          and e.get("peer") == STRANGER), authd.tail()
 
 
 def test_check_config_requires_fastcgi_peers_for_tcp(stack, tmp_path):
