@@ -21,8 +21,9 @@ namespace authd {
 struct ListenAddress {
     std::string path;   // a unix socket's path; empty for TCP
     IpAddress host;     // TCP only
-    uint16_t port = 0;  // TCP only, 1..65535
-    bool tcp() const { return path.empty(); }
+    uint16_t port = 0;  // TCP only, 1..65535; 0 for a unix socket
+    // A default-constructed address (no socket at all) is not TCP.
+    bool tcp() const { return port != 0; }
 };
 
 // Parses a socket setting; the error says what is accepted.

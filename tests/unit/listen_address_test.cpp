@@ -16,6 +16,7 @@ TEST(ListenAddress, SlashMeansUnixSocket) {
     auto b = parse_listen_address("/10.0.0.5:9001");
     ASSERT_TRUE(b);
     EXPECT_FALSE(b->tcp());
+    EXPECT_FALSE(authd::ListenAddress{}.tcp()) << "no socket is not a TCP socket";
     EXPECT_FALSE(parse_listen_address("/" + std::string(107, 'a'))) << "longer than sun_path";
     EXPECT_TRUE(parse_listen_address("/" + std::string(106, 'a')));
 }
