@@ -46,7 +46,7 @@ int run_fastcgi_pool(const authd::Config& config, int listen_fd, int signal_fd,
         return authd::server::kExitConfigError;
     }
     authd::api::App app(std::move(*services));
-    return authd::server::serve_fastcgi(listen_fd, signal_fd, app);
+    return authd::server::serve_fastcgi(listen_fd, signal_fd, app, config.server.fastcgi_peers);
 }
 
 // The child main of the validate pool: nginx's auth_request target.
@@ -59,7 +59,8 @@ int run_validate_pool(const authd::Config& config, int listen_fd, int signal_fd)
         authd::log::error("worker_config_error").str("reason", validator.error().detail);
         return authd::server::kExitConfigError;
     }
-    return authd::server::serve_fastcgi(listen_fd, signal_fd, **validator);
+    return authd::server::serve_fastcgi(listen_fd, signal_fd, **validator,
+                                        config.server.fastcgi_peers);
 }
 
 }  // namespace

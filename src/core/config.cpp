@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/listen_address.h"
 #include "core/origin.h"
 
 namespace authd {
@@ -98,6 +99,23 @@ Result<void> boolean(Config& c, std::string_view v) {
     return {};
 }
 
+// A unix socket path or a TCP address (core/listen_address.h); kept as
+// text, which is what the master compares on reload.
+template <auto Section, auto Field>
+Result<void> listen_address(Config& c, std::string_view v) {
+    auto address = parse_listen_address(v);
+    if (!address) return bad_value(address.error().detail);
+    (c.*Section).*Field = std::string(v);
+    return {};
+}
+
+Result<void> ip_ranges(Config& c, std::string_view v) {
+    auto ranges = parse_ip_ranges(v);
+    if (!ranges) return bad_value(ranges.error().detail);
+    c.server.fastcgi_peers = std::move(*ranges);
+    return {};
+}
+
 Result<void> file_mode(Config& c, std::string_view v) {
     int n = 0;
     auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n, 8);
@@ -171,11 +189,20 @@ constexpr auto kCache = &Config::cache;
 
 const Option kOptions[] = {
     {"server", "api_socket", "/run/authd/api.sock",
-     "FastCGI socket of the api pool (nginx fastcgi_pass)", required_text<kServer, &S::api_socket>},
+     "FastCGI socket of the api pool (nginx fastcgi_pass): a /path for a unix socket, or "
+     "IPv4:PORT or [IPv6]:PORT for TCP (no host names; 0.0.0.0 or [::] only if written); "
+     "a change takes effect on restart, not reload",
+     listen_address<kServer, &S::api_socket>},
     {"server", "validate_socket", "/run/authd/validate.sock",
-     "FastCGI socket of the validate pool (nginx auth_request)",
-     required_text<kServer, &S::validate_socket>},
-    {"server", "socket_mode", "0660", "permissions of both sockets (octal)", file_mode},
+     "FastCGI socket of the validate pool (nginx auth_request); same forms and restart rule as "
+     "api_socket",
+     listen_address<kServer, &S::validate_socket>},
+    {"server", "socket_mode", "0660", "permissions of the unix sockets (octal)", file_mode},
+    {"server", "fastcgi_peers", "",
+     "comma-separated addresses or CIDR ranges (10.0.0.0/24, fd00::/64) allowed to connect to a "
+     "TCP socket; required when a socket is TCP; others are closed unread and logged "
+     "(fastcgi_peer_refused); unix sockets ignore it",
+     ip_ranges},
     {"server", "api_workers", "4", "processes in the api pool",
      integer<kServer, &S::api_workers, 1, 256>},
     {"server", "validate_workers", "2", "processes in the validate pool",
@@ -449,6 +476,27 @@ Result<Config> parse_config(std::string_view text, const std::string& origin) {
         std::string shown = opt.secret ? (value.empty() ? "" : "********") : std::string(value);
         config.effective.emplace_back(std::string(opt.section) + "." + std::string(opt.key),
                                       std::move(shown));
+    }
+
+    // NB: FastCGI params (REMOTE_ADDR, AUTHD_*) are believed as nginx's word,
+    // so a TCP socket anyone can connect to would let anyone forge them:
+    // there is no TCP socket without a list of who may connect.
+    auto where = [&](std::string_view key) {
+        auto it = settings.find(find_option("server", key));
+        return it != settings.end() ? it->second.where : std::string("default");
+    };
+    for (std::string_view key : {"api_socket", "validate_socket"}) {
+        const std::string& value =
+            key == "api_socket" ? config.server.api_socket : config.server.validate_socket;
+        if (!config.server.fastcgi_peers.empty() || !parse_listen_address(value)->tcp()) continue;
+        const bool peers_set = settings.contains(find_option("server", "fastcgi_peers"));
+        return fail(ErrorCode::invalid_input,
+                    where(peers_set ? "fastcgi_peers" : key) +
+                        ": [server] fastcgi_peers must list the addresses allowed to connect "
+                        "(nginx's) when [server] " +
+                        std::string(key) + " is TCP (" + value +
+                        "): FastCGI params are trusted, so anyone who could connect could "
+                        "forge them");
     }
     return config;
 }

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/ip_address.h"
 #include "core/log.h"
 #include "core/result.h"
 #include "core/secret.h"
@@ -21,9 +22,11 @@ namespace authd {
 
 struct Config {
     struct Server {
-        std::string api_socket;
-        std::string validate_socket;
+        std::string api_socket;       // a valid parse_listen_address() text
+        std::string validate_socket;  // a valid parse_listen_address() text
         int socket_mode = 0660;
+        // Who may connect to a TCP socket; never empty when one is TCP.
+        std::vector<IpRange> fastcgi_peers;
         int api_workers = 4;
         int validate_workers = 2;
         int shutdown_timeout = 30;  // seconds a draining worker may take

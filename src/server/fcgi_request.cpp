@@ -4,7 +4,19 @@
 // (lower-cased, '_' back to '-'); a few CGI params are nginx's own facts
 // (REQUEST_METHOD, DOCUMENT_URI, REMOTE_ADDR, REQUEST_ID); everything else
 // (AUTHD_*) is kept in `params`.  A client cannot forge a non-HTTP_ param:
-// nginx only sets those from its own configuration.
+// nginx only sets those from its own configuration, and only peers on
+// [server] fastcgi_peers reach a TCP socket.
+//
+// Handing libfcgi a connection: FCGX_Accept_r accepts only when the
+// request holds no connection (ipcFd < 0) and first finishes the previous
+// request, closing the connection unless keepConnection is set.  So the
+// accepted fd goes into ipcFd with keepConnection set, exactly the state a
+// kept-alive connection leaves behind.  The request's listening socket is
+// -1: when a connection turns out not to speak FastCGI, libfcgi closes it
+// and tries to accept another, which then fails with EBADF instead of
+// taking a connection whose peer nobody checked.  (For the same reason
+// libfcgi's own FCGI_WEB_SERVER_ADDRS check never runs; it knows neither
+// IPv6 nor CIDR.)
 #include "server/fcgi_request.h"
 
 #include <cerrno>
@@ -30,16 +42,20 @@ std::string header_name(std::string_view env_name) {
 
 }  // namespace
 
-FcgiRequest::FcgiRequest(int listen_fd) { FCGX_InitRequest(&req_, listen_fd, 0); }
+FcgiRequest::FcgiRequest() { FCGX_InitRequest(&req_, -1, 0); }
 
 FcgiRequest::~FcgiRequest() {
     finish();
     FCGX_Free(&req_, 0);
 }
 
-int FcgiRequest::accept() {
+int FcgiRequest::accept(UniqueFd connection) {
+    finish();
+    req_.ipcFd = connection.release();
+    req_.keepConnection = 1;
     int rc = FCGX_Accept_r(&req_);
     accepted_ = rc == 0;
+    if (!accepted_ && req_.ipcFd >= 0) FCGX_Free(&req_, 1);
     return rc;
 }
 
@@ -120,6 +136,7 @@ void FcgiRequest::finish() {
         FCGX_Finish_r(&req_);
         accepted_ = false;
     }
+    if (req_.ipcFd >= 0) FCGX_Free(&req_, 1);
 }
 
 }  // namespace authd::server

@@ -9,7 +9,11 @@
 // generation: workers of older generations are told to stop and are not
 // respawned when they exit; new ones fill the slots.  The listening sockets
 // stay open across reloads, so connections queue in the kernel while the
-// generations hand over and none is refused.
+// generations hand over and none is refused.  Because they stay open, a
+// reload cannot move them: a changed api_socket or validate_socket (unix
+// path or TCP address alike) is logged and takes effect on restart; and a
+// reload that would leave a TCP socket with no [server] fastcgi_peers is
+// refused like any bad configuration.
 #include "server/master.h"
 
 #include <signal.h>
@@ -24,6 +28,7 @@
 #include <cstring>
 #include <map>
 
+#include "core/listen_address.h"
 #include "core/log.h"
 #include "server/listen_socket.h"
 #include "server/notify.h"
@@ -88,7 +93,8 @@ struct Slot {
 struct Pool {
     PoolSpec spec;
     int listen_fd = -1;
-    std::string socket_path;
+    std::string socket_setting;  // as configured when the socket was bound
+    ListenAddress address;       // the same, parsed
     std::vector<Slot> slots;
 };
 
@@ -101,7 +107,7 @@ class Master {
 public:
     Master(std::string config_path, Config config, std::vector<PoolSpec> specs)
         : config_path_(std::move(config_path)), config_(std::move(config)) {
-        for (auto& s : specs) pools_.push_back(Pool{std::move(s), -1, {}, {}});
+        for (auto& s : specs) pools_.push_back(Pool{std::move(s), -1, {}, {}, {}});
     }
 
     int run();
@@ -126,16 +132,19 @@ private:
 
 bool Master::open_sockets() {
     for (Pool& pool : pools_) {
-        std::string path = pool.spec.socket ? pool.spec.socket(config_) : std::string();
-        if (path.empty()) continue;
-        auto fd = bind_unix_socket(path, config_.server.socket_mode);
+        std::string setting = pool.spec.socket ? pool.spec.socket(config_) : std::string();
+        if (setting.empty()) continue;
+        auto address = parse_listen_address(setting);
+        auto fd = address ? bind_listen_socket(*address, config_.server.socket_mode)
+                          : Result<int>(fail(ErrorCode::invalid_input, address.error().detail));
         if (!fd) {
             log::error("bind_failed").str("pool", pool.spec.name).str("reason", fd.error().detail);
             return false;
         }
         pool.listen_fd = *fd;
-        pool.socket_path = path;
-        log::info("listening").str("pool", pool.spec.name).str("socket", path);
+        pool.socket_setting = setting;
+        pool.address = *address;
+        log::info("listening").str("pool", pool.spec.name).str("socket", setting);
     }
     return true;
 }
@@ -267,12 +276,25 @@ void Master::reload() {
         notify_systemd("READY=1");
         return;
     }
+    // The sockets stay as bound, so the new peer list must cover them, not
+    // the sockets the new file names.
     for (const Pool& pool : pools_) {
-        std::string path = pool.spec.socket ? pool.spec.socket(*fresh) : std::string();
-        if (path != pool.socket_path) {
+        if (pool.listen_fd >= 0 && pool.address.tcp() && fresh->server.fastcgi_peers.empty()) {
+            log::error("reload_failed")
+                .str("reason", "[server] fastcgi_peers must not be empty while the " +
+                                   pool.spec.name + " pool listens on TCP (" + pool.socket_setting +
+                                   "; a socket change takes effect on restart)");
+            notify_systemd("READY=1");
+            return;
+        }
+    }
+    for (const Pool& pool : pools_) {
+        std::string setting = pool.spec.socket ? pool.spec.socket(*fresh) : std::string();
+        if (setting != pool.socket_setting) {
             log::warn("reload_socket_unchanged")
                 .str("pool", pool.spec.name)
-                .str("reason", "a socket path change takes effect on restart");
+                .str("socket", pool.socket_setting)
+                .str("reason", "a socket change takes effect on restart");
         }
     }
     config_ = std::move(*fresh);
@@ -318,7 +340,7 @@ void Master::shutdown() {
         while (!g_child_exited && !g_alarm) sigsuspend(&wait_mask_);
     }
     for (const Pool& pool : pools_) {
-        if (!pool.socket_path.empty()) unlink(pool.socket_path.c_str());
+        if (!pool.socket_setting.empty() && !pool.address.tcp()) unlink(pool.address.path.c_str());
     }
     log::info("stopped");
 }

@@ -7,9 +7,11 @@
 //     connection wakes one idle worker of the pool, not all of them (with
 //     poll() every idle worker woke, raced for the accept and all but one
 //     went back to sleep: a third of the validate pool's CPU per request).
-//  2. FCGX_Accept_r on the non-blocking socket: -EAGAIN means another worker
-//     took the connection first; go back to epoll_wait.
-//  3. Serve the request to the end, then FCGX_Finish_r, then loop.
+//  2. accept on the non-blocking socket (accept_connection): nothing means
+//     another worker took the connection first, or a TCP peer was not on
+//     [server] fastcgi_peers and was closed unread; go back to epoll_wait.
+//  3. Hand the connection to libfcgi (FcgiRequest::accept), serve the
+//     request to the end, then FCGX_Finish_r, then loop.
 // The handler's exceptions are caught here so nginx always gets an answer.
 #include "server/worker.h"
 
@@ -25,6 +27,7 @@
 #include "core/log.h"
 #include "core/unique_fd.h"
 #include "server/fcgi_request.h"
+#include "server/listen_socket.h"
 
 namespace authd::server {
 namespace {
@@ -59,13 +62,15 @@ void log_request(const http::Request& req, const http::Response& resp, int64_t s
     if (!resp.log_reason.empty()) line.str("reason", resp.log_reason);
 }
 
-// Accepts one connection and serves it, unless another worker took it.
-void serve_next(FcgiRequest& fcgi, RequestHandler& handler) {
-    const int rc = fcgi.accept();
+// Accepts one connection and serves it, unless another worker took it or
+// its peer may not connect.
+void serve_next(int listen_fd, const std::vector<IpRange>& peers, FcgiRequest& fcgi,
+                RequestHandler& handler) {
+    UniqueFd connection = accept_connection(listen_fd, peers);
+    if (!connection) return;
+    const int rc = fcgi.accept(std::move(connection));
     if (rc != 0) {
-        if (rc != -EAGAIN && rc != -EWOULDBLOCK && rc != -EINTR) {
-            log::warn("fastcgi_accept_failed").num("errno", -rc);
-        }
+        log::debug("fastcgi_no_request").num("errno", -rc);
         return;
     }
     const int64_t started = monotonic_us();
@@ -107,7 +112,8 @@ bool stop_requested(int signal_fd) {
     return stop;
 }
 
-int serve_fastcgi(int listen_fd, int signal_fd, RequestHandler& handler) {
+int serve_fastcgi(int listen_fd, int signal_fd, RequestHandler& handler,
+                  const std::vector<IpRange>& peers) {
     const UniqueFd epoll(epoll_create1(EPOLL_CLOEXEC));
     epoll_event on_signal{};
     on_signal.events = EPOLLIN;
@@ -120,7 +126,7 @@ int serve_fastcgi(int listen_fd, int signal_fd, RequestHandler& handler) {
         log::error("worker_epoll_failed").num("errno", errno);
         return 1;
     }
-    FcgiRequest fcgi(listen_fd);
+    FcgiRequest fcgi;
     for (;;) {
         epoll_event ready[2];
         const int n = epoll_wait(epoll.get(), ready, 2, -1);
@@ -138,7 +144,7 @@ int serve_fastcgi(int listen_fd, int signal_fd, RequestHandler& handler) {
         // NB: a stop does not abandon the connection this worker was woken
         // for: EPOLLEXCLUSIVE woke it alone, and the others would not look
         // before the next connection arrived.
-        if (connection) serve_next(fcgi, handler);
+        if (connection) serve_next(listen_fd, peers, fcgi, handler);
         if (stop) return 0;
     }
 }

@@ -8,8 +8,10 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "core/config.h"
+#include "core/ip_address.h"
 #include "http/request.h"
 #include "http/response.h"
 
@@ -35,8 +37,10 @@ int block_stop_signals();
 // SIGHUP or SIGQUIT); consumes it.
 bool stop_requested(int signal_fd);
 
-// Serves FastCGI requests on `listen_fd` until told to stop.  Returns the
-// process exit status.
-int serve_fastcgi(int listen_fd, int signal_fd, RequestHandler& handler);
+// Serves FastCGI requests on `listen_fd` until told to stop; on a TCP
+// socket only peers in `peers` ([server] fastcgi_peers) are served.
+// Returns the process exit status.
+int serve_fastcgi(int listen_fd, int signal_fd, RequestHandler& handler,
+                  const std::vector<IpRange>& peers);
 
 }  // namespace authd::server

@@ -74,8 +74,17 @@ class Answer:
         return json.loads(self.content)
 
 
-def fcgi_get(stack, headers=None, params=None, method="GET", path="/auth/validate"):
-    """One request to the validate pool, as nginx's auth_request sends it."""
+def fcgi_get(stack, headers=None, params=None, method="GET", path="/auth/validate", target=None):
+    """One request to the validate pool, as nginx's auth_request sends it.
+    `target` is where to connect: by default the stack's validate socket;
+    else a unix socket path or a (host, port) pair (TCP)."""
+    data = fcgi_exchange(target or str(stack.var / "run" / "validate.sock"),
+                         fcgi_request(headers, params, method, path))
+    return fcgi_answer(data)
+
+
+def fcgi_request(headers=None, params=None, method="GET", path="/auth/validate"):
+    """The records of one request, with the params nginx sets."""
     env = {
         "REQUEST_METHOD": method,
         "DOCUMENT_URI": path,
@@ -95,12 +104,25 @@ def fcgi_get(stack, headers=None, params=None, method="GET", path="/auth/validat
     for name, value in (headers or {}).items():
         env["HTTP_" + name.upper().replace("-", "_")] = value
     env.update(params or {})
-    payload = (fcgi_record(FCGI_BEGIN_REQUEST, struct.pack(">HB5x", 1, 0)) +
-               fcgi_record(FCGI_PARAMS, fcgi_params(env)) + fcgi_record(FCGI_PARAMS, b"") +
-               fcgi_record(FCGI_STDIN, b""))
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+    return (fcgi_record(FCGI_BEGIN_REQUEST, struct.pack(">HB5x", 1, 0)) +
+            fcgi_record(FCGI_PARAMS, fcgi_params(env)) + fcgi_record(FCGI_PARAMS, b"") +
+            fcgi_record(FCGI_STDIN, b""))
+
+
+def fcgi_exchange(target, payload, source=None):
+    """Sends `payload` to `target` (a unix socket path or a (host, port)
+    pair), from the address `source` if given, and returns every byte of
+    the answer until the peer closes."""
+    if isinstance(target, str):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    else:
+        s = socket.socket(socket.AF_INET6 if ":" in target[0] else socket.AF_INET,
+                          socket.SOCK_STREAM)
+    with s:
         s.settimeout(10)
-        s.connect(str(stack.var / "run" / "validate.sock"))
+        if source:
+            s.bind((source, 0))
+        s.connect(target)
         s.sendall(payload)
         data = b""
         while True:
@@ -108,6 +130,11 @@ def fcgi_get(stack, headers=None, params=None, method="GET", path="/auth/validat
             if not chunk:
                 break
             data += chunk
+    return data
+
+
+def fcgi_answer(data):
+    """The Answer in the FastCGI records `data`."""
     stdout, ended = b"", False
     while len(data) >= 8:
         _, kind, _, length, padding = struct.unpack(">BBHHBx", data[:8])

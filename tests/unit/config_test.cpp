@@ -101,3 +101,53 @@ TEST(Config, MissingFileIsAnError) {
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().detail.find("/nonexistent/authd.conf"), std::string::npos);
 }
+
+TEST(Config, TcpSocketNeedsFastcgiPeers) {
+    auto c = parse_config("[server]\napi_socket = 10.0.0.5:9001\n", "authd.conf");
+    ASSERT_FALSE(c);
+    EXPECT_NE(c.error().detail.find("fastcgi_peers"), std::string::npos) << c.error().detail;
+    EXPECT_NE(c.error().detail.find("authd.conf:2"), std::string::npos) << c.error().detail;
+
+    auto v = parse_config("[server]\nvalidate_socket = [::1]:9002\nfastcgi_peers = ,\n", "t");
+    ASSERT_FALSE(v);
+    EXPECT_NE(v.error().detail.find("fastcgi_peers"), std::string::npos) << v.error().detail;
+    EXPECT_NE(v.error().detail.find("t:3"), std::string::npos) << "where the empty list is";
+
+    auto ok = parse_config(
+        "[server]\napi_socket = 10.0.0.5:9001\nvalidate_socket = [::]:9002\n"
+        "fastcgi_peers = 10.0.0.0/24, fd00::1\n",
+        "t");
+    ASSERT_TRUE(ok) << ok.error().detail;
+    ASSERT_EQ(ok->server.fastcgi_peers.size(), 2u);
+    EXPECT_EQ(ok->server.fastcgi_peers[0].prefix, 24);
+    EXPECT_EQ(ok->server.api_socket, "10.0.0.5:9001");
+}
+
+TEST(Config, FastcgiPeersFromTheEnvironmentCount) {
+    setenv("AUTHD_SERVER_FASTCGI_PEERS", "127.0.0.1", 1);
+    auto c = parse_config("[server]\napi_socket = 127.0.0.1:9001\n", "t");
+    unsetenv("AUTHD_SERVER_FASTCGI_PEERS");
+    ASSERT_TRUE(c) << c.error().detail;
+    EXPECT_EQ(c->server.fastcgi_peers.size(), 1u);
+}
+
+TEST(Config, UnixSocketsIgnoreFastcgiPeers) {
+    auto c = parse_config("[server]\napi_socket = /tmp/a.sock\n", "t");
+    ASSERT_TRUE(c) << c.error().detail;
+    EXPECT_TRUE(c->server.fastcgi_peers.empty());
+    auto d = parse_config("[server]\nfastcgi_peers = 10.0.0.5\n", "t");
+    ASSERT_TRUE(d) << d.error().detail;
+}
+
+TEST(Config, BadSocketsAndPeersAreNamed) {
+    auto name = parse_config("[server]\napi_socket = localhost:9001\n", "t");
+    ASSERT_FALSE(name);
+    EXPECT_NE(name.error().detail.find("api_socket"), std::string::npos) << name.error().detail;
+    auto relative = parse_config("[server]\nvalidate_socket = run/validate.sock\n", "t");
+    ASSERT_FALSE(relative);
+    EXPECT_NE(relative.error().detail.find("validate_socket"), std::string::npos);
+    auto peers = parse_config("[server]\nfastcgi_peers = 10.0.0.0/33\n", "t");
+    ASSERT_FALSE(peers);
+    EXPECT_NE(peers.error().detail.find("fastcgi_peers"), std::string::npos)
+        << peers.error().detail;
+}
