@@ -26,7 +26,8 @@ PACKAGES=(build-essential cmake pkg-config git curl ca-certificates openssl
           libgtest-dev clang-format
           postgresql memcached nginx
           python3 python3-pytest python3-requests python3-jwt python3-cryptography python3-jsonschema
-          python3-yaml python3-aiosmtpd oathtool zbar-tools)
+          python3-yaml python3-aiosmtpd oathtool zbar-tools
+          chromium chromium-driver python3-selenium fonts-dejavu-core)
 
 say() { printf 'dev.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }

@@ -34,7 +34,12 @@ std::optional<http::ApiError> check_cookie_origin(const Config& config,
         return v;
     };
     bool allowed = false;
-    if (const std::string* origin = request.header("origin")) {
+    const std::string* origin = request.header("origin");
+    // NB: "null" is what a browser sends for its own page under
+    // Referrer-Policy: no-referrer (the site's policy); Sec-Fetch-Site, which
+    // no script can set, then tells same-origin from the rest.
+    if (origin && *origin == "null") origin = nullptr;
+    if (origin) {
         const std::string o = lowered(*origin);
         // The portal's origin ([http] public_url, by default the issuer's).
         allowed = origin_of(o) == config.http.public_url ||

@@ -15,11 +15,6 @@ namespace authd::api {
 
 inline constexpr std::string_view kAccessCookie = "__Secure-authd_access";
 inline constexpr std::string_view kRefreshCookie = "__Secure-authd_refresh";
-// Holds no secret ("1"), only the hint that a refresh cookie lives as long:
-// /login (its Path) then sends the browser through /auth/refresh/resume,
-// where the refresh cookie's Path lets it be read, instead of showing the
-// form.  See api/login_page.h.
-inline constexpr std::string_view kResumeCookie = "__Secure-authd_resume";
 
 struct Caller {
     sessions::AccessClaims claims;
@@ -28,8 +23,9 @@ struct Caller {
 
 // The CSRF guard of cookie mode: a state-changing request that a browser
 // authenticated with a cookie must come from an allowed origin: its Origin
-// header is the portal's ([http] public_url) or a configured CORS origin, or, with no
-// Origin, Sec-Fetch-Site says same-origin.  403 FORBIDDEN_ORIGIN otherwise.
+// header is the portal's ([http] public_url) or a configured CORS origin,
+// or, with no Origin (or "null"), Sec-Fetch-Site says same-origin.  403
+// FORBIDDEN_ORIGIN otherwise.
 std::optional<http::ApiError> check_cookie_origin(const Config& config,
                                                   const http::Request& request);
 

@@ -32,6 +32,35 @@ namespace {
 constexpr long kResumeGuardSeconds = 3;
 constexpr std::string_view kResumedCookie = "__Secure-authd_resumed";
 
+// Holds no secret ("1"), only the hint that a refresh cookie lives as long:
+// /login (its Path) then sends the browser through /auth/refresh/resume,
+// where the refresh cookie's Path lets it be read.  Set by the browser
+// endpoints only, so the JSON API's cookies stay the contract's two.
+constexpr std::string_view kResumeCookie = "__Secure-authd_resume";
+
+void set_resume_cookie(http::Response& r, long max_age) {
+    r.add_header("Set-Cookie", http::set_cookie_value({.name = kResumeCookie,
+                                                       .value = max_age > 0 ? "1" : "",
+                                                       .path = "/login",
+                                                       .same_site = "Lax",
+                                                       .max_age = max_age}));
+}
+
+// The Set-Cookie headers of a handler's answer, and the resume hint with
+// them: as long-lived as the refresh cookie among them (the session's
+// remaining life), or none when there is no refresh cookie.
+void pass_cookies(const http::Response& answer, http::Response& r) {
+    constexpr std::string_view kMaxAge = "; Max-Age=";
+    for (const auto& [name, value] : answer.headers) {
+        if (name != "Set-Cookie") continue;
+        r.add_header(name, value);
+        const size_t at = value.find(kMaxAge);
+        if (value.starts_with(kRefreshCookie) && at != std::string::npos) {
+            set_resume_cookie(r, std::atol(value.c_str() + at + kMaxAge.size()));
+        }
+    }
+}
+
 // The only script: without the resume hint, try the refresh cookie once
 // (same-origin, so SameSite=Strict does not withhold it) and go on to rd.
 constexpr std::string_view kScript =
@@ -317,9 +346,7 @@ http::Response submit_login_form(Services& s, const Call& call) {
     }
     if (outcome.error.empty()) {
         http::Response r = redirect(303, rd.empty() ? "/login/done" : rd);
-        for (const auto& [name, value] : answer.headers) {
-            if (name == "Set-Cookie") r.add_header(name, value);
-        }
+        pass_cookies(answer, r);
         return r;
     }
     page.error = message_for(outcome.error, answer);
@@ -343,7 +370,7 @@ http::Response resume_session(Services& s, const Call& call) {
     const std::string rd = allowed_rd(s, http::query_param(call.request.query, "rd"));
     if (!http::find_cookie(call.request, kRefreshCookie)) {
         http::Response r = redirect(302, login_url(rd));
-        clear_resume_cookie(r);
+        set_resume_cookie(r, 0);
         r.log_reason = "no_refresh_cookie";
         return r;
     }
@@ -352,9 +379,7 @@ http::Response resume_session(Services& s, const Call& call) {
     http::Response r =
         redirect(302, answer.status == 200 ? (rd.empty() ? "/login/done" : rd) : login_url(rd));
     if (answer.status == 200) {
-        for (const auto& [name, value] : answer.headers) {
-            if (name == "Set-Cookie") r.add_header(name, value);
-        }
+        pass_cookies(answer, r);
         r.add_header("Set-Cookie", http::set_cookie_value({.name = kResumedCookie,
                                                            .value = "1",
                                                            .path = "/login",
@@ -362,6 +387,7 @@ http::Response resume_session(Services& s, const Call& call) {
                                                            .max_age = kResumeGuardSeconds}));
     } else {
         clear_cookies(r);
+        set_resume_cookie(r, 0);
         r.log_reason = answer.log_reason;
     }
     return r;

@@ -97,11 +97,6 @@ http::Response token_response(Services& services, const accounts::User& user,
                                                            .path = "/auth/refresh",
                                                            .same_site = "Strict",
                                                            .max_age = session_left}));
-        r.add_header("Set-Cookie", http::set_cookie_value({.name = kResumeCookie,
-                                                           .value = "1",
-                                                           .path = "/login",
-                                                           .same_site = "Lax",
-                                                           .max_age = session_left}));
         if (!secure_for_cookies(request)) {
             log::warn("insecure_cookie_login")
                 .str("reason",
@@ -139,15 +134,6 @@ void clear_cookies(http::Response& response) {
                                                               .value = "",
                                                               .path = "/auth/refresh",
                                                               .same_site = "Strict",
-                                                              .max_age = 0}));
-    clear_resume_cookie(response);
-}
-
-void clear_resume_cookie(http::Response& response) {
-    response.add_header("Set-Cookie", http::set_cookie_value({.name = kResumeCookie,
-                                                              .value = "",
-                                                              .path = "/login",
-                                                              .same_site = "Lax",
                                                               .max_age = 0}));
 }
 

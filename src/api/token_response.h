@@ -19,10 +19,9 @@ std::string user_json(const accounts::User& user);
 // 200 TokenResponse with fresh access and id tokens for `session` (the
 // access token carries the user's groups as they are now: one query); with
 // `set_cookie`, also the access cookie (Domain from config unless the
-// request's host is an IP address), the host-only refresh cookie, which
-// lives as long as the session, and the resume hint (kResumeCookie) that
-// lives as long; cookies for a request that is not secure_for_cookies()
-// are logged as a warning (the browser will drop them).
+// request's host is an IP address) and the host-only refresh cookie, which
+// lives as long as the session; cookies for a request that is not
+// secure_for_cookies() are logged as a warning (the browser drops them).
 http::Response token_response(Services& services, const accounts::User& user,
                               const sessions::Session& session, const Secret& refresh_token,
                               bool set_cookie, const http::Request& request);
@@ -30,9 +29,8 @@ http::Response token_response(Services& services, const accounts::User& user,
 // {"message": ...}
 http::Response message_response(int status, std::string_view message);
 
-// Set-Cookie headers that delete the cookies of cookie mode.
+// Set-Cookie headers that delete both cookies.
 void clear_cookies(http::Response& response);
-void clear_resume_cookie(http::Response& response);
 
 // True when a browser keeps a Secure cookie from this request: it came over
 // HTTPS (nginx's REQUEST_SCHEME or HTTPS param), or to a loopback host.

@@ -255,3 +255,18 @@ def test_a_group_protected_location_on_the_app_host(stack, http, browser):
                  "GROUP_REQUIRED")
     r = http.get(APP + "/", headers=bearer(tokens["accessToken"]))
     assert r.status_code == 200 and r.json()["X-Auth-Groups"] == "staff"
+
+
+def test_a_form_from_the_page_under_no_referrer_is_accepted(stack, http, browser):
+    # The site sends Referrer-Policy: no-referrer, so Chromium posts the form
+    # with "Origin: null"; Sec-Fetch-Site (no script can set it) decides.
+    address = verified_user(stack, http)
+    form = {"email": address, "password": PASSWORD, "rd": APP + "/"}
+    r = browser.post(url("/login"), data=form,
+                     headers={"Origin": "null", "Sec-Fetch-Site": "cross-site"})
+    assert r.status_code == 403 and not list(browser.cookies)
+    r = browser.post(url("/login"), data=form, headers={"Origin": "null"})
+    assert r.status_code == 403 and not list(browser.cookies)
+    r = browser.post(url("/login"), data=form,
+                     headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"})
+    assert r.status_code == 200 and r.url == APP + "/", (r.status_code, r.url)
