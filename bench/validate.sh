@@ -14,7 +14,7 @@
 # It starts its own nginx (127.0.0.1:18180, 2 workers, under a temp dir) and
 # a bare responder with as many processes as [server] validate_workers, and
 # stops both on exit.  authd is the dev stack's, reached on its validate
-# socket through the site's own nginx/snippets/authd-validate.conf.
+# socket through the validate location of nginx/snippets/authd-location.conf.
 set -Eeuo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -144,21 +144,20 @@ LIBFCGI_OS_CLOSE_POLL_TIMEOUT=0 build-bench/bare_responder "$WORK/bare.sock" "$V
     2>>"$WORK/bare.log" &
 echo $! > "$WORK/bare.pid"
 
-# The validate location is the site's own: nginx/snippets/authd-validate.conf,
-# rendered as scripts/dev.sh renders it, with the map it reads taken from
-# nginx/authd-site.conf.  The floor's is the same snippet passing to the
-# bare responder instead.
+# The validate location is the site's own: the body of `location =
+# /_authd/validate` in nginx/snippets/authd-location.conf, with the snippets
+# it includes beside it, and the map it reads taken from
+# nginx/authd-http.conf.  The floor's is the same body passing to the bare
+# responder instead.
 mkdir -p "$WORK/snippets"
-for snippet in nginx/snippets/*.conf; do
-    sed "s|@SNIPPETS@|$WORK/snippets|g" \
-        "$snippet" > "$WORK/snippets/$(basename "$snippet")"
-done
-[ -f "$WORK/snippets/authd-validate.conf" ] || die "no nginx/snippets/authd-validate.conf"
+cp nginx/snippets/*.conf "$WORK/snippets/"
+awk '/^location = \/_authd\/validate \{/ { inside = 1; next } inside && /^\}/ { inside = 0 } inside' \
+    nginx/snippets/authd-location.conf > "$WORK/snippets/authd-validate.conf"
+grep -q "fastcgi_pass authd_validate;" "$WORK/snippets/authd-validate.conf" ||
+    die "no validate location with fastcgi_pass in nginx/snippets/authd-location.conf"
 sed 's|^\([[:space:]]*fastcgi_pass[[:space:]]\).*|\1bare_responder;|' \
     "$WORK/snippets/authd-validate.conf" > "$WORK/snippets/bare-validate.conf"
-grep -q "fastcgi_pass bare_responder;" "$WORK/snippets/bare-validate.conf" ||
-    die "authd-validate.conf has no fastcgi_pass line to point at the bare responder"
-awk '/^map \$http_accept \$authd_browser /, /^}/' nginx/authd-site.conf > "$WORK/maps.conf"
+awk '/^map \$http_accept \$authd_browser /, /^}/' nginx/authd-http.conf > "$WORK/maps.conf"
 
 mkdir -p "$WORK/tmp"
 {
@@ -194,6 +193,8 @@ http {
         location = /_bench/ceiling { internal; return 204; }
         location = /_bench/validate { internal; include $WORK/snippets/authd-validate.conf; }
         location = /_bench/floor    { internal; include $WORK/snippets/bare-validate.conf; }
+        # Never entered: declares what the validate location reads.
+        location @declarations { set \$authd_require_mfa ""; set \$authd_require_group ""; }
     }
 }
 EOF

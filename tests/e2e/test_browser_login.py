@@ -15,6 +15,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import pytest
 import requests
 
+import contract
 from conftest import (PASSWORD, URL, assert_error, bearer, fresh_ip, login, session_from, url,
                       verified_user)
 from test_groups import groups_cmd, refresh
@@ -96,6 +97,8 @@ def test_form_login_without_javascript_lands_back_on_the_app_host(stack, http, b
     mark = stack.log_mark()
     done = sign_in(browser, address, target)
     assert [h.status_code for h in done.history] == [303]
+    contract.check(done.history[0], "/login", "post")
+    contract.check(page, "/login", "get")
     assert done.url == target
     assert done.status_code == 200, done.text
     assert done.json()["X-Auth-Email"] == address
@@ -112,6 +115,7 @@ def test_form_login_refusals_show_the_form_again(stack, http, browser):
     r = browser.post(url("/login"), data={"email": address, "password": "Wr0ng-Horse!",
                                           "rd": APP + "/"}, headers={"Origin": URL})
     assert r.status_code == 401
+    contract.check(r, "/login", "post")
     assert r.headers["Content-Type"].startswith("text/html")
     assert "The email or password is not correct." in r.text
     assert f'value="{address}"' in r.text and "Wr0ng-Horse!" not in r.text
@@ -120,6 +124,7 @@ def test_form_login_refusals_show_the_form_again(stack, http, browser):
     r = browser.post(url("/login"), data={"email": address, "password": PASSWORD},
                      headers={"Origin": "https://evil.example"})
     assert r.status_code == 403 and "sign-in page" in r.text
+    contract.check(r, "/login", "post")
     assert not list(browser.cookies)
     # Not a form: the contract's 415.
     assert_error(browser.post(url("/login"), json={"email": address, "password": PASSWORD}),
@@ -131,6 +136,7 @@ def test_form_login_with_a_second_factor(stack, http, browser):
     target = APP + "/mfa/"
     r = sign_in(browser, address, target)
     assert r.status_code == 200 and 'id="code-step"' in r.text
+    contract.check(r, "/login", "post")
     assert not cookie(browser, "__Secure-authd_access")
     token = r.text.split('name="sessionToken" value="')[1].split('"')[0]
     wrong = browser.post(url("/login"), data={"sessionToken": token, "code": "000000",
@@ -191,8 +197,10 @@ def test_a_browser_sent_straight_back_after_a_resume_sees_the_form(stack, http, 
     login_url = url("/login?rd=") + quote(APP + "/", safe="")
     r = browser.get(login_url, allow_redirects=False)
     assert r.headers["Location"].startswith("/auth/refresh/resume?rd=")
+    contract.check(r, "/login", "get")
     r = browser.get(url(r.headers["Location"]), allow_redirects=False)
     assert r.status_code == 302 and r.headers["Location"] == APP + "/"
+    contract.check(r, "/auth/refresh/resume", "get")
     mark = stack.log_mark()
     r = browser.get(login_url, allow_redirects=False)
     assert r.status_code == 200 and 'id="password-step"' in r.text
