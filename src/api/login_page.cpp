@@ -15,6 +15,7 @@
 #include "api/registration_api.h"
 #include "api/services.h"
 #include "api/token_response.h"
+#include "core/html_escape.h"
 #include "core/log.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
@@ -84,33 +85,6 @@ constexpr std::string_view kStyle =
     ".check{display:flex;gap:.5rem;align-items:center}"
     "button{margin-top:1.2rem;padding:.6rem 1.4rem;font-size:1rem}"
     ".error{color:#b00020}.notice{background:#fff4e5;border:1px solid #f0b35a;padding:.6rem .8rem}";
-
-std::string html_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
 
 // What one rendering of the page shows.
 struct Page {

@@ -23,6 +23,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "core/html_escape.h"
+
 namespace authd::mail {
 namespace {
 
@@ -196,33 +198,6 @@ std::vector<std::string> wrap(std::string_view paragraph) {
     }
     if (!line.empty()) lines.push_back(std::move(line));
     return lines;
-}
-
-std::string html_escape(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
 }
 
 constexpr char kHex[] = "0123456789ABCDEF";

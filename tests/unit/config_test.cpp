@@ -151,3 +151,18 @@ TEST(Config, BadSocketsAndPeersAreNamed) {
     EXPECT_NE(peers.error().detail.find("fastcgi_peers"), std::string::npos)
         << peers.error().detail;
 }
+
+TEST(Config, PublicUrlIsAnOriginAndDefaultsToTheIssuers) {
+    auto c = parse_config("[tokens]\nissuer = https://Auth.Example.com/tenant\n", "t.conf");
+    ASSERT_TRUE(c) << c.error().detail;
+    EXPECT_EQ(c->http.public_url, "https://auth.example.com");
+    c = parse_config("[http]\npublic_url = https://login.example.com:443/\n", "t.conf");
+    ASSERT_TRUE(c) << c.error().detail;
+    EXPECT_EQ(c->http.public_url, "https://login.example.com");
+    for (const char* bad : {"https://login.example.com/portal", "login.example.com",
+                            "ftp://login.example.com", "https://login.example.com?x=1"}) {
+        auto r = parse_config(std::string("[http]\npublic_url = ") + bad + "\n", "t.conf");
+        ASSERT_FALSE(r) << bad;
+        EXPECT_NE(r.error().detail.find("public_url"), std::string::npos) << r.error().detail;
+    }
+}
