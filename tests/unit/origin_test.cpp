@@ -4,10 +4,11 @@
 // login URL is relative, and what the CSRF guard compares) and the hosts a
 // browser keeps Secure cookies from over plain HTTP; core/html_escape.
 
+#include "core/origin.h"
+
 #include <gtest/gtest.h>
 
 #include "core/html_escape.h"
-#include "core/origin.h"
 
 namespace authd {
 namespace {
@@ -24,9 +25,9 @@ TEST(OriginOf, SchemeHostAndPortLowerCasedWithoutTheDefaultPort) {
 }
 
 TEST(OriginOf, NothingForWhatIsNotAnAbsoluteHttpUrl) {
-    for (const char* url : {"", "/login", "//auth.example.com/", "ftp://auth.example.com/",
-                            "javascript:alert(1)", "http://", "http:///x",
-                            "http://user@auth.example.com/", "null", "http://:8080/"}) {
+    for (const char* url :
+         {"", "/login", "//auth.example.com/", "ftp://auth.example.com/", "javascript:alert(1)",
+          "http://", "http:///x", "http://user@auth.example.com/", "null", "http://:8080/"}) {
         EXPECT_EQ(origin_of(url), std::nullopt) << url;
     }
 }
