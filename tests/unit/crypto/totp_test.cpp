@@ -1,4 +1,4 @@
-// tests/unit/totp_test.cpp
+// tests/unit/crypto/totp_test.cpp
 //
 // TOTP (crypto/totp): the RFC 6238 appendix B SHA-1 vectors, the ±1 step
 // window and its exact edges, the refusal of malformed codes, and a

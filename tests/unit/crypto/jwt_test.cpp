@@ -1,4 +1,4 @@
-// tests/unit/jwt_test.cpp
+// tests/unit/crypto/jwt_test.cpp
 //
 // crypto/jwt: every algorithm signs and verifies, and verification refuses
 // everything else: tampered input, signatures of the wrong length or format

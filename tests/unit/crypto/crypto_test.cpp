@@ -1,4 +1,4 @@
-// tests/unit/crypto_test.cpp
+// tests/unit/crypto/crypto_test.cpp
 //
 // The crypto primitives below JWS: encodings (RFC 4648 section 10 vectors
 // and the strictness of the decoders), SHA-256 and HMAC-SHA-256 (FIPS 180

@@ -1,4 +1,4 @@
-// tests/unit/qr_png_test.cpp
+// tests/unit/mfa/qr_png_test.cpp
 //
 // The otpauth URI (exact strings, percent-encoding of the label and the
 // issuer) and the QR PNG: signature, IHDR geometry and format, and a round

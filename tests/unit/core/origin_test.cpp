@@ -1,4 +1,4 @@
-// tests/unit/origin_test.cpp
+// tests/unit/core/origin_test.cpp
 //
 // core/origin: the origin of a URL (what decides whether the validator's
 // login URL is relative, and what the CSRF guard compares) and the hosts a

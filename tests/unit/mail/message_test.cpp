@@ -1,9 +1,11 @@
-// tests/unit/mail_message_test.cpp
+// tests/unit/mail/message_test.cpp
 //
 // The mail the external tests read (api-contract.md section 7): message
 // structure, headers, encodings, the code-alone rule, and the file
 // transport's names and atomic writes.  The MIME parsing here is
 // deliberately independent of mail/message.cpp.
+#include "mail/message.h"
+
 #include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,7 +22,6 @@
 #include "gtest/gtest.h"
 #include "mail/file_transport.h"
 #include "mail/mailer.h"
-#include "mail/message.h"
 
 namespace authd::mail {
 namespace {

@@ -1,4 +1,4 @@
-// tests/unit/forms_rules_test.cpp
+// tests/unit/forms/rules_test.cpp
 //
 // The input rules of contract section 6: email normalisation and validation,
 // names, the password policy and the banned-password list.  Each case pins

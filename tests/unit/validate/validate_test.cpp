@@ -1,4 +1,4 @@
-// tests/unit/validate_test.cpp
+// tests/unit/validate/validate_test.cpp
 //
 // The validate hot path without Postgres: the verified-token cache (a hit,
 // expiry with the token's exp, the bound and its eviction order,

@@ -1,4 +1,4 @@
-// tests/unit/groups_test.cpp
+// tests/unit/accounts/groups_test.cpp
 //
 // accounts/groups: which group names are valid (what the table's CHECK
 // allows: 1-64 of A-Z a-z 0-9 _ . -, the first a letter or digit), so that

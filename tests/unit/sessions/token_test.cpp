@@ -1,4 +1,4 @@
-// tests/unit/token_test.cpp
+// tests/unit/sessions/token_test.cpp
 //
 // sessions/token: the access token's `groups` claim.  A user without groups
 // gets exactly the claims (and their order) tokens had before groups

@@ -1,4 +1,4 @@
-// tests/unit/ratelimit_test.cpp
+// tests/unit/ratelimit/ratelimit_test.cpp
 //
 // Rate limits: fixed-window arithmetic and memcached keys, per-IP subjects,
 // the shared table (counts per key and window, slot reuse, a full bucket,

@@ -1,4 +1,4 @@
-// tests/unit/keyring_test.cpp
+// tests/unit/keys/keyring_test.cpp
 //
 // keys/keyring: init_keys makes a directory load() accepts, with private
 // modes whatever the umask; load() refuses every incomplete, malformed or

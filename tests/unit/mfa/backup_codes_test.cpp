@@ -1,4 +1,4 @@
-// tests/unit/backup_codes_test.cpp
+// tests/unit/mfa/backup_codes_test.cpp
 //
 // Backup codes: a set's size, format and distinctness, the use of the
 // whole alphabet, and what normalisation accepts and refuses.

@@ -1,4 +1,4 @@
-// tests/unit/json_test.cpp
+// tests/unit/json/json_test.cpp
 //
 // The strict reader (json/document.h) and the writer (json/writer.h).  Each
 // rejection test checks the reason in the error detail, not just the failure:
