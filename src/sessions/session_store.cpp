@@ -35,15 +35,22 @@ constexpr db::Statement kList{
     "SELECT " AUTHD_SESSION_COLUMNS
     " FROM sessions s WHERE s.user_id = $1::uuid"
     " AND s.revoked_at IS NULL AND s.expires_at > now() ORDER BY s.created_at DESC, s.id"};
+// NB: the grace window is measured with clock_timestamp(), when the token
+// was really spent and when it is really presented again (after the row
+// lock is ours), not with now(), the start of each transaction: a
+// presentation whose transaction began before the spending one committed
+// would otherwise read as "before the spending", inside any window, and in
+// strict mode (grace 0) two racing clients would both get a live pair.
 constexpr db::Statement kLockToken{
-    "refresh_lock", "SELECT " AUTHD_SESSION_COLUMNS
-                    ", t.spent_at IS NOT NULL,"
-                    " COALESCE(t.spent_at > now() - make_interval(secs => $2::int), false)"
-                    " FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id"
-                    " WHERE t.token_hash = decode($1, 'hex') FOR UPDATE OF t, s"};
+    "refresh_lock",
+    "SELECT " AUTHD_SESSION_COLUMNS
+    ", t.spent_at IS NOT NULL,"
+    " COALESCE(t.spent_at > clock_timestamp() - make_interval(secs => $2::int), false)"
+    " FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id"
+    " WHERE t.token_hash = decode($1, 'hex') FOR UPDATE OF t, s"};
 constexpr db::Statement kSpend{
     "refresh_spend",
-    "UPDATE refresh_tokens SET spent_at = now() WHERE token_hash = decode($1, 'hex')"
+    "UPDATE refresh_tokens SET spent_at = clock_timestamp() WHERE token_hash = decode($1, 'hex')"
     " AND spent_at IS NULL"};
 constexpr db::Statement kTouch{"session_touch",
                                "UPDATE sessions SET last_used_at = now() WHERE id = $1::uuid"};
