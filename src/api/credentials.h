@@ -34,10 +34,4 @@ http::Response wrong_password(std::string_view reason, std::string_view request_
 // 429 ACCOUNT_LOCKED with Retry-After.
 http::Response account_locked(int retry_after, std::string_view request_id);
 
-// Inside the caller's transaction, after lock_state(): counts a failed
-// password or code for `subject`; when it locks a real account, writes the
-// audit event and queues the account_locked mail.
-Result<void> count_failure(Services& services, const std::string& subject,
-                           const accounts::User* user, const audit::Origin& origin);
-
 }  // namespace authd::api

@@ -1,11 +1,11 @@
 // api/login_api.cpp
 //
-// Login answers an unknown email exactly like a wrong password: same body,
-// and the same work (an Argon2 verification against a dummy hash made with
-// the current parameters), so neither the answer nor its timing tells which
-// emails are registered.  Only after a correct password does it reveal that
-// the email is not verified yet.
+// The JSON door to signing in and out: the rules of the password step
+// (lockout, timing equalisation, audit) are login/password_login's; this
+// file parses the body and says the outcome in the contract's words.
 #include "api/login_api.h"
+
+#include <variant>
 
 #include "accounts/user_store.h"
 #include "api/auth.h"
@@ -14,9 +14,11 @@
 #include "api/services.h"
 #include "api/token_response.h"
 #include "audit/audit.h"
+#include "core/overloaded.h"
 #include "crypto/password.h"
 #include "forms/requests.h"
 #include "http/cookie.h"
+#include "login/password_login.h"
 
 namespace authd::api {
 namespace {
@@ -40,79 +42,33 @@ http::Response login(Services& s, const Call& call) {
     // The per-IP limit was counted by the dispatcher (api/routes.h).
     auto form = forms::parse_login(call.body.root());
     if (!form) return http::error_response(form.error(), rid);
-    const audit::Origin origin = audit::origin_of(call.request);
-    const std::string subject = accounts::lockout_subject(s.keys.hmac_key(), form->email);
-
-    // The lockout row stays locked until commit: attempts on one account
-    // are serialised, so the count is exact under concurrency.
+    login::Context ctx = s.login_context();
     auto tx = db::Transaction::begin(s.db);
     if (!tx) return http::from_error(tx.error(), rid);
-    auto lock = accounts::lock_state(s.db, subject);
-    if (!lock) return http::from_error(lock.error(), rid);
-    if (lock->locked) {
-        if (auto r = tx->commit(); !r) return http::from_error(r.error(), rid);
-        return account_locked(lock->retry_after, rid);
-    }
-    auto found = accounts::find_user_by_email(s.db, form->email);
-    if (!found) return http::from_error(found.error(), rid);
-
-    // NB: verify even when the account is unknown (against dummy_hash), so
-    // the response time does not reveal which emails are registered.
-    const bool password_ok =
-        crypto::verify_password(form->password, *found ? (*found)->password_hash : s.dummy_hash);
-    if (!*found || !password_ok) {
-        const char* reason = *found ? "wrong_password" : "unknown_email";
-        const accounts::User* user = *found ? &**found : nullptr;
-        if (auto r = count_failure(s, subject, user, origin); !r) {
-            return http::from_error(r.error(), rid);
-        }
-        if (auto r = audit::record(s.db, "login_failed",
-                                   user ? std::optional<std::string>(user->id) : std::nullopt,
-                                   origin, std::string("{\"reason\":\"") + reason + "\"}");
-            !r) {
-            return http::from_error(r.error(), rid);
-        }
-        if (auto r = tx->commit(); !r) return http::from_error(r.error(), rid);
-        return invalid_credentials(reason, rid);
-    }
-    accounts::User user = std::move(**found);
-    // NB: with 2FA on, the right password alone does not reset the failure
-    // count, or password logins could launder guesses at the code.
-    if (!user.mfa_enabled) {
-        if (auto r = accounts::clear_failures(s.db, subject); !r) {
-            return http::from_error(r.error(), rid);
-        }
-    }
-    if (!user.email_verified) {
-        if (auto r = tx->commit(); !r) return http::from_error(r.error(), rid);
-        http::ApiError e{403, "EMAIL_NOT_VERIFIED", "verify your email address before logging in"};
-        e.log_reason = "email_not_verified";
-        return http::error_response(e, rid);
-    }
-    if (crypto::needs_rehash(user.password_hash, s.argon2)) {
-        if (auto h = crypto::hash_password(form->password, s.argon2)) {
-            // Over the hash just checked only: a password change that
-            // committed meanwhile is not undone by re-hashing the old one.
-            auto replaced = accounts::replace_password_hash(s.db, user.id, user.password_hash, *h);
-            if (replaced && *replaced) user.password_hash = std::move(*h);
-        }
-    }
-    if (user.mfa_enabled) return begin_mfa_challenge(s, *tx, user, *form, rid);
-    const int ttl =
-        form->remember_me ? s.config.tokens.remember_me_ttl : s.config.tokens.session_ttl;
-    auto issued = sessions::create_session(s.db, {user.id, ttl, {"pwd"}, origin});
-    if (!issued) return http::from_error(issued.error(), rid);
-    if (auto r = accounts::record_login(s.db, user.id); !r) return http::from_error(r.error(), rid);
-    if (auto r = audit::record(s.db, "login", user.id, origin,
-                               "{\"session_id\":\"" + issued->session.id + "\"}");
-        !r) {
-        return http::from_error(r.error(), rid);
-    }
+    auto outcome = login::password_login(
+        ctx, *tx, {form->email, form->password, form->remember_me, form->set_cookie},
+        audit::origin_of(call.request));
+    if (!outcome) return http::from_error(outcome.error(), rid);
     if (auto r = tx->commit(); !r) return http::from_error(r.error(), rid);
-    // The login and the session share the transaction's timestamp.
-    user.last_login_at = issued->session.created_at;
-    return token_response(s, user, issued->session, issued->refresh_token, form->set_cookie,
-                          call.request);
+    return std::visit(
+        Overloaded{
+            [&](const login::Locked& l) { return account_locked(l.retry_after, rid); },
+            [&](const login::BadCredentials& b) { return invalid_credentials(b.reason, rid); },
+            [&](const login::EmailNotVerified&) {
+                http::ApiError e{403, "EMAIL_NOT_VERIFIED",
+                                 "verify your email address before logging in"};
+                e.log_reason = "email_not_verified";
+                return http::error_response(e, rid);
+            },
+            [&](const login::SecondFactorNeeded& n) {
+                return mfa_challenge(s.config, n.challenge);
+            },
+            [&](const login::SignedIn& in) {
+                return token_response(s, in.user, in.issued.session, in.issued.refresh_token,
+                                      form->set_cookie, call.request);
+            },
+        },
+        *outcome);
 }
 
 http::Response refresh(Services& s, const Call& call) {

@@ -1,28 +1,29 @@
 // api/login_page.cpp
 //
-// POST /login calls the JSON handlers (login, complete_mfa_login, refresh)
-// with a body built from the form and reads their answer back: that keeps
-// one implementation of the rules until they move into the domain modules.
-// What it reads is only the outcome (tokens or challenge or error code);
-// the cookies the handlers set travel on unchanged.
+// The form is a second front door to the sign-in use cases (login/): it
+// calls them as the JSON API does and says their outcomes as pages and
+// redirects.  The cookies are token_response()'s, the JSON API's own.
 #include "api/login_page.h"
 
-#include <time.h>
+#include <optional>
+#include <variant>
 
+#include "accounts/user_store.h"
 #include "api/auth.h"
-#include "api/login_api.h"
-#include "api/mfa_api.h"
-#include "api/registration_api.h"
 #include "api/services.h"
 #include "api/token_response.h"
 #include "core/html_escape.h"
+#include "core/human_duration.h"
 #include "core/log.h"
+#include "core/overloaded.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
+#include "forms/email.h"
 #include "http/cookie.h"
 #include "http/redirect.h"
-#include "json/document.h"
-#include "json/writer.h"
+#include "login/password_login.h"
+#include "login/second_factor.h"
+#include "sessions/session_store.h"
 
 namespace authd::api {
 namespace {
@@ -187,68 +188,99 @@ std::string login_url(std::string_view rd) {
     return rd.empty() ? std::string("/login") : "/login?rd=" + http::percent_encode(rd);
 }
 
-// Runs a JSON handler with `body` as if a client had sent it.
-http::Response call_json(Handler handler, Services& s, const Call& call, std::string body) {
-    auto doc = json::parse_object(body);
-    if (!doc) return http::from_error(doc.error(), call.request.request_id);
-    return handler(s, Call{call.request, *doc, {}});
-}
-
-// What a handler's answer says: its error code (empty for a success) and,
-// for a success, whether it is an MFA challenge and its sessionToken.
-struct Outcome {
-    std::string error;
-    std::string session_token;  // MfaChallenge
-};
-
-Outcome read_outcome(const http::Response& r) {
-    Outcome o;
-    auto doc = json::parse_object(r.body.empty() ? std::string_view("{}") : r.body);
-    if (!doc) {
-        o.error = "INTERNAL_ERROR";
-        return o;
-    }
-    const json::Object root = doc->root();
-    if (r.status >= 300) {
-        auto code = root.find_string("error");
-        o.error = code && *code ? **code : "INTERNAL_ERROR";
-        return o;
-    }
-    if (auto token = root.find_string("sessionToken"); token && *token) o.session_token = **token;
-    return o;
-}
-
-std::string message_for(std::string_view code, const http::Response& r) {
-    if (code == "INVALID_CREDENTIALS") return "The email or password is not correct.";
-    if (code == "EMAIL_NOT_VERIFIED") {
-        return "Verify your email address first, with the code we sent you.";
-    }
-    if (code == "INVALID_MFA_CODE") return "That code is not valid. Try again.";
-    if (code == "MFA_SESSION_EXPIRED")
-        return "The sign-in took too long. Enter your password again.";
-    if (code == "VALIDATION_ERROR") return "Enter a valid email address and your password.";
-    if (code == "RATE_LIMITED") return "Too many sign-in attempts. Try again later.";
-    if (code == "ACCOUNT_LOCKED") {
-        for (const auto& [name, value] : r.headers) {
-            if (name == "Retry-After") {
-                return "Too many failed attempts. Try again in " +
-                       human_duration(std::atoi(value.c_str())) + ".";
-            }
-        }
-        return "Too many failed attempts. Try again later.";
-    }
-    if (code == "SERVICE_UNAVAILABLE") return "The service is unavailable. Try again shortly.";
-    return "Something went wrong. Try again.";
-}
-
-// The handler's answer as the page's: its status, Retry-After and cookies.
-http::Response page_from(const http::Response& answer, const Page& page) {
-    http::Response r = html_response(answer.status, render(page));
-    for (const auto& [name, value] : answer.headers) {
-        if (name == "Retry-After" || name == "Set-Cookie") r.add_header(name, value);
-    }
-    r.log_reason = answer.log_reason;
+// The page again, with `status`, `error` and, for a lock, Retry-After.
+http::Response page_with(int status, Page p, std::string error, std::string reason,
+                         int retry_after = 0) {
+    p.error = std::move(error);
+    http::Response r = html_response(status, render(p));
+    if (retry_after > 0) r.add_header("Retry-After", std::to_string(retry_after));
+    r.log_reason = std::move(reason);
     return r;
+}
+
+http::Response failed(const Page& p, const Error& e) {
+    return page_with(e.code == ErrorCode::unavailable ? 503 : 500, p,
+                     "Something went wrong. Try again shortly.", e.detail);
+}
+
+http::Response locked(const Page& p, int retry_after) {
+    return page_with(429, p,
+                     "Too many failed attempts. Try again in " + human_duration(retry_after) + ".",
+                     "account_locked", retry_after);
+}
+
+// Signed in: the cookies of cookie mode and the resume hint, then on to rd.
+http::Response signed_in(Services& s, const http::Request& req, const std::string& rd,
+                         const login::SignedIn& in) {
+    http::Response tokens =
+        token_response(s, in.user, in.issued.session, in.issued.refresh_token, true, req);
+    if (tokens.status != 200) return tokens;
+    http::Response r = redirect(303, rd.empty() ? "/login/done" : rd);
+    pass_cookies(tokens, r);
+    return r;
+}
+
+// The code step of the form.
+http::Response second_factor_step(Services& s, const http::Request& req, Page page,
+                                  const std::string& session_token) {
+    login::Context ctx = s.login_context();
+    auto tx = db::Transaction::begin(s.db);
+    if (!tx) return failed(page, tx.error());
+    auto outcome = login::second_factor_login(
+        ctx, *tx, session_token, http::query_param(req.body, "code"), audit::origin_of(req));
+    if (!outcome) return failed(page, outcome.error());
+    if (auto c = tx->commit(); !c) return failed(page, c.error());
+    return std::visit(
+        Overloaded{
+            [&](const login::ChallengeDead& d) {
+                return page_with(401, page, "The sign-in took too long. Enter your password again.",
+                                 d.reason);
+            },
+            [&](const login::Locked& l) { return locked(page, l.retry_after); },
+            [&](const login::WrongCode&) {
+                page.session_token = session_token;
+                return page_with(401, page, "That code is not valid. Try again.", "wrong_mfa_code");
+            },
+            [&](const login::SignedInWithSecondFactor& in) {
+                return signed_in(s, req, page.rd, in.signed_in);
+            },
+        },
+        *outcome);
+}
+
+// The password step of the form.
+http::Response password_step(Services& s, const http::Request& req, Page page) {
+    page.email = forms::normalize_email(http::query_param(req.body, "email"));
+    const std::string password = http::query_param(req.body, "password");
+    if (forms::email_problem(page.email) || password.empty()) {
+        return page_with(400, page, "Enter a valid email address and your password.", "validation");
+    }
+    const bool remember_me = http::query_param(req.body, "rememberMe") == "true";
+    login::Context ctx = s.login_context();
+    auto tx = db::Transaction::begin(s.db);
+    if (!tx) return failed(page, tx.error());
+    auto outcome = login::password_login(ctx, *tx, {page.email, password, remember_me, true},
+                                         audit::origin_of(req));
+    if (!outcome) return failed(page, outcome.error());
+    if (auto c = tx->commit(); !c) return failed(page, c.error());
+    return std::visit(
+        Overloaded{
+            [&](const login::Locked& l) { return locked(page, l.retry_after); },
+            [&](const login::BadCredentials& b) {
+                return page_with(401, page, "The email or password is not correct.", b.reason);
+            },
+            [&](const login::EmailNotVerified&) {
+                return page_with(403, page,
+                                 "Verify your email address first, with the code we sent you.",
+                                 "email_not_verified");
+            },
+            [&](const login::SecondFactorNeeded& n) {
+                page.session_token = std::string(n.challenge.reveal());
+                return page_with(200, page, "", "mfa_challenge");
+            },
+            [&](const login::SignedIn& in) { return signed_in(s, req, page.rd, in); },
+        },
+        *outcome);
 }
 
 }  // namespace
@@ -274,58 +306,22 @@ http::Response login_page(Services& s, const Call& call) {
 
 http::Response submit_login_form(Services& s, const Call& call) {
     const http::Request& req = call.request;
-    const std::string_view form = req.body;
-    const std::string rd = allowed_rd(s, http::query_param(form, "rd"));
-    Page page = blank_page(s, req, rd);
+    Page page = blank_page(s, req, allowed_rd(s, http::query_param(req.body, "rd")));
     if (!page.notice.empty()) {
         log::warn("insecure_browser_login")
             .str("reason",
                  "a browser tried to sign in over plain HTTP to a non-loopback host, where it "
                  "drops Secure cookies: serve the portal over HTTPS (README, TLS)");
-        page.error = "Signing in needs HTTPS.";
-        http::Response r = html_response(400, render(page));
-        r.log_reason = "insecure_transport";
-        return r;
+        return page_with(400, page, "Signing in needs HTTPS.", "insecure_transport");
     }
-
     if (auto refused = check_cookie_origin(s.config, req)) {
-        page.error = "This form must be sent from the sign-in page. Reload it and try again.";
-        http::Response r = html_response(403, render(page));
-        r.log_reason = refused->log_reason;
-        return r;
+        return page_with(403, page,
+                         "This form must be sent from the sign-in page. Reload it and try again.",
+                         refused->log_reason);
     }
-    const std::string session_token = http::query_param(form, "sessionToken");
-    json::Writer w;
-    w.begin_object();
-    http::Response answer;
-    if (!session_token.empty()) {
-        w.key("sessionToken").string(session_token);
-        w.key("code").string(http::query_param(form, "code"));
-        w.end_object();
-        answer = call_json(complete_mfa_login, s, call, std::move(w).str());
-    } else {
-        page.email = http::query_param(form, "email");
-        w.key("email").string(page.email);
-        w.key("password").string(http::query_param(form, "password"));
-        w.key("rememberMe").boolean(http::query_param(form, "rememberMe") == "true");
-        w.key("setCookie").boolean(true);
-        w.end_object();
-        answer = call_json(login, s, call, std::move(w).str());
-    }
-
-    const Outcome outcome = read_outcome(answer);
-    if (outcome.error.empty() && !outcome.session_token.empty()) {
-        page.session_token = outcome.session_token;  // the code step
-        return page_from(answer, page);
-    }
-    if (outcome.error.empty()) {
-        http::Response r = redirect(303, rd.empty() ? "/login/done" : rd);
-        pass_cookies(answer, r);
-        return r;
-    }
-    page.error = message_for(outcome.error, answer);
-    if (outcome.error == "INVALID_MFA_CODE") page.session_token = session_token;
-    return page_from(answer, page);
+    const std::string session_token = http::query_param(req.body, "sessionToken");
+    return session_token.empty() ? password_step(s, req, std::move(page))
+                                 : second_factor_step(s, req, std::move(page), session_token);
 }
 
 http::Response signed_in_page(Services&, const Call&) {
@@ -341,29 +337,42 @@ http::Response signed_in_page(Services&, const Call&) {
 }
 
 http::Response resume_session(Services& s, const Call& call) {
-    const std::string rd = allowed_rd(s, http::query_param(call.request.query, "rd"));
-    if (!http::find_cookie(call.request, kRefreshCookie)) {
-        http::Response r = redirect(302, login_url(rd));
-        set_resume_cookie(r, 0);
-        r.log_reason = "no_refresh_cookie";
-        return r;
+    const http::Request& req = call.request;
+    const std::string rd = allowed_rd(s, http::query_param(req.query, "rd"));
+    http::Response back = redirect(302, login_url(rd));
+    auto token = http::find_cookie(req, kRefreshCookie);
+    if (!token || token->empty()) {
+        set_resume_cookie(back, 0);
+        back.log_reason = "no_refresh_cookie";
+        return back;
     }
-    http::Response answer = call_json(refresh, s, call, "{\"setCookie\":true}");
-    if (answer.status >= 500) return answer;
-    http::Response r =
-        redirect(302, answer.status == 200 ? (rd.empty() ? "/login/done" : rd) : login_url(rd));
-    if (answer.status == 200) {
-        pass_cookies(answer, r);
-        r.add_header("Set-Cookie", http::set_cookie_value({.name = kResumedCookie,
-                                                           .value = "1",
-                                                           .path = "/login",
-                                                           .same_site = "Lax",
-                                                           .max_age = kResumeGuardSeconds}));
-    } else {
-        clear_cookies(r);
-        set_resume_cookie(r, 0);
-        r.log_reason = answer.log_reason;
+    auto rotation = sessions::rotate_refresh_token(s.db, *token, s.config.tokens.refresh_grace,
+                                                   audit::origin_of(req));
+    if (!rotation) return http::from_error(rotation.error(), req.request_id);
+    std::optional<accounts::User> user;
+    if (rotation->outcome == sessions::RotateOutcome::rotated) {
+        auto found = accounts::find_user_by_id(s.db, rotation->session.user_id);
+        if (!found) return http::from_error(found.error(), req.request_id);
+        user = std::move(*found);
     }
+    if (!user) {
+        // Dead (expired, revoked, reused, or its user gone): the form.
+        clear_cookies(back);
+        set_resume_cookie(back, 0);
+        back.log_reason = "refresh_refused";
+        return back;
+    }
+    http::Response tokens =
+        token_response(s, *user, rotation->session, rotation->refresh_token, true, req);
+    if (tokens.status != 200) return tokens;
+    http::Response r = redirect(302, rd.empty() ? "/login/done" : rd);
+    pass_cookies(tokens, r);
+    r.add_header("Set-Cookie", http::set_cookie_value({.name = kResumedCookie,
+                                                       .value = "1",
+                                                       .path = "/login",
+                                                       .same_site = "Lax",
+                                                       .max_age = kResumeGuardSeconds}));
+    if (rotation->in_grace) r.log_reason = "grace_window_reuse";
     return r;
 }
 

@@ -2,12 +2,12 @@
 //
 // The login page for browsers, with or without JavaScript: GET /login shows
 // a plain HTML form that POSTs form-encoded to /login, so a password never
-// travels in a URL.  POST /login is a second front door to the JSON API's
-// login and mfa/verify handlers (the same lockout, limits, timing and
-// audit): it turns the form into their JSON body, in cookie mode, and their
-// answer into a redirect to rd (allow-listed), the code step, or the form
-// again with a message.  A form POST must come from the portal's own origin
-// (the cookie-mode CSRF guard: no login CSRF).
+// travels in a URL.  POST /login is a second front door to the sign-in use
+// cases of login/ (the same lockout, limits, timing and audit as the JSON
+// API), in cookie mode: their outcome becomes a redirect to rd
+// (allow-listed), the code step, or the form again with a message.  A form
+// POST must come from the portal's own origin (the cookie-mode CSRF guard:
+// no login CSRF).
 //
 // Staying signed in: a browser that comes back with the resume hint cookie
 // (kResumeCookie, Path=/login) and an allowed rd is sent on to

@@ -1,13 +1,10 @@
 // api/mfa_api.cpp
 //
-// Where codes are checked, order matters:
-//  - mfa/verify looks at the sessionToken before the code (an unknown,
-//    expired, used or burnt one is MFA_SESSION_EXPIRED whatever the code),
-//    then at the account lockout, then at the code.  A wrong code counts
-//    against both the challenge (5 kill it) and the account lockout, which
-//    a correct password alone does not reset when 2FA is on.
-//  - TOTP codes are matched in constant time for steps -1, 0, +1 and the
-//    matched step is consumed atomically (mfa_store), so a code works once.
+// The login's code step (mfa/verify) is login/second_factor's use case;
+// this file says its outcome in the contract's words, and holds the
+// signed-in user's own 2FA changes (setup, verify-setup, backup codes,
+// disable), whose codes are checked by the same login::check_second_factor
+// (TOTP steps consumed atomically, so a code works once).
 #include "api/mfa_api.h"
 
 #include "accounts/lockout.h"
@@ -17,9 +14,12 @@
 #include "api/token_response.h"
 #include "audit/audit.h"
 #include "core/log.h"
+#include "core/overloaded.h"
 #include "crypto/encoding.h"
 #include "crypto/password.h"
 #include "crypto/totp.h"
+#include "forms/requests.h"
+#include "login/second_factor.h"
 #include "mail/outbox.h"
 #include "mfa/backup_codes.h"
 #include "mfa/challenge_store.h"
@@ -51,29 +51,17 @@ http::Response internal(const Error& error, std::string_view rid) {
     return http::from_error(error, rid);
 }
 
-// A TOTP code (6 digits) or, when allowed, a backup code.  Consumes what
-// it accepts.  Inside the caller's transaction.
-Result<bool> check_second_factor(Services& s, const std::string& user_id, const Secret& secret,
-                                 std::string_view code, bool allow_backup) {
-    if (auto step = crypto::match_totp(secret.reveal(), code, unix_now())) {
-        return mfa::accept_step(s.db, user_id, *step, false);
-    }
-    if (!allow_backup) return false;
-    auto normalized = mfa::normalize_backup_code(code);
-    if (!normalized) return false;
-    return mfa::use_backup_code(s.db, s.keys.hmac_key(), user_id, *normalized);
-}
-
 // For the signed-in user's own 2FA changes, inside the caller's
 // transaction: nullopt when `code` is a valid (and now consumed) second
 // factor of an active 2FA, else the answer to send.
-std::optional<http::Response> check_active_factor(Services& s, const std::string& user_id,
-                                                  std::string_view code, bool allow_backup,
-                                                  std::string_view rid) {
+std::optional<http::Response> check_active_factor(Services& s, db::Transaction& tx,
+                                                  const std::string& user_id, std::string_view code,
+                                                  bool allow_backup, std::string_view rid) {
     auto stored = mfa::load_secret(s.db, s.keys, user_id);
     if (!stored) return internal(stored.error(), rid);
     if (!*stored || (*stored)->pending) return not_enabled(rid);
-    auto ok = check_second_factor(s, user_id, (*stored)->secret, code, allow_backup);
+    login::Context ctx = s.login_context();
+    auto ok = login::check_second_factor(ctx, tx, user_id, (*stored)->secret, code, allow_backup);
     if (!ok) return http::from_error(ok.error(), rid);
     if (!*ok) return wrong_code(401, rid);
     return std::nullopt;
@@ -180,18 +168,13 @@ http::Response verify_mfa_setup(Services& s, const Call& call) {
     return http::json_response(200, std::move(w).str());
 }
 
-http::Response begin_mfa_challenge(Services& s, db::Transaction& tx, const accounts::User& user,
-                                   const forms::LoginForm& form, std::string_view rid) {
-    auto token = mfa::create_challenge(
-        s.db, {user.id, form.remember_me, form.set_cookie, s.config.mfa.challenge_ttl});
-    if (!token) return http::from_error(token.error(), rid);
-    if (auto r = tx.commit(); !r) return http::from_error(r.error(), rid);
+http::Response mfa_challenge(const Config& config, const Secret& session_token) {
     json::Writer w;
     w.begin_object();
     w.key("mfaRequired").boolean(true);
-    w.key("sessionToken").string(token->reveal());
+    w.key("sessionToken").string(session_token.reveal());
     w.key("tokenType").string("Bearer");
-    w.key("sessionExpiresIn").number(s.config.mfa.challenge_ttl);
+    w.key("sessionExpiresIn").number(config.mfa.challenge_ttl);
     w.end_object();
     http::Response r = http::json_response(200, std::move(w).str());
     r.log_reason = "mfa_challenge";
@@ -202,65 +185,28 @@ http::Response complete_mfa_login(Services& s, const Call& call) {
     const std::string& rid = call.request.request_id;
     auto form = forms::parse_mfa_login(call.body.root());
     if (!form) return http::error_response(form.error(), rid);
-    const audit::Origin origin = audit::origin_of(call.request);
-
+    login::Context ctx = s.login_context();
     auto tx = db::Transaction::begin(s.db);
     if (!tx) return http::from_error(tx.error(), rid);
-    auto challenge =
-        mfa::lock_live_challenge(s.db, form->session_token, s.config.mfa.challenge_max_attempts);
-    if (!challenge) return http::from_error(challenge.error(), rid);
-    if (!*challenge) {
-        return mfa_error(401, "MFA_SESSION_EXPIRED", "the MFA session has expired; log in again",
-                         "mfa_session_dead", rid);
-    }
-    auto user = accounts::find_user_by_id(s.db, (*challenge)->user_id);
-    if (!user) return http::from_error(user.error(), rid);
-    if (!*user || !(*user)->mfa_enabled) {
-        return mfa_error(401, "MFA_SESSION_EXPIRED", "the MFA session has expired; log in again",
-                         "mfa_user_gone", rid);
-    }
-    const std::string subject = accounts::lockout_subject(s.keys.hmac_key(), (*user)->email);
-    auto lock = accounts::lock_state(s.db, subject);
-    if (!lock) return http::from_error(lock.error(), rid);
-    if (lock->locked) {
-        if (auto r = tx->commit(); !r) return http::from_error(r.error(), rid);
-        return account_locked(lock->retry_after, rid);
-    }
-    auto stored = mfa::load_secret(s.db, s.keys, (*user)->id);
-    if (!stored) return internal(stored.error(), rid);
-    if (!*stored || (*stored)->pending) {
-        return internal({ErrorCode::internal, "mfa enabled without an active secret"}, rid);
-    }
-    auto ok = check_second_factor(s, (*user)->id, (*stored)->secret, form->code, true);
-    if (!ok) return http::from_error(ok.error(), rid);
-    if (!*ok) {
-        Result<void> done = mfa::count_wrong_code(s.db, **challenge);
-        if (done) done = count_failure(s, subject, &**user, origin);
-        if (done) {
-            done = audit::record(s.db, "mfa_failed", (*user)->id, origin);
-        }
-        if (done) done = tx->commit();
-        if (!done) return http::from_error(done.error(), rid);
-        return wrong_code(401, rid);
-    }
-    Result<void> done = mfa::mark_used(s.db, **challenge);
-    if (done) done = accounts::clear_failures(s.db, subject);
-    if (!done) return http::from_error(done.error(), rid);
-    const int ttl =
-        (*challenge)->remember_me ? s.config.tokens.remember_me_ttl : s.config.tokens.session_ttl;
-    auto issued = sessions::create_session(s.db, {(*user)->id, ttl, {"pwd", "otp"}, origin});
-    if (!issued) return http::from_error(issued.error(), rid);
-    done = accounts::record_login(s.db, (*user)->id);
-    if (done) {
-        done = audit::record(s.db, "login", (*user)->id, origin,
-                             "{\"session_id\":\"" + issued->session.id + "\",\"mfa\":true}");
-    }
-    if (done) done = tx->commit();
-    if (!done) return http::from_error(done.error(), rid);
-    accounts::User u = std::move(**user);
-    u.last_login_at = issued->session.created_at;
-    return token_response(s, u, issued->session, issued->refresh_token, (*challenge)->set_cookie,
-                          call.request);
+    auto outcome = login::second_factor_login(ctx, *tx, form->session_token, form->code,
+                                              audit::origin_of(call.request));
+    if (!outcome) return http::from_error(outcome.error(), rid);
+    if (auto r = tx->commit(); !r) return http::from_error(r.error(), rid);
+    return std::visit(
+        Overloaded{
+            [&](const login::ChallengeDead& d) {
+                return mfa_error(401, "MFA_SESSION_EXPIRED",
+                                 "the MFA session has expired; log in again", d.reason, rid);
+            },
+            [&](const login::Locked& l) { return account_locked(l.retry_after, rid); },
+            [&](const login::WrongCode&) { return wrong_code(401, rid); },
+            [&](const login::SignedInWithSecondFactor& in) {
+                return token_response(s, in.signed_in.user, in.signed_in.issued.session,
+                                      in.signed_in.issued.refresh_token, in.set_cookie,
+                                      call.request);
+            },
+        },
+        *outcome);
 }
 
 http::Response regenerate_backup_codes(Services& s, const Call& call) {
@@ -272,7 +218,8 @@ http::Response regenerate_backup_codes(Services& s, const Call& call) {
     const std::string& user_id = caller->claims.user_id;
     auto tx = begin_as_caller(s, *caller, rid);
     if (!tx) return tx.error();
-    if (auto refused = check_active_factor(s, user_id, form->code, false, rid)) return *refused;
+    if (auto refused = check_active_factor(s, *tx, user_id, form->code, false, rid))
+        return *refused;
     Result<void> done;
     std::vector<std::string> codes = issue_backup_codes(s, user_id, done);
     if (done) {
@@ -303,7 +250,7 @@ http::Response disable_mfa(Services& s, const Call& call) {
     }
     auto tx = begin_as_caller(s, *caller, rid);
     if (!tx) return tx.error();
-    if (auto refused = check_active_factor(s, user_id, form->code, true, rid)) return *refused;
+    if (auto refused = check_active_factor(s, *tx, user_id, form->code, true, rid)) return *refused;
     Result<void> done = mfa::disable_mfa(s.db, user_id);
     if (done) done = audit::record(s.db, "mfa_disabled", user_id, audit::origin_of(call.request));
     if (done) {

@@ -3,12 +3,12 @@
 // Two-factor authentication: POST /auth/mfa/setup, /auth/mfa/verify-setup,
 // /auth/mfa/verify (the login's code step), /auth/mfa/backup-codes,
 // /auth/mfa/disable.  The password step of a login with 2FA on is in
-// login_api.cpp; it ends in begin_mfa_challenge().
+// login_api.cpp; it ends in mfa_challenge().
 #pragma once
 
-#include "accounts/user_store.h"
 #include "api/call.h"
-#include "forms/requests.h"
+#include "core/config.h"
+#include "core/secret.h"
 
 namespace authd::api {
 
@@ -18,10 +18,7 @@ http::Response complete_mfa_login(Services& services, const Call& call);
 http::Response regenerate_backup_codes(Services& services, const Call& call);
 http::Response disable_mfa(Services& services, const Call& call);
 
-// Inside the login's transaction, after a correct password: the
-// MfaChallenge answer.  Commits.
-http::Response begin_mfa_challenge(Services& services, db::Transaction& tx,
-                                   const accounts::User& user, const forms::LoginForm& form,
-                                   std::string_view request_id);
+// The MfaChallenge answer to a correct password when 2FA is on.
+http::Response mfa_challenge(const Config& config, const Secret& session_token);
 
 }  // namespace authd::api

@@ -20,6 +20,7 @@
 #include "api/services.h"
 #include "api/token_response.h"
 #include "audit/audit.h"
+#include "core/human_duration.h"
 #include "core/log.h"
 #include "crypto/password.h"
 #include "forms/requests.h"

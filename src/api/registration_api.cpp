@@ -12,6 +12,7 @@
 #include "api/services.h"
 #include "api/token_response.h"
 #include "audit/audit.h"
+#include "core/human_duration.h"
 #include "core/log.h"
 #include "crypto/password.h"
 #include "forms/requests.h"
@@ -33,16 +34,6 @@ Result<void> send_verification(Services& s, const accounts::User& user) {
 }
 
 }  // namespace
-
-std::string human_duration(int seconds) {
-    auto unit = [](int n, const char* name) {
-        return std::to_string(n) + " " + name + (n == 1 ? "" : "s");
-    };
-    if (seconds % 86400 == 0 && seconds >= 86400 * 2) return unit(seconds / 86400, "day");
-    if (seconds % 3600 == 0) return unit(seconds / 3600, "hour");
-    if (seconds % 60 == 0) return unit(seconds / 60, "minute");
-    return unit(seconds, "second");
-}
 
 http::Response register_account(Services& s, const Call& call) {
     const std::string& rid = call.request.request_id;

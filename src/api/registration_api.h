@@ -11,7 +11,4 @@ http::Response register_account(Services& services, const Call& call);
 http::Response verify_email(Services& services, const Call& call);
 http::Response resend_verification(Services& services, const Call& call);
 
-// "24 hours", "1 hour", "15 minutes": for mail texts.
-std::string human_duration(int seconds);
-
 }  // namespace authd::api

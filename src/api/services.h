@@ -16,6 +16,7 @@
 #include "forms/banned_passwords.h"
 #include "forms/password_policy.h"
 #include "keys/keyring.h"
+#include "login/context.h"
 #include "ratelimit/limiter.h"
 #include "ratelimit/shared_table.h"
 
@@ -41,6 +42,9 @@ struct Services {
     // A hash of a random password with the current parameters: unknown
     // emails are verified against it so they cost what a wrong password costs.
     std::string dummy_hash;
+
+    // What the sign-in use cases (login/) need of all this.
+    login::Context login_context() { return {db, keys, config, argon2, dummy_hash}; }
 };
 
 }  // namespace authd::api

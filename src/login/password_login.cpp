@@ -1,0 +1,66 @@
+// login/password_login.cpp
+#include "login/password_login.h"
+
+#include "accounts/lockout.h"
+#include "login/failures.h"
+#include "mfa/challenge_store.h"
+
+namespace authd::login {
+
+Result<PasswordOutcome> password_login(Context& ctx, db::Transaction& tx,
+                                       const PasswordAttempt& attempt,
+                                       const audit::Origin& origin) {
+    const std::string subject = accounts::lockout_subject(ctx.keys.hmac_key(), attempt.email);
+    auto lock = accounts::lock_state(ctx.db, subject);
+    if (!lock) return Unexpected<Error>{lock.error()};
+    if (lock->locked) return PasswordOutcome{Locked{lock->retry_after}};
+    auto found = accounts::find_user_by_email(ctx.db, attempt.email);
+    if (!found) return Unexpected<Error>{found.error()};
+
+    // NB: verify even when the account is unknown (against dummy_hash), so
+    // the response time does not reveal which emails are registered.
+    const bool password_ok = crypto::verify_password(
+        attempt.password, *found ? (*found)->password_hash : ctx.dummy_hash);
+    if (!*found || !password_ok) {
+        const char* reason = *found ? "wrong_password" : "unknown_email";
+        const accounts::User* user = *found ? &**found : nullptr;
+        if (auto r = count_failure(ctx, tx, subject, user, origin); !r) {
+            return Unexpected<Error>{r.error()};
+        }
+        if (auto r = audit::record(ctx.db, "login_failed",
+                                   user ? std::optional<std::string>(user->id) : std::nullopt,
+                                   origin, std::string("{\"reason\":\"") + reason + "\"}");
+            !r) {
+            return Unexpected<Error>{r.error()};
+        }
+        return PasswordOutcome{BadCredentials{reason}};
+    }
+    accounts::User user = std::move(**found);
+    if (!user.mfa_enabled) {
+        if (auto r = accounts::clear_failures(ctx.db, subject); !r) {
+            return Unexpected<Error>{r.error()};
+        }
+    }
+    if (!user.email_verified) return PasswordOutcome{EmailNotVerified{}};
+    if (crypto::needs_rehash(user.password_hash, ctx.argon2)) {
+        if (auto h = crypto::hash_password(attempt.password, ctx.argon2)) {
+            // Over the hash just checked only: a password change that
+            // committed meanwhile is not undone by re-hashing the old one.
+            auto replaced =
+                accounts::replace_password_hash(ctx.db, user.id, user.password_hash, *h);
+            if (replaced && *replaced) user.password_hash = std::move(*h);
+        }
+    }
+    if (user.mfa_enabled) {
+        auto token = mfa::create_challenge(
+            ctx.db,
+            {user.id, attempt.remember_me, attempt.set_cookie, ctx.config.mfa.challenge_ttl});
+        if (!token) return Unexpected<Error>{token.error()};
+        return PasswordOutcome{SecondFactorNeeded{std::move(*token)}};
+    }
+    auto signed_in = issue_login(ctx, tx, std::move(user), attempt.remember_me, {"pwd"}, origin);
+    if (!signed_in) return Unexpected<Error>{signed_in.error()};
+    return PasswordOutcome{std::move(*signed_in)};
+}
+
+}  // namespace authd::login

@@ -1,0 +1,51 @@
+// login/password_login.h
+//
+// The password step of a sign-in.  An unknown email is answered exactly
+// like a wrong password, after the same work (an Argon2 verification
+// against the dummy hash), so neither the outcome nor its timing tells
+// which emails are registered; only after a correct password does it tell
+// that the email is not verified yet.  Attempts on one account are
+// serialised on its lockout row until the transaction ends, so the
+// failure count is exact under concurrency.  With 2FA on, a correct
+// password alone does not reset the count (or password logins could
+// launder guesses at the code), and the step ends in an MFA challenge.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "audit/audit.h"
+#include "core/secret.h"
+#include "login/context.h"
+#include "login/issue.h"
+
+namespace authd::login {
+
+struct PasswordAttempt {
+    std::string email;  // normalised
+    std::string password;
+    bool remember_me = false;
+    bool set_cookie = false;  // carried through an MFA challenge
+};
+
+struct Locked {
+    int retry_after = 0;  // seconds
+};
+struct BadCredentials {
+    const char* reason;  // "wrong_password" or "unknown_email", for the log
+};
+struct EmailNotVerified {};
+struct SecondFactorNeeded {
+    Secret challenge;  // the MFA sessionToken
+};
+
+using PasswordOutcome =
+    std::variant<Locked, BadCredentials, EmailNotVerified, SecondFactorNeeded, SignedIn>;
+
+// Every outcome is to be committed (a failure's count, a rehash, the
+// challenge, the session).
+Result<PasswordOutcome> password_login(Context& ctx, db::Transaction& tx,
+                                       const PasswordAttempt& attempt, const audit::Origin& origin);
+
+}  // namespace authd::login
