@@ -67,7 +67,7 @@ http::Response delete_session(Services& s, const Call& call) {
     if (!revoked) return http::from_error(revoked.error(), rid);
     if (!*revoked) return not_found(rid);
     if (auto r = audit::record(s.db, "session_revoked", caller->claims.user_id,
-                               audit::origin_of(call.request), "{\"session_id\":\"" + id + "\"}");
+                               audit::origin_of(call.request), audit::session_detail(id));
         !r) {
         return http::from_error(r.error(), rid);
     }

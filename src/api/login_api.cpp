@@ -137,7 +137,7 @@ http::Response logout(Services& s, const Call& call) {
     }
     if (auto r = audit::record(s.db, form->all_devices ? "logout_all" : "logout", user_id,
                                audit::origin_of(call.request),
-                               "{\"session_id\":\"" + caller->session.id + "\"}");
+                               audit::session_detail(caller->session.id));
         !r) {
         return http::from_error(r.error(), rid);
     }

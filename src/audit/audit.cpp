@@ -2,6 +2,7 @@
 #include "audit/audit.h"
 
 #include "core/utf8.h"
+#include "json/writer.h"
 
 namespace authd::audit {
 namespace {
@@ -19,6 +20,25 @@ Origin origin_of(const http::Request& request) {
     // Cap what a client controls before it is stored.
     std::string agent = ua ? to_valid_utf8(std::string_view(*ua).substr(0, 512)) : std::string();
     return {request.remote_addr, std::move(agent), request.request_id};
+}
+
+std::string detail(std::initializer_list<std::pair<std::string_view, DetailValue>> fields) {
+    json::Writer w;
+    w.begin_object();
+    for (const auto& [name, value] : fields) {
+        w.key(name);
+        if (const bool* b = std::get_if<bool>(&value)) {
+            w.boolean(*b);
+        } else {
+            w.string(std::get<std::string_view>(value));
+        }
+    }
+    w.end_object();
+    return std::move(w).str();
+}
+
+std::string session_detail(std::string_view session_id) {
+    return detail({{"session_id", session_id}});
 }
 
 Result<void> record(db::Connection& db, std::string_view event,

@@ -7,9 +7,12 @@
 // is recorded exactly when its change is.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <variant>
 
 #include "db/connection.h"
 #include "http/request.h"
@@ -25,7 +28,14 @@ struct Origin {
 
 Origin origin_of(const http::Request& request);
 
-// `detail` is a JSON object text or empty; never a secret.
+// A detail object, written with json::Writer: {"session_id": "…", "mfa":
+// true}.  Values are strings or booleans; never a secret.
+using DetailValue = std::variant<std::string_view, bool>;
+std::string detail(std::initializer_list<std::pair<std::string_view, DetailValue>> fields);
+// {"session_id": "<id>"}, the most common one.
+std::string session_detail(std::string_view session_id);
+
+// `detail` is a JSON object text (detail()) or empty; never a secret.
 Result<void> record(db::Connection& db, std::string_view event,
                     const std::optional<std::string>& user_id, const Origin& origin,
                     std::string_view detail = {});

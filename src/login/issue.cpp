@@ -11,7 +11,8 @@ Result<SignedIn> issue_login(Context& ctx, db::Transaction&, accounts::User user
     if (!issued) return Unexpected<Error>{issued.error()};
     if (auto r = accounts::record_login(ctx.db, user.id); !r) return Unexpected<Error>{r.error()};
     const std::string detail =
-        "{\"session_id\":\"" + issued->session.id + "\"" + (with_otp ? ",\"mfa\":true}" : "}");
+        with_otp ? audit::detail({{"session_id", issued->session.id}, {"mfa", true}})
+                 : audit::session_detail(issued->session.id);
     if (auto r = audit::record(ctx.db, "login", user.id, origin, detail); !r) {
         return Unexpected<Error>{r.error()};
     }

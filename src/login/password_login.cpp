@@ -29,7 +29,7 @@ Result<PasswordOutcome> password_login(Context& ctx, db::Transaction& tx,
         }
         if (auto r = audit::record(ctx.db, "login_failed",
                                    user ? std::optional<std::string>(user->id) : std::nullopt,
-                                   origin, std::string("{\"reason\":\"") + reason + "\"}");
+                                   origin, audit::detail({{"reason", std::string_view(reason)}}));
             !r) {
             return Unexpected<Error>{r.error()};
         }

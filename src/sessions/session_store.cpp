@@ -184,7 +184,7 @@ Result<Rotation> rotate_refresh_token(db::Connection& db, std::string_view prese
         auto revoked = revoke_session(db, out.session.id, {}, "refresh_reuse");
         if (!revoked) return Unexpected<Error>{revoked.error()};
         if (auto a = audit::record(db, "refresh_reuse_detected", out.session.user_id, origin,
-                                   "{\"session_id\":\"" + out.session.id + "\"}");
+                                   audit::session_detail(out.session.id));
             !a) {
             return Unexpected<Error>{a.error()};
         }
@@ -199,7 +199,7 @@ Result<Rotation> rotate_refresh_token(db::Connection& db, std::string_view prese
     if (!token) return Unexpected<Error>{token.error()};
     if (auto r = db.exec(kTouch, {out.session.id}); !r) return Unexpected<Error>{r.error()};
     if (auto a = audit::record(db, "refresh", out.session.user_id, origin,
-                               spent ? "{\"grace\":true}" : "");
+                               spent ? audit::detail({{"grace", true}}) : std::string());
         !a) {
         return Unexpected<Error>{a.error()};
     }
