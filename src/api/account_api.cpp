@@ -7,13 +7,15 @@
 #include "api/account_api.h"
 
 #include "accounts/user_store.h"
+#include "api/answers.h"
 #include "api/auth.h"
-#include "api/credentials.h"
 #include "api/services.h"
-#include "api/token_response.h"
+#include "api/session_cookies.h"
+#include "api/user_json.h"
 #include "audit/audit.h"
 #include "crypto/password.h"
 #include "forms/requests.h"
+#include "json/writer.h"
 
 namespace authd::api {
 namespace {

@@ -8,10 +8,11 @@
 #include <variant>
 
 #include "accounts/user_store.h"
+#include "api/answers.h"
 #include "api/auth.h"
-#include "api/credentials.h"
 #include "api/mfa_api.h"
 #include "api/services.h"
+#include "api/session_cookies.h"
 #include "api/token_response.h"
 #include "audit/audit.h"
 #include "core/overloaded.h"

@@ -9,8 +9,10 @@
 #include <variant>
 
 #include "accounts/user_store.h"
+#include "api/answers.h"
 #include "api/auth.h"
 #include "api/services.h"
+#include "api/session_cookies.h"
 #include "api/token_response.h"
 #include "core/html_escape.h"
 #include "core/human_duration.h"
@@ -48,7 +50,7 @@ void set_resume_cookie(http::Response& r, long max_age) {
                                                        .max_age = max_age}));
 }
 
-// The Set-Cookie headers of a handler's answer, and the resume hint with
+// The Set-Cookie headers of token_response()'s answer, and the resume hint with
 // them: as long-lived as the refresh cookie among them (the session's
 // remaining life), or none when there is no refresh cookie.
 void pass_cookies(const http::Response& answer, http::Response& r) {

@@ -8,8 +8,8 @@
 #include "api/mfa_api.h"
 
 #include "accounts/lockout.h"
+#include "api/answers.h"
 #include "api/auth.h"
-#include "api/credentials.h"
 #include "api/services.h"
 #include "api/token_response.h"
 #include "audit/audit.h"
@@ -19,6 +19,7 @@
 #include "crypto/password.h"
 #include "crypto/totp.h"
 #include "forms/requests.h"
+#include "json/writer.h"
 #include "login/second_factor.h"
 #include "mail/outbox.h"
 #include "mfa/backup_codes.h"

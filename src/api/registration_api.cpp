@@ -7,15 +7,17 @@
 
 #include "accounts/email_codes.h"
 #include "accounts/user_store.h"
-#include "api/credentials.h"
+#include "api/answers.h"
+#include "api/email_work.h"
 #include "api/limits.h"
 #include "api/services.h"
-#include "api/token_response.h"
+#include "api/user_json.h"
 #include "audit/audit.h"
 #include "core/human_duration.h"
 #include "core/log.h"
 #include "crypto/password.h"
 #include "forms/requests.h"
+#include "json/writer.h"
 #include "mail/outbox.h"
 
 namespace authd::api {

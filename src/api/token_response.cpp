@@ -1,51 +1,13 @@
 // api/token_response.cpp
 #include "api/token_response.h"
 
-#include <algorithm>
-
 #include "accounts/groups.h"
 #include "api/auth.h"
-#include "core/log.h"
-#include "core/origin.h"
-#include "http/cookie.h"
+#include "api/session_cookies.h"
+#include "api/user_json.h"
+#include "json/writer.h"
 
 namespace authd::api {
-
-void write_user(json::Writer& w, const accounts::User& u) {
-    w.begin_object();
-    w.key("userId").string(u.id);
-    w.key("email").string(u.email);
-    w.key("firstName").string(u.first_name);
-    w.key("lastName").string(u.last_name);
-    w.key("emailVerified").boolean(u.email_verified);
-    w.key("mfaEnabled").boolean(u.mfa_enabled);
-    w.key("createdAt").string(u.created_at);
-    w.key("updatedAt").string(u.updated_at);
-    w.key("lastLoginAt");
-    if (u.last_login_at) {
-        w.string(*u.last_login_at);
-    } else {
-        w.null();
-    }
-    w.end_object();
-}
-
-std::string user_json(const accounts::User& user) {
-    json::Writer w;
-    write_user(w, user);
-    return std::move(w).str();
-}
-
-namespace {
-
-// True for an IPv4 literal or a bracketed IPv6 one, with or without port.
-bool host_is_ip(std::string_view host) {
-    if (!host.empty() && host.front() == '[') return true;
-    host = host.substr(0, host.find(':'));
-    return !host.empty() && host.find_first_not_of("0123456789.") == std::string_view::npos;
-}
-
-}  // namespace
 
 http::Response token_response(Services& services, const accounts::User& user,
                               const sessions::Session& session, const Secret& refresh_token,
@@ -80,61 +42,8 @@ http::Response token_response(Services& services, const accounts::User& user,
     write_user(w, user);
     w.end_object();
     http::Response r = http::json_response(200, std::move(w).str());
-    if (set_cookie) {
-        const std::string* host = request.header("host");
-        const std::string& domain = services.config.http.cookie_domain;
-        const bool with_domain = !domain.empty() && !(host && host_is_ip(*host));
-        r.add_header("Set-Cookie",
-                     http::set_cookie_value({.name = kAccessCookie,
-                                             .value = *access,
-                                             .path = "/",
-                                             .domain = with_domain ? domain : std::string_view(),
-                                             .same_site = "Lax",
-                                             .max_age = services.config.tokens.access_ttl}));
-        const long session_left = std::max<long>(0, session.expires_unix - unix_now());
-        r.add_header("Set-Cookie", http::set_cookie_value({.name = kRefreshCookie,
-                                                           .value = refresh_token.reveal(),
-                                                           .path = "/auth/refresh",
-                                                           .same_site = "Strict",
-                                                           .max_age = session_left}));
-        if (!secure_for_cookies(request)) {
-            log::warn("insecure_cookie_login")
-                .str("reason",
-                     "cookies sent over plain HTTP to a non-loopback host: browsers drop Secure "
-                     "cookies there, serve the portal over HTTPS");
-        }
-    }
+    if (set_cookie) set_session_cookies(r, services, *access, refresh_token, session, request);
     return r;
-}
-
-bool secure_for_cookies(const http::Request& request) {
-    const std::string* scheme = request.param("REQUEST_SCHEME");
-    const std::string* https = request.param("HTTPS");
-    if ((scheme && *scheme == "https") || (https && !https->empty() && *https != "off")) {
-        return true;
-    }
-    const std::string* host = request.header("host");
-    return host && is_loopback_host(*host);
-}
-
-http::Response message_response(int status, std::string_view message) {
-    json::Writer w;
-    w.begin_object();
-    w.key("message").string(message);
-    w.end_object();
-    return http::json_response(status, std::move(w).str());
-}
-
-void clear_cookies(http::Response& response) {
-    response.add_header(
-        "Set-Cookie",
-        http::set_cookie_value(
-            {.name = kAccessCookie, .value = "", .path = "/", .same_site = "Lax", .max_age = 0}));
-    response.add_header("Set-Cookie", http::set_cookie_value({.name = kRefreshCookie,
-                                                              .value = "",
-                                                              .path = "/auth/refresh",
-                                                              .same_site = "Strict",
-                                                              .max_age = 0}));
 }
 
 }  // namespace authd::api

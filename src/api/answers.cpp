@@ -1,10 +1,17 @@
-// api/credentials.cpp
-#include "api/credentials.h"
+// api/answers.cpp
+#include "api/answers.h"
 
-#include "api/token_response.h"
-#include "forms/requests.h"
+#include "json/writer.h"
 
 namespace authd::api {
+
+http::Response message_response(int status, std::string_view message) {
+    json::Writer w;
+    w.begin_object();
+    w.key("message").string(message);
+    w.end_object();
+    return http::json_response(status, std::move(w).str());
+}
 
 http::Response code_error(std::string_view code, std::string reason, std::string_view rid) {
     http::ApiError e{400, code,
@@ -12,18 +19,6 @@ http::Response code_error(std::string_view code, std::string reason, std::string
                                             : "the code is not valid"};
     e.log_reason = std::move(reason);
     return http::error_response(e, rid);
-}
-
-http::Response answer_then_mail(Services& s, const http::Request& request, json::Object body,
-                                LimitKind limit, std::string_view message, EmailWork work) {
-    auto form = forms::parse_email_only(body);
-    if (!form) return http::error_response(form.error(), request.request_id);
-    if (auto limited = over_limit(s, limit, form->email, request.request_id)) return *limited;
-    http::Response r = message_response(202, message);
-    r.after_response = [&s, work, email = form->email, origin = audit::origin_of(request)] {
-        work(s, email, origin);
-    };
-    return r;
 }
 
 http::Response wrong_password(std::string_view reason, std::string_view rid) {
