@@ -20,18 +20,15 @@
 namespace authd::api {
 namespace {
 
-http::Response not_found(std::string_view rid) {
-    return http::error_response({404, "NOT_FOUND", "no such session"}, rid);
-}
+Unexpected<http::ApiError> not_found() { return refuse({404, "NOT_FOUND", "no such session"}); }
 
 }  // namespace
 
-http::Response list_sessions(Services& s, const Call& call) {
-    const std::string& rid = call.request.request_id;
+Answer list_sessions(Services& s, const Call& call) {
     auto caller = authenticate(s, call.request);
-    if (!caller) return http::error_response(caller.error(), rid);
+    if (!caller) return refuse(caller.error());
     auto list = sessions::list_sessions(s.db, caller->claims.user_id);
-    if (!list) return http::from_error(list.error(), rid);
+    if (!list) return failure(list.error());
     json::Writer w;
     w.begin_object();
     w.key("sessions").begin_array();
@@ -56,81 +53,77 @@ http::Response list_sessions(Services& s, const Call& call) {
     return http::json_response(200, std::move(w).str());
 }
 
-http::Response delete_session(Services& s, const Call& call) {
-    const std::string& rid = call.request.request_id;
+Answer delete_session(Services& s, const Call& call) {
     auto caller = authenticate(s, call.request);
-    if (!caller) return http::error_response(caller.error(), rid);
+    if (!caller) return refuse(caller.error());
     std::string id(call.path_param);
-    if (!sessions::is_uuid(id)) return not_found(rid);
-    auto tx = begin_as_caller(s, *caller, rid);
-    if (!tx) return tx.error();
+    if (!sessions::is_uuid(id)) return not_found();
+    auto tx = begin_as_caller(s, *caller);
+    if (!tx) return Unexpected{tx.error()};
     // Not found, someone else's and already revoked all answer 404.
     auto revoked = sessions::revoke_session(s.db, id, caller->claims.user_id, "session_deleted");
-    if (!revoked) return http::from_error(revoked.error(), rid);
-    if (!*revoked) return not_found(rid);
+    if (!revoked) return failure(revoked.error());
+    if (!*revoked) return not_found();
     if (auto r = audit::record(s.db, "session_revoked", caller->claims.user_id,
                                audit::origin_of(call.request), audit::session_detail(id));
         !r) {
-        return http::from_error(r.error(), rid);
+        return failure(r.error());
     }
-    if (auto r = tx->commit(); !r) return http::from_error(r.error(), rid);
+    if (auto r = tx->commit(); !r) return failure(r.error());
     return http::no_content();
 }
 
-http::Response get_profile(Services& s, const Call& call) {
-    const std::string& rid = call.request.request_id;
+Answer get_profile(Services& s, const Call& call) {
     auto caller = authenticate(s, call.request);
-    if (!caller) return http::error_response(caller.error(), rid);
+    if (!caller) return refuse(caller.error());
     auto user = accounts::find_user_by_id(s.db, caller->claims.user_id);
-    if (!user) return http::from_error(user.error(), rid);
-    if (!*user) return http::error_response({404, "NOT_FOUND", "no such user"}, rid);
+    if (!user) return failure(user.error());
+    if (!*user) return refuse({404, "NOT_FOUND", "no such user"});
     return http::json_response(200, user_json(**user));
 }
 
-http::Response update_profile(Services& s, const Call& call) {
-    const std::string& rid = call.request.request_id;
+Answer update_profile(Services& s, const Call& call) {
     auto caller = authenticate(s, call.request);
-    if (!caller) return http::error_response(caller.error(), rid);
+    if (!caller) return refuse(caller.error());
     auto form = forms::parse_profile(call.body.root());
-    if (!form) return http::error_response(form.error(), rid);
-    auto tx = begin_as_caller(s, *caller, rid);
-    if (!tx) return tx.error();
+    if (!form) return refuse(form.error());
+    auto tx = begin_as_caller(s, *caller);
+    if (!tx) return Unexpected{tx.error()};
     auto user =
         accounts::update_names(s.db, caller->claims.user_id, form->first_name, form->last_name);
-    if (!user) return http::from_error(user.error(), rid);
+    if (!user) return failure(user.error());
     if (form->first_name || form->last_name) {
         if (auto r =
                 audit::record(s.db, "profile_updated", user->id, audit::origin_of(call.request));
             !r) {
-            return http::from_error(r.error(), rid);
+            return failure(r.error());
         }
     }
-    if (auto r = tx->commit(); !r) return http::from_error(r.error(), rid);
+    if (auto r = tx->commit(); !r) return failure(r.error());
     return http::json_response(200, user_json(*user));
 }
 
-http::Response delete_profile(Services& s, const Call& call) {
-    const std::string& rid = call.request.request_id;
+Answer delete_profile(Services& s, const Call& call) {
     auto caller = authenticate(s, call.request);
-    if (!caller) return http::error_response(caller.error(), rid);
+    if (!caller) return refuse(caller.error());
     auto form = forms::parse_password(call.body.root());
-    if (!form) return http::error_response(form.error(), rid);
+    if (!form) return refuse(form.error());
     auto user = accounts::find_user_by_id(s.db, caller->claims.user_id);
-    if (!user) return http::from_error(user.error(), rid);
+    if (!user) return failure(user.error());
     if (!*user || !crypto::verify_password(form->password, (*user)->password_hash)) {
-        return wrong_password("wrong_password", rid);
+        return wrong_password("wrong_password");
     }
     const std::string& id = (*user)->id;
-    auto tx = begin_as_caller(s, *caller, rid);
-    if (!tx) return tx.error();
+    auto tx = begin_as_caller(s, *caller);
+    if (!tx) return Unexpected{tx.error()};
     if (auto r = sessions::revoke_all_sessions(s.db, id, "account_deleted"); !r) {
-        return http::from_error(r.error(), rid);
+        return failure(r.error());
     }
     if (auto r = audit::record(s.db, "account_deleted", id, audit::origin_of(call.request)); !r) {
-        return http::from_error(r.error(), rid);
+        return failure(r.error());
     }
-    if (auto r = accounts::delete_user(s.db, id); !r) return http::from_error(r.error(), rid);
-    if (auto r = tx->commit(); !r) return http::from_error(r.error(), rid);
+    if (auto r = accounts::delete_user(s.db, id); !r) return failure(r.error());
+    if (auto r = tx->commit(); !r) return failure(r.error());
     http::Response done = http::no_content();
     clear_cookies(done);
     return done;

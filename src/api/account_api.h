@@ -8,10 +8,10 @@
 
 namespace authd::api {
 
-http::Response list_sessions(Services& services, const Call& call);
-http::Response delete_session(Services& services, const Call& call);
-http::Response get_profile(Services& services, const Call& call);
-http::Response update_profile(Services& services, const Call& call);
-http::Response delete_profile(Services& services, const Call& call);
+Answer list_sessions(Services& services, const Call& call);
+Answer delete_session(Services& services, const Call& call);
+Answer get_profile(Services& services, const Call& call);
+Answer update_profile(Services& services, const Call& call);
+Answer delete_profile(Services& services, const Call& call);
 
 }  // namespace authd::api

@@ -1,6 +1,7 @@
 // api/answers.cpp
 #include "api/answers.h"
 
+#include "api/call.h"
 #include "json/writer.h"
 
 namespace authd::api {
@@ -13,26 +14,26 @@ http::Response message_response(int status, std::string_view message) {
     return http::json_response(status, std::move(w).str());
 }
 
-http::Response code_error(std::string_view code, std::string reason, std::string_view rid) {
+Unexpected<http::ApiError> code_error(std::string_view code, std::string reason) {
     http::ApiError e{400, code,
                      code == "CODE_EXPIRED" ? "the code has expired; request a new one"
                                             : "the code is not valid"};
     e.log_reason = std::move(reason);
-    return http::error_response(e, rid);
+    return refuse(e);
 }
 
-http::Response wrong_password(std::string_view reason, std::string_view rid) {
+Unexpected<http::ApiError> wrong_password(std::string_view reason) {
     http::ApiError e{401, "INVALID_CREDENTIALS", "the password is not correct"};
     e.log_reason = std::string(reason);
-    return http::error_response(e, rid);
+    return refuse(e);
 }
 
-http::Response account_locked(int retry_after, std::string_view request_id) {
+Unexpected<http::ApiError> account_locked(int retry_after) {
     http::ApiError e{429, "ACCOUNT_LOCKED",
                      "too many failed attempts; the account is locked for a while"};
     e.retry_after = retry_after;
     e.log_reason = "account_locked";
-    return http::error_response(e, request_id);
+    return refuse(e);
 }
 
 }  // namespace authd::api

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/result.h"
 #include "http/response.h"
 
 namespace authd::api {
@@ -16,13 +17,13 @@ namespace authd::api {
 http::Response message_response(int status, std::string_view message);
 
 // 400 INVALID_CODE or CODE_EXPIRED for an emailed code.
-http::Response code_error(std::string_view code, std::string reason, std::string_view request_id);
+Unexpected<http::ApiError> code_error(std::string_view code, std::string reason);
 
 // 401 INVALID_CREDENTIALS for a signed-in user whose password (asked again
 // before a sensitive change) is not the account's; `reason` is for the log.
-http::Response wrong_password(std::string_view reason, std::string_view request_id);
+Unexpected<http::ApiError> wrong_password(std::string_view reason);
 
 // 429 ACCOUNT_LOCKED with Retry-After.
-http::Response account_locked(int retry_after, std::string_view request_id);
+Unexpected<http::ApiError> account_locked(int retry_after);
 
 }  // namespace authd::api

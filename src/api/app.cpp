@@ -98,7 +98,7 @@ http::Response App::dispatch(const http::Request& req, const std::string& cors_o
     const Endpoint& endpoint = match.route->handler;
     if (endpoint.limit) {
         if (auto limited = over_limit_before_body(*services_, *endpoint.limit, req)) {
-            return *limited;
+            return http::error_response(*limited, rid);
         }
     }
     if (endpoint.form_body) {
@@ -118,7 +118,11 @@ http::Response App::dispatch(const http::Request& req, const std::string& cors_o
         e.log_reason = body.error().detail;
         return http::error_response(e, rid);
     }
-    return endpoint.handle(*services_, Call{req, *body, match.param});
+    // NB: the one place a handler's refusal becomes a response, with the
+    // request id and the contract's error shape.
+    Answer answer = endpoint.handle(*services_, Call{req, *body, match.param});
+    if (!answer) return http::error_response(answer.error(), rid);
+    return std::move(*answer);
 }
 
 }  // namespace authd::api

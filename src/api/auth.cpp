@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "api/call.h"
 #include "core/origin.h"
 #include "http/cookie.h"
 
@@ -89,17 +90,12 @@ Result<Caller, http::ApiError> authenticate(Services& services, const http::Requ
     return Caller{std::move(*claims), std::move(**session)};
 }
 
-Result<db::Transaction, http::Response> begin_as_caller(Services& s, const Caller& caller,
-                                                        std::string_view rid) {
-    using Fail = Unexpected<http::Response>;
+Result<db::Transaction, http::ApiError> begin_as_caller(Services& s, const Caller& caller) {
     auto tx = db::Transaction::begin(s.db);
-    if (!tx) return Fail{http::from_error(tx.error(), rid)};
+    if (!tx) return failure(tx.error());
     auto live = sessions::lock_live_session(s.db, caller.session.id);
-    if (!live) return Fail{http::from_error(live.error(), rid)};
-    if (!*live) {
-        return Fail{http::error_response(
-            unauthorized_error("INVALID_TOKEN", "session_revoked", true), rid)};
-    }
+    if (!live) return failure(live.error());
+    if (!*live) return refuse(unauthorized_error("INVALID_TOKEN", "session_revoked", true));
     return std::move(*tx);
 }
 

@@ -34,9 +34,8 @@ std::optional<http::ApiError> check_cookie_origin(const Config& config,
 // revoked since authenticate() (account deleted, password changed, logged
 // out, possibly by a concurrent request) waits for that revocation to
 // commit, then answers 401 INVALID_TOKEN instead of happening.  The
-// response is the answer to give when it fails (401, or 503).
-Result<db::Transaction, http::Response> begin_as_caller(Services& services, const Caller& caller,
-                                                        std::string_view request_id);
+// error is the answer to give when it fails (401, or 503).
+Result<db::Transaction, http::ApiError> begin_as_caller(Services& services, const Caller& caller);
 
 // 401 INVALID_TOKEN / TOKEN_EXPIRED (with WWW-Authenticate), 403
 // FORBIDDEN_ORIGIN for a cookie-authenticated POST/PUT/DELETE from another

@@ -7,7 +7,7 @@
 
 namespace authd::api {
 
-http::Response redirect_after_login(Services& s, const Call& call) {
+Answer redirect_after_login(Services& s, const Call& call) {
     std::string rd = http::query_param(call.request.query, "rd");
     const bool allowed = !rd.empty() && http::redirect_allowed(rd, s.config.http.redirect_hosts);
     http::Response r;
@@ -18,7 +18,7 @@ http::Response redirect_after_login(Services& s, const Call& call) {
     return r;
 }
 
-http::Response demo_echo(Services&, const Call& call) {
+Answer demo_echo(Services&, const Call& call) {
     static constexpr std::pair<std::string_view, std::string_view> kHeaders[] = {
         {"x-auth-user-id", "X-Auth-User-Id"},
         {"x-auth-email", "X-Auth-Email"},

@@ -10,7 +10,7 @@
 
 namespace authd::api {
 
-http::Response redirect_after_login(Services& services, const Call& call);
-http::Response demo_echo(Services& services, const Call& call);
+Answer redirect_after_login(Services& services, const Call& call);
+Answer demo_echo(Services& services, const Call& call);
 
 }  // namespace authd::api

@@ -2,11 +2,12 @@
 //
 // One request as a handler sees it: the request, its JSON body already
 // parsed and checked (an empty body reads as {}), and the route's path
-// parameter, if its pattern has one.
+// parameter, if its pattern has one; and what a handler answers.
 #pragma once
 
 #include <string_view>
 
+#include "core/result.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "json/document.h"
@@ -21,6 +22,14 @@ struct Call {
     std::string_view path_param;
 };
 
-using Handler = http::Response (*)(Services&, const Call&);
+// What a handler answers: a response, or the contract's error, which the
+// dispatcher writes, with the request id, in one place (App::dispatch).
+using Answer = Result<http::Response, http::ApiError>;
+using Handler = Answer (*)(Services&, const Call&);
+
+// A handler's refusal in the contract's words, and an internal failure
+// (503 when a dependency is down, else 500).
+inline Unexpected<http::ApiError> refuse(http::ApiError error) { return {std::move(error)}; }
+inline Unexpected<http::ApiError> failure(const Error& error) { return {http::api_error(error)}; }
 
 }  // namespace authd::api

@@ -6,11 +6,11 @@
 
 namespace authd::api {
 
-http::Response answer_then_mail(Services& s, const http::Request& request, json::Object body,
-                                LimitKind limit, std::string_view message, EmailWork work) {
+Answer answer_then_mail(Services& s, const http::Request& request, json::Object body,
+                        LimitKind limit, std::string_view message, EmailWork work) {
     auto form = forms::parse_email_only(body);
-    if (!form) return http::error_response(form.error(), request.request_id);
-    if (auto limited = over_limit(s, limit, form->email, request.request_id)) return *limited;
+    if (!form) return refuse(form.error());
+    if (auto limited = over_limit(s, limit, form->email)) return refuse(*limited);
     http::Response r = message_response(202, message);
     r.after_response = [&s, work, email = form->email, origin = audit::origin_of(request)] {
         work(s, email, origin);

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/call.h"
 #include "api/limits.h"
 #include "api/services.h"
 #include "audit/audit.h"
@@ -19,7 +20,7 @@
 namespace authd::api {
 
 using EmailWork = void (*)(Services&, const std::string& email, const audit::Origin&);
-http::Response answer_then_mail(Services& services, const http::Request& request, json::Object body,
-                                LimitKind limit, std::string_view message, EmailWork work);
+Answer answer_then_mail(Services& services, const http::Request& request, json::Object body,
+                        LimitKind limit, std::string_view message, EmailWork work);
 
 }  // namespace authd::api

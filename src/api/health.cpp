@@ -11,7 +11,7 @@ constexpr db::Statement kPing{"health_ping", "SELECT 1"};
 
 }  // namespace
 
-http::Response check_health(Services& services, const Call&) {
+Answer check_health(Services& services, const Call&) {
     // NB: exec() reconnects and retries once, so the first check after a
     // Postgres restart already reports "ok".
     auto db = services.db.exec(kPing);

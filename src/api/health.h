@@ -9,6 +9,6 @@
 
 namespace authd::api {
 
-http::Response check_health(Services& services, const Call& call);
+Answer check_health(Services& services, const Call& call);
 
 }  // namespace authd::api

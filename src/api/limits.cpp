@@ -61,25 +61,23 @@ std::string client_address(const http::Request& request, const std::string& trus
     return ratelimit::client_subject(address);
 }
 
-std::optional<http::Response> over_limit(Services& s, LimitKind kind, std::string_view subject,
-                                         std::string_view request_id) {
+std::optional<http::ApiError> over_limit(Services& s, LimitKind kind, std::string_view subject) {
     ratelimit::Decision d = s.limiter.hit(limit_of(s.config.limits, kind), subject, unix_now());
     if (d.allowed) return std::nullopt;
     http::ApiError e{429, "RATE_LIMITED", "too many requests; try again later"};
     e.retry_after = d.retry_after;
     e.log_reason = "rate_limited";
-    return http::error_response(e, request_id);
+    return e;
 }
 
-std::optional<http::Response> over_limit_before_body(Services& s, LimitKind kind,
+std::optional<http::ApiError> over_limit_before_body(Services& s, LimitKind kind,
                                                      const http::Request& request) {
     if (kind == LimitKind::mfa_setup) {
         auto caller = authenticate(s, request);
         if (!caller) return std::nullopt;
-        return over_limit(s, kind, caller->claims.user_id, request.request_id);
+        return over_limit(s, kind, caller->claims.user_id);
     }
-    return over_limit(s, kind, client_address(request, s.config.limits.trusted_proxies),
-                      request.request_id);
+    return over_limit(s, kind, client_address(request, s.config.limits.trusted_proxies));
 }
 
 }  // namespace authd::api

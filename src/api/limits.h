@@ -22,15 +22,15 @@ enum class LimitKind { login, register_account, forgot_password, resend_verifica
 std::string client_address(const http::Request& request, const std::string& trusted_proxies);
 
 // Counts this request; a 429 RATE_LIMITED with Retry-After when it is over.
-std::optional<http::Response> over_limit(Services& services, LimitKind kind,
-                                         std::string_view subject, std::string_view request_id);
+std::optional<http::ApiError> over_limit(Services& services, LimitKind kind,
+                                         std::string_view subject);
 
 // The same for a limit whose subject the request itself names, before its
 // body is read: the client address (login, register) or the authenticated
 // caller (mfa/setup; a request that does not authenticate counts for
 // nobody, and its handler answers the 401).  Not for the per-email limits,
 // whose subject is in the body.
-std::optional<http::Response> over_limit_before_body(Services& services, LimitKind kind,
+std::optional<http::ApiError> over_limit_before_body(Services& services, LimitKind kind,
                                                      const http::Request& request);
 
 }  // namespace authd::api

@@ -24,47 +24,46 @@
 namespace authd::api {
 namespace {
 
-http::Response invalid_credentials(std::string reason, std::string_view rid) {
+Unexpected<http::ApiError> invalid_credentials(std::string reason) {
     http::ApiError e{401, "INVALID_CREDENTIALS", "invalid email or password"};
     e.log_reason = std::move(reason);
-    return http::error_response(e, rid);
+    return refuse(e);
 }
 
-http::Response invalid_refresh(std::string reason, std::string_view rid) {
+Unexpected<http::ApiError> invalid_refresh(std::string reason) {
     http::ApiError e{401, "INVALID_REFRESH_TOKEN", "the refresh token is not valid"};
     e.log_reason = std::move(reason);
-    return http::error_response(e, rid);
+    return refuse(e);
 }
 
 }  // namespace
 
-http::Response login(Services& s, const Call& call) {
-    const std::string& rid = call.request.request_id;
+Answer login(Services& s, const Call& call) {
     // The per-IP limit was counted by the dispatcher (api/routes.h).
     auto form = forms::parse_login(call.body.root());
-    if (!form) return http::error_response(form.error(), rid);
+    if (!form) return refuse(form.error());
     login::Context ctx = s.login_context();
     auto tx = db::Transaction::begin(s.db);
-    if (!tx) return http::from_error(tx.error(), rid);
+    if (!tx) return failure(tx.error());
     auto outcome = login::password_login(
         ctx, *tx, {form->email, form->password, form->remember_me, form->set_cookie},
         audit::origin_of(call.request));
-    if (!outcome) return http::from_error(outcome.error(), rid);
-    if (auto r = tx->commit(); !r) return http::from_error(r.error(), rid);
+    if (!outcome) return failure(outcome.error());
+    if (auto r = tx->commit(); !r) return failure(r.error());
     return std::visit(
         Overloaded{
-            [&](const login::Locked& l) { return account_locked(l.retry_after, rid); },
-            [&](const login::BadCredentials& b) { return invalid_credentials(b.reason, rid); },
-            [&](const login::EmailNotVerified&) {
+            [&](const login::Locked& l) -> Answer { return account_locked(l.retry_after); },
+            [&](const login::BadCredentials& b) -> Answer { return invalid_credentials(b.reason); },
+            [&](const login::EmailNotVerified&) -> Answer {
                 http::ApiError e{403, "EMAIL_NOT_VERIFIED",
                                  "verify your email address before logging in"};
                 e.log_reason = "email_not_verified";
-                return http::error_response(e, rid);
+                return refuse(e);
             },
-            [&](const login::SecondFactorNeeded& n) {
+            [&](const login::SecondFactorNeeded& n) -> Answer {
                 return mfa_challenge(s.config, n.challenge);
             },
-            [&](const login::SignedIn& in) {
+            [&](const login::SignedIn& in) -> Answer {
                 return token_response(s, in.user, in.issued.session, in.issued.refresh_token,
                                       form->set_cookie, call.request);
             },
@@ -72,67 +71,64 @@ http::Response login(Services& s, const Call& call) {
         *outcome);
 }
 
-http::Response refresh(Services& s, const Call& call) {
-    const std::string& rid = call.request.request_id;
+Answer refresh(Services& s, const Call& call) {
     auto form = forms::parse_refresh(call.body.root());
-    if (!form) return http::error_response(form.error(), rid);
+    if (!form) return refuse(form.error());
     std::optional<std::string> token = form->refresh_token;
     if (!token) {
         token = http::find_cookie(call.request, kRefreshCookie);
         if (token) {
             if (auto refused = check_cookie_origin(s.config, call.request)) {
-                return http::error_response(*refused, rid);
+                return refuse(*refused);
             }
         }
     }
     if (!token || token->empty()) {
-        return http::error_response(forms::validation_error({{"refreshToken", "is required"}}),
-                                    rid);
+        return refuse(forms::validation_error({{"refreshToken", "is required"}}));
     }
     auto rotation = sessions::rotate_refresh_token(s.db, *token, s.config.tokens.refresh_grace,
                                                    audit::origin_of(call.request));
-    if (!rotation) return http::from_error(rotation.error(), rid);
+    if (!rotation) return failure(rotation.error());
     switch (rotation->outcome) {
         case sessions::RotateOutcome::invalid:
-            return invalid_refresh("unknown_or_dead", rid);
+            return invalid_refresh("unknown_or_dead");
         case sessions::RotateOutcome::reuse_revoked:
-            return invalid_refresh("reuse_detected_session_revoked", rid);
+            return invalid_refresh("reuse_detected_session_revoked");
         case sessions::RotateOutcome::rotated:
             break;
     }
     auto user = accounts::find_user_by_id(s.db, rotation->session.user_id);
-    if (!user) return http::from_error(user.error(), rid);
-    if (!*user) return invalid_refresh("user_gone", rid);
-    http::Response r = token_response(s, **user, rotation->session, rotation->refresh_token,
-                                      form->set_cookie, call.request);
-    if (rotation->in_grace) r.log_reason = "grace_window_reuse";
+    if (!user) return failure(user.error());
+    if (!*user) return invalid_refresh("user_gone");
+    Answer r = token_response(s, **user, rotation->session, rotation->refresh_token,
+                              form->set_cookie, call.request);
+    if (r && rotation->in_grace) r->log_reason = "grace_window_reuse";
     return r;
 }
 
-http::Response logout(Services& s, const Call& call) {
-    const std::string& rid = call.request.request_id;
+Answer logout(Services& s, const Call& call) {
     auto caller = authenticate(s, call.request);
-    if (!caller) return http::error_response(caller.error(), rid);
+    if (!caller) return refuse(caller.error());
     auto form = forms::parse_logout(call.body.root());
-    if (!form) return http::error_response(form.error(), rid);
+    if (!form) return refuse(form.error());
     const std::string& user_id = caller->claims.user_id;
 
     auto tx = db::Transaction::begin(s.db);
-    if (!tx) return http::from_error(tx.error(), rid);
+    if (!tx) return failure(tx.error());
     if (form->all_devices) {
         if (auto r = sessions::revoke_all_sessions(s.db, user_id, "logout_all"); !r) {
-            return http::from_error(r.error(), rid);
+            return failure(r.error());
         }
     } else if (auto r = sessions::revoke_session(s.db, caller->session.id, user_id, "logout"); !r) {
-        return http::from_error(r.error(), rid);
+        return failure(r.error());
     }
     if (form->refresh_token) {
         // The refresh token's session too, when it is the caller's own.
         auto sid = sessions::session_of_refresh_token(s.db, *form->refresh_token);
-        if (!sid) return http::from_error(sid.error(), rid);
+        if (!sid) return failure(sid.error());
         if (*sid) {
             if (auto r = sessions::revoke_session(s.db, **sid, user_id, "logout"); !r) {
-                return http::from_error(r.error(), rid);
+                return failure(r.error());
             }
         }
     }
@@ -140,9 +136,9 @@ http::Response logout(Services& s, const Call& call) {
                                audit::origin_of(call.request),
                                audit::session_detail(caller->session.id));
         !r) {
-        return http::from_error(r.error(), rid);
+        return failure(r.error());
     }
-    if (auto r = tx->commit(); !r) return http::from_error(r.error(), rid);
+    if (auto r = tx->commit(); !r) return failure(r.error());
     http::Response done = http::no_content();
     clear_cookies(done);
     return done;

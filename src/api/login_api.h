@@ -7,8 +7,8 @@
 
 namespace authd::api {
 
-http::Response login(Services& services, const Call& call);
-http::Response refresh(Services& services, const Call& call);
-http::Response logout(Services& services, const Call& call);
+Answer login(Services& services, const Call& call);
+Answer refresh(Services& services, const Call& call);
+Answer logout(Services& services, const Call& call);
 
 }  // namespace authd::api

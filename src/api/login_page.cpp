@@ -212,19 +212,19 @@ http::Response locked(const Page& p, int retry_after) {
 }
 
 // Signed in: the cookies of cookie mode and the resume hint, then on to rd.
-http::Response signed_in(Services& s, const http::Request& req, const std::string& rd,
-                         const login::SignedIn& in) {
-    http::Response tokens =
+Answer signed_in(Services& s, const http::Request& req, const std::string& rd,
+                 const login::SignedIn& in) {
+    Answer tokens =
         token_response(s, in.user, in.issued.session, in.issued.refresh_token, true, req);
-    if (tokens.status != 200) return tokens;
+    if (!tokens) return tokens;
     http::Response r = redirect(303, rd.empty() ? "/login/done" : rd);
-    pass_cookies(tokens, r);
+    pass_cookies(*tokens, r);
     return r;
 }
 
 // The code step of the form.
-http::Response second_factor_step(Services& s, const http::Request& req, Page page,
-                                  const std::string& session_token) {
+Answer second_factor_step(Services& s, const http::Request& req, Page page,
+                          const std::string& session_token) {
     login::Context ctx = s.login_context();
     auto tx = db::Transaction::begin(s.db);
     if (!tx) return failed(page, tx.error());
@@ -234,16 +234,16 @@ http::Response second_factor_step(Services& s, const http::Request& req, Page pa
     if (auto c = tx->commit(); !c) return failed(page, c.error());
     return std::visit(
         Overloaded{
-            [&](const login::ChallengeDead& d) {
+            [&](const login::ChallengeDead& d) -> Answer {
                 return page_with(401, page, "The sign-in took too long. Enter your password again.",
                                  d.reason);
             },
-            [&](const login::Locked& l) { return locked(page, l.retry_after); },
-            [&](const login::WrongCode&) {
+            [&](const login::Locked& l) -> Answer { return locked(page, l.retry_after); },
+            [&](const login::WrongCode&) -> Answer {
                 page.session_token = session_token;
                 return page_with(401, page, "That code is not valid. Try again.", "wrong_mfa_code");
             },
-            [&](const login::SignedInWithSecondFactor& in) {
+            [&](const login::SignedInWithSecondFactor& in) -> Answer {
                 return signed_in(s, req, page.rd, in.signed_in);
             },
         },
@@ -251,7 +251,7 @@ http::Response second_factor_step(Services& s, const http::Request& req, Page pa
 }
 
 // The password step of the form.
-http::Response password_step(Services& s, const http::Request& req, Page page) {
+Answer password_step(Services& s, const http::Request& req, Page page) {
     page.email = forms::normalize_email(http::query_param(req.body, "email"));
     const std::string password = http::query_param(req.body, "password");
     if (forms::email_problem(page.email) || password.empty()) {
@@ -267,27 +267,27 @@ http::Response password_step(Services& s, const http::Request& req, Page page) {
     if (auto c = tx->commit(); !c) return failed(page, c.error());
     return std::visit(
         Overloaded{
-            [&](const login::Locked& l) { return locked(page, l.retry_after); },
-            [&](const login::BadCredentials& b) {
+            [&](const login::Locked& l) -> Answer { return locked(page, l.retry_after); },
+            [&](const login::BadCredentials& b) -> Answer {
                 return page_with(401, page, "The email or password is not correct.", b.reason);
             },
-            [&](const login::EmailNotVerified&) {
+            [&](const login::EmailNotVerified&) -> Answer {
                 return page_with(403, page,
                                  "Verify your email address first, with the code we sent you.",
                                  "email_not_verified");
             },
-            [&](const login::SecondFactorNeeded& n) {
+            [&](const login::SecondFactorNeeded& n) -> Answer {
                 page.session_token = std::string(n.challenge.reveal());
                 return page_with(200, page, "", "mfa_challenge");
             },
-            [&](const login::SignedIn& in) { return signed_in(s, req, page.rd, in); },
+            [&](const login::SignedIn& in) -> Answer { return signed_in(s, req, page.rd, in); },
         },
         *outcome);
 }
 
 }  // namespace
 
-http::Response login_page(Services& s, const Call& call) {
+Answer login_page(Services& s, const Call& call) {
     const std::string rd = allowed_rd(s, http::query_param(call.request.query, "rd"));
     Page page = blank_page(s, call.request, rd);
     if (!rd.empty()) {
@@ -306,7 +306,7 @@ http::Response login_page(Services& s, const Call& call) {
     return html_response(200, render(page));
 }
 
-http::Response submit_login_form(Services& s, const Call& call) {
+Answer submit_login_form(Services& s, const Call& call) {
     const http::Request& req = call.request;
     Page page = blank_page(s, req, allowed_rd(s, http::query_param(req.body, "rd")));
     if (!page.notice.empty()) {
@@ -326,7 +326,7 @@ http::Response submit_login_form(Services& s, const Call& call) {
                                  : second_factor_step(s, req, std::move(page), session_token);
 }
 
-http::Response signed_in_page(Services&, const Call&) {
+Answer signed_in_page(Services&, const Call&) {
     return html_response(
         200,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
@@ -338,7 +338,7 @@ http::Response signed_in_page(Services&, const Call&) {
             "</main>\n</body></html>\n");
 }
 
-http::Response resume_session(Services& s, const Call& call) {
+Answer resume_session(Services& s, const Call& call) {
     const http::Request& req = call.request;
     const std::string rd = allowed_rd(s, http::query_param(req.query, "rd"));
     http::Response back = redirect(302, login_url(rd));
@@ -350,11 +350,11 @@ http::Response resume_session(Services& s, const Call& call) {
     }
     auto rotation = sessions::rotate_refresh_token(s.db, *token, s.config.tokens.refresh_grace,
                                                    audit::origin_of(req));
-    if (!rotation) return http::from_error(rotation.error(), req.request_id);
+    if (!rotation) return failure(rotation.error());
     std::optional<accounts::User> user;
     if (rotation->outcome == sessions::RotateOutcome::rotated) {
         auto found = accounts::find_user_by_id(s.db, rotation->session.user_id);
-        if (!found) return http::from_error(found.error(), req.request_id);
+        if (!found) return failure(found.error());
         user = std::move(*found);
     }
     if (!user) {
@@ -364,11 +364,10 @@ http::Response resume_session(Services& s, const Call& call) {
         back.log_reason = "refresh_refused";
         return back;
     }
-    http::Response tokens =
-        token_response(s, *user, rotation->session, rotation->refresh_token, true, req);
-    if (tokens.status != 200) return tokens;
+    Answer tokens = token_response(s, *user, rotation->session, rotation->refresh_token, true, req);
+    if (!tokens) return tokens;
     http::Response r = redirect(302, rd.empty() ? "/login/done" : rd);
-    pass_cookies(tokens, r);
+    pass_cookies(*tokens, r);
     r.add_header("Set-Cookie", http::set_cookie_value({.name = kResumedCookie,
                                                        .value = "1",
                                                        .path = "/login",

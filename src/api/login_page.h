@@ -28,20 +28,20 @@
 namespace authd::api {
 
 // GET /login?rd=<url>
-http::Response login_page(Services& services, const Call& call);
+Answer login_page(Services& services, const Call& call);
 
 // POST /login, form fields email, password, rememberMe, rd; or, for the
 // second factor, sessionToken, code, rd.
-http::Response submit_login_form(Services& services, const Call& call);
+Answer submit_login_form(Services& services, const Call& call);
 
 // GET /login/done: where a sign-in without an rd ends.
-http::Response signed_in_page(Services& services, const Call& call);
+Answer signed_in_page(Services& services, const Call& call);
 
 // GET /auth/refresh/resume?rd=<url>: the refresh cookie rotated in cookie
 // mode, then 302 to rd (allow-listed, else "/"); without a live refresh
 // cookie, 302 back to /login?rd= with the hint cleared, so the form shows.
 // A resume also sets a 3-second cookie in whose life /login does not resume
 // again (a browser bounced straight back would otherwise loop).
-http::Response resume_session(Services& services, const Call& call);
+Answer resume_session(Services& services, const Call& call);
 
 }  // namespace authd::api

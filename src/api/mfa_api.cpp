@@ -30,42 +30,42 @@
 namespace authd::api {
 namespace {
 
-http::Response mfa_error(int status, std::string_view code, std::string_view message,
-                         std::string reason, std::string_view rid) {
+Unexpected<http::ApiError> mfa_error(int status, std::string_view code, std::string_view message,
+                                     std::string reason) {
     http::ApiError e{status, code, std::string(message)};
     e.log_reason = std::move(reason);
-    return http::error_response(e, rid);
+    return refuse(e);
 }
 
-http::Response wrong_code(int status, std::string_view rid) {
-    return mfa_error(status, "INVALID_MFA_CODE", "the code is not valid", "wrong_mfa_code", rid);
+Unexpected<http::ApiError> wrong_code(int status) {
+    return mfa_error(status, "INVALID_MFA_CODE", "the code is not valid", "wrong_mfa_code");
 }
 
-http::Response not_enabled(std::string_view rid) {
+Unexpected<http::ApiError> not_enabled() {
     return mfa_error(409, "MFA_NOT_ENABLED", "two-factor authentication is not enabled",
-                     "mfa_not_enabled", rid);
+                     "mfa_not_enabled");
 }
 
-http::Response internal(const Error& error, std::string_view rid) {
+Unexpected<http::ApiError> internal(const Error& error) {
     // A secret that does not open is an alert, never "2FA off".
     log::error("mfa_alert").str("reason", error.detail);
-    return http::from_error(error, rid);
+    return failure(error);
 }
 
 // For the signed-in user's own 2FA changes, inside the caller's
-// transaction: nullopt when `code` is a valid (and now consumed) second
-// factor of an active 2FA, else the answer to send.
-std::optional<http::Response> check_active_factor(Services& s, db::Transaction& tx,
-                                                  const std::string& user_id, std::string_view code,
-                                                  bool allow_backup, std::string_view rid) {
+// transaction: success when `code` is a valid (and now consumed) second
+// factor of an active 2FA, else the refusal.
+Result<void, http::ApiError> check_active_factor(Services& s, db::Transaction& tx,
+                                                 const std::string& user_id, std::string_view code,
+                                                 bool allow_backup) {
     auto stored = mfa::load_secret(s.db, s.keys, user_id);
-    if (!stored) return internal(stored.error(), rid);
-    if (!*stored || (*stored)->pending) return not_enabled(rid);
+    if (!stored) return internal(stored.error());
+    if (!*stored || (*stored)->pending) return not_enabled();
     login::Context ctx = s.login_context();
     auto ok = login::check_second_factor(ctx, tx, user_id, (*stored)->secret, code, allow_backup);
-    if (!ok) return http::from_error(ok.error(), rid);
-    if (!*ok) return wrong_code(401, rid);
-    return std::nullopt;
+    if (!ok) return failure(ok.error());
+    if (!*ok) return wrong_code(401);
+    return {};
 }
 
 std::vector<std::string> issue_backup_codes(Services& s, const std::string& user_id,
@@ -85,39 +85,38 @@ void write_codes(json::Writer& w, const std::vector<std::string>& codes) {
 
 }  // namespace
 
-http::Response setup_mfa(Services& s, const Call& call) {
-    const std::string& rid = call.request.request_id;
+Answer setup_mfa(Services& s, const Call& call) {
     auto caller = authenticate(s, call.request);
-    if (!caller) return http::error_response(caller.error(), rid);
+    if (!caller) return refuse(caller.error());
     const std::string& user_id = caller->claims.user_id;
     // The per-user limit was counted by the dispatcher (api/routes.h).
     auto form = forms::parse_password(call.body.root());
-    if (!form) return http::error_response(form.error(), rid);
+    if (!form) return refuse(form.error());
     auto user = accounts::find_user_by_id(s.db, user_id);
-    if (!user) return http::from_error(user.error(), rid);
-    if (!*user) return wrong_password("wrong_password", rid);
+    if (!user) return failure(user.error());
+    if (!*user) return wrong_password("wrong_password");
     if ((*user)->mfa_enabled) {
         return mfa_error(409, "MFA_ALREADY_ENABLED", "two-factor authentication is already on",
-                         "mfa_already_enabled", rid);
+                         "mfa_already_enabled");
     }
     // NB: the password again, so a stolen access token cannot enrol the
     // thief's authenticator.
     if (!crypto::verify_password(form->password, (*user)->password_hash)) {
-        return wrong_password("wrong_password", rid);
+        return wrong_password("wrong_password");
     }
     Secret secret(crypto::new_totp_secret());
     const std::string base32 = crypto::base32_encode(secret.reveal());
     const std::string uri = mfa::otpauth_uri(s.config.mfa.issuer, (*user)->email, base32);
     auto png = mfa::qr_png(uri);
-    if (!png) return http::from_error(png.error(), rid);
+    if (!png) return failure(png.error());
 
-    auto tx = begin_as_caller(s, *caller, rid);
-    if (!tx) return tx.error();
+    auto tx = begin_as_caller(s, *caller);
+    if (!tx) return Unexpected{tx.error()};
     Result<void> done = mfa::save_pending_secret(s.db, s.keys, user_id, secret);
     if (done)
         done = audit::record(s.db, "mfa_setup_started", user_id, audit::origin_of(call.request));
     if (done) done = tx->commit();
-    if (!done) return http::from_error(done.error(), rid);
+    if (!done) return failure(done.error());
 
     json::Writer w;
     w.begin_object();
@@ -128,28 +127,27 @@ http::Response setup_mfa(Services& s, const Call& call) {
     return http::json_response(200, std::move(w).str());
 }
 
-http::Response verify_mfa_setup(Services& s, const Call& call) {
-    const std::string& rid = call.request.request_id;
+Answer verify_mfa_setup(Services& s, const Call& call) {
     auto caller = authenticate(s, call.request);
-    if (!caller) return http::error_response(caller.error(), rid);
+    if (!caller) return refuse(caller.error());
     auto form = forms::parse_code(call.body.root());
-    if (!form) return http::error_response(form.error(), rid);
+    if (!form) return refuse(form.error());
     const std::string& user_id = caller->claims.user_id;
 
-    auto tx = begin_as_caller(s, *caller, rid);
-    if (!tx) return tx.error();
+    auto tx = begin_as_caller(s, *caller);
+    if (!tx) return Unexpected{tx.error()};
     auto stored = mfa::load_secret(s.db, s.keys, user_id);
-    if (!stored) return internal(stored.error(), rid);
+    if (!stored) return internal(stored.error());
     if (!*stored || !(*stored)->pending) {
         return mfa_error(409, "MFA_NOT_PENDING", "no two-factor setup is waiting to be verified",
-                         "mfa_not_pending", rid);
+                         "mfa_not_pending");
     }
     auto step = crypto::match_totp((*stored)->secret.reveal(), form->code, unix_now());
-    if (!step) return wrong_code(400, rid);
+    if (!step) return wrong_code(400);
     // Verifying the setup consumes its time step too.
     auto accepted = mfa::accept_step(s.db, user_id, *step, true);
-    if (!accepted) return http::from_error(accepted.error(), rid);
-    if (!*accepted) return wrong_code(400, rid);
+    if (!accepted) return failure(accepted.error());
+    if (!*accepted) return wrong_code(400);
     Result<void> done;
     std::vector<std::string> codes = issue_backup_codes(s, user_id, done);
     if (done) done = audit::record(s.db, "mfa_enabled", user_id, audit::origin_of(call.request));
@@ -159,7 +157,7 @@ http::Response verify_mfa_setup(Services& s, const Call& call) {
                              {{"first_name", (*user)->first_name}});
     }
     if (done) done = tx->commit();
-    if (!done) return http::from_error(done.error(), rid);
+    if (!done) return failure(done.error());
 
     json::Writer w;
     w.begin_object();
@@ -182,26 +180,25 @@ http::Response mfa_challenge(const Config& config, const Secret& session_token) 
     return r;
 }
 
-http::Response complete_mfa_login(Services& s, const Call& call) {
-    const std::string& rid = call.request.request_id;
+Answer complete_mfa_login(Services& s, const Call& call) {
     auto form = forms::parse_mfa_login(call.body.root());
-    if (!form) return http::error_response(form.error(), rid);
+    if (!form) return refuse(form.error());
     login::Context ctx = s.login_context();
     auto tx = db::Transaction::begin(s.db);
-    if (!tx) return http::from_error(tx.error(), rid);
+    if (!tx) return failure(tx.error());
     auto outcome = login::second_factor_login(ctx, *tx, form->session_token, form->code,
                                               audit::origin_of(call.request));
-    if (!outcome) return http::from_error(outcome.error(), rid);
-    if (auto r = tx->commit(); !r) return http::from_error(r.error(), rid);
+    if (!outcome) return failure(outcome.error());
+    if (auto r = tx->commit(); !r) return failure(r.error());
     return std::visit(
         Overloaded{
-            [&](const login::ChallengeDead& d) {
+            [&](const login::ChallengeDead& d) -> Answer {
                 return mfa_error(401, "MFA_SESSION_EXPIRED",
-                                 "the MFA session has expired; log in again", d.reason, rid);
+                                 "the MFA session has expired; log in again", d.reason);
             },
-            [&](const login::Locked& l) { return account_locked(l.retry_after, rid); },
-            [&](const login::WrongCode&) { return wrong_code(401, rid); },
-            [&](const login::SignedInWithSecondFactor& in) {
+            [&](const login::Locked& l) -> Answer { return account_locked(l.retry_after); },
+            [&](const login::WrongCode&) -> Answer { return wrong_code(401); },
+            [&](const login::SignedInWithSecondFactor& in) -> Answer {
                 return token_response(s, in.signed_in.user, in.signed_in.issued.session,
                                       in.signed_in.issued.refresh_token, in.set_cookie,
                                       call.request);
@@ -210,17 +207,17 @@ http::Response complete_mfa_login(Services& s, const Call& call) {
         *outcome);
 }
 
-http::Response regenerate_backup_codes(Services& s, const Call& call) {
-    const std::string& rid = call.request.request_id;
+Answer regenerate_backup_codes(Services& s, const Call& call) {
     auto caller = authenticate(s, call.request);
-    if (!caller) return http::error_response(caller.error(), rid);
+    if (!caller) return refuse(caller.error());
     auto form = forms::parse_code(call.body.root());
-    if (!form) return http::error_response(form.error(), rid);
+    if (!form) return refuse(form.error());
     const std::string& user_id = caller->claims.user_id;
-    auto tx = begin_as_caller(s, *caller, rid);
-    if (!tx) return tx.error();
-    if (auto refused = check_active_factor(s, *tx, user_id, form->code, false, rid))
-        return *refused;
+    auto tx = begin_as_caller(s, *caller);
+    if (!tx) return Unexpected{tx.error()};
+    if (auto checked = check_active_factor(s, *tx, user_id, form->code, false); !checked) {
+        return Unexpected{checked.error()};
+    }
     Result<void> done;
     std::vector<std::string> codes = issue_backup_codes(s, user_id, done);
     if (done) {
@@ -228,7 +225,7 @@ http::Response regenerate_backup_codes(Services& s, const Call& call) {
                              audit::origin_of(call.request));
     }
     if (done) done = tx->commit();
-    if (!done) return http::from_error(done.error(), rid);
+    if (!done) return failure(done.error());
     json::Writer w;
     w.begin_object();
     write_codes(w, codes);
@@ -236,22 +233,23 @@ http::Response regenerate_backup_codes(Services& s, const Call& call) {
     return http::json_response(200, std::move(w).str());
 }
 
-http::Response disable_mfa(Services& s, const Call& call) {
-    const std::string& rid = call.request.request_id;
+Answer disable_mfa(Services& s, const Call& call) {
     auto caller = authenticate(s, call.request);
-    if (!caller) return http::error_response(caller.error(), rid);
+    if (!caller) return refuse(caller.error());
     auto form = forms::parse_password_code(call.body.root());
-    if (!form) return http::error_response(form.error(), rid);
+    if (!form) return refuse(form.error());
     const std::string& user_id = caller->claims.user_id;
     auto user = accounts::find_user_by_id(s.db, user_id);
-    if (!user) return http::from_error(user.error(), rid);
-    if (!*user || !(*user)->mfa_enabled) return not_enabled(rid);
+    if (!user) return failure(user.error());
+    if (!*user || !(*user)->mfa_enabled) return not_enabled();
     if (!crypto::verify_password(form->password, (*user)->password_hash)) {
-        return wrong_password("wrong_password", rid);
+        return wrong_password("wrong_password");
     }
-    auto tx = begin_as_caller(s, *caller, rid);
-    if (!tx) return tx.error();
-    if (auto refused = check_active_factor(s, *tx, user_id, form->code, true, rid)) return *refused;
+    auto tx = begin_as_caller(s, *caller);
+    if (!tx) return Unexpected{tx.error()};
+    if (auto checked = check_active_factor(s, *tx, user_id, form->code, true); !checked) {
+        return Unexpected{checked.error()};
+    }
     Result<void> done = mfa::disable_mfa(s.db, user_id);
     if (done) done = audit::record(s.db, "mfa_disabled", user_id, audit::origin_of(call.request));
     if (done) {
@@ -259,7 +257,7 @@ http::Response disable_mfa(Services& s, const Call& call) {
                              {{"first_name", (*user)->first_name}});
     }
     if (done) done = tx->commit();
-    if (!done) return http::from_error(done.error(), rid);
+    if (!done) return failure(done.error());
     json::Writer w;
     w.begin_object();
     w.key("mfaEnabled").boolean(false);

@@ -12,11 +12,11 @@
 
 namespace authd::api {
 
-http::Response setup_mfa(Services& services, const Call& call);
-http::Response verify_mfa_setup(Services& services, const Call& call);
-http::Response complete_mfa_login(Services& services, const Call& call);
-http::Response regenerate_backup_codes(Services& services, const Call& call);
-http::Response disable_mfa(Services& services, const Call& call);
+Answer setup_mfa(Services& services, const Call& call);
+Answer verify_mfa_setup(Services& services, const Call& call);
+Answer complete_mfa_login(Services& services, const Call& call);
+Answer regenerate_backup_codes(Services& services, const Call& call);
+Answer disable_mfa(Services& services, const Call& call);
 
 // The MfaChallenge answer to a correct password when 2FA is on.
 http::Response mfa_challenge(const Config& config, const Secret& session_token);

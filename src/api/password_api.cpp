@@ -57,54 +57,51 @@ Result<void> after_password_set(Services& s, const accounts::User& user, std::st
                          {{"first_name", user.first_name}});
 }
 
-std::optional<http::Response> policy_error(Services& s, const std::string& password,
+std::optional<http::ApiError> policy_error(Services& s, const std::string& password,
                                            const std::string& email, const std::string& first,
-                                           const std::string& last, std::string_view rid) {
+                                           const std::string& last) {
     if (auto why = forms::password_problem(s.policy, password, email, first, last)) {
-        return http::error_response(forms::validation_error({{"newPassword", *why}}), rid);
+        return forms::validation_error({{"newPassword", *why}});
     }
     return std::nullopt;
 }
 
 }  // namespace
 
-http::Response forgot_password(Services& s, const Call& call) {
+Answer forgot_password(Services& s, const Call& call) {
     return answer_then_mail(
         s, call.request, call.body.root(), LimitKind::forgot_password,
         "If an account exists for this email, a password reset code has been sent.",
         send_reset_code);
 }
 
-http::Response reset_password(Services& s, const Call& call) {
-    const std::string& rid = call.request.request_id;
+Answer reset_password(Services& s, const Call& call) {
     auto form = forms::parse_reset(call.body.root());
-    if (!form) return http::error_response(form.error(), rid);
+    if (!form) return refuse(form.error());
     auto found = accounts::find_user_by_email(s.db, form->email);
-    if (!found) return http::from_error(found.error(), rid);
+    if (!found) return failure(found.error());
     if (!*found) {
-        if (auto e = policy_error(s, form->new_password, form->email, {}, {}, rid)) return *e;
-        return code_error("INVALID_CODE", "unknown_email", rid);
+        if (auto e = policy_error(s, form->new_password, form->email, {}, {})) return refuse(*e);
+        return code_error("INVALID_CODE", "unknown_email");
     }
     const accounts::User& user = **found;
-    if (auto e =
-            policy_error(s, form->new_password, user.email, user.first_name, user.last_name, rid)) {
-        return *e;
+    if (auto e = policy_error(s, form->new_password, user.email, user.first_name, user.last_name)) {
+        return refuse(*e);
     }
     auto hash = crypto::hash_password(form->new_password, s.argon2);
-    if (!hash) return http::from_error(hash.error(), rid);
+    if (!hash) return failure(hash.error());
 
     const audit::Origin origin = audit::origin_of(call.request);
     auto tx = db::Transaction::begin(s.db);
-    if (!tx) return http::from_error(tx.error(), rid);
+    if (!tx) return failure(tx.error());
     auto check = accounts::check_code(s.db, s.keys.hmac_key(), user.id,
                                       accounts::CodePurpose::password_reset, form->code,
                                       s.config.accounts.code_max_attempts);
-    if (!check) return http::from_error(check.error(), rid);
+    if (!check) return failure(check.error());
     if (*check != accounts::CodeCheck::accepted) {
-        if (auto r = tx->commit(); !r) return http::from_error(r.error(), rid);  // count the try
-        return *check == accounts::CodeCheck::expired
-                   ? code_error("CODE_EXPIRED", "code_expired", rid)
-                   : code_error("INVALID_CODE", "wrong_code", rid);
+        if (auto r = tx->commit(); !r) return failure(r.error());  // count the try
+        return *check == accounts::CodeCheck::expired ? code_error("CODE_EXPIRED", "code_expired")
+                                                      : code_error("INVALID_CODE", "wrong_code");
     }
     Result<void> done = accounts::set_password_hash(s.db, user.id, *hash);
     if (done) {
@@ -117,43 +114,41 @@ http::Response reset_password(Services& s, const Call& call) {
     }
     if (done) done = after_password_set(s, user, "password_reset", origin);
     if (done) done = tx->commit();
-    if (!done) return http::from_error(done.error(), rid);
+    if (!done) return failure(done.error());
     return message_response(200, "Your password has been reset. Log in with the new password.");
 }
 
-http::Response change_password(Services& s, const Call& call) {
-    const std::string& rid = call.request.request_id;
+Answer change_password(Services& s, const Call& call) {
     auto caller = authenticate(s, call.request);
-    if (!caller) return http::error_response(caller.error(), rid);
+    if (!caller) return refuse(caller.error());
     auto form = forms::parse_change_password(call.body.root());
-    if (!form) return http::error_response(form.error(), rid);
+    if (!form) return refuse(form.error());
     auto found = accounts::find_user_by_id(s.db, caller->claims.user_id);
-    if (!found) return http::from_error(found.error(), rid);
+    if (!found) return failure(found.error());
     if (!*found || !crypto::verify_password(form->current_password, (*found)->password_hash)) {
-        return wrong_password("wrong_password", rid);
+        return wrong_password("wrong_password");
     }
     const accounts::User& user = **found;
-    if (auto e =
-            policy_error(s, form->new_password, user.email, user.first_name, user.last_name, rid)) {
-        return *e;
+    if (auto e = policy_error(s, form->new_password, user.email, user.first_name, user.last_name)) {
+        return refuse(*e);
     }
     auto hash = crypto::hash_password(form->new_password, s.argon2);
-    if (!hash) return http::from_error(hash.error(), rid);
-    auto tx = begin_as_caller(s, *caller, rid);
-    if (!tx) return tx.error();
+    if (!hash) return failure(hash.error());
+    auto tx = begin_as_caller(s, *caller);
+    if (!tx) return Unexpected{tx.error()};
     // NB: only over the hash the current password was checked against: of
     // concurrent changes one wins, and for the others the current password
     // is no longer the one they proved.
     auto replaced = accounts::replace_password_hash(s.db, user.id, user.password_hash, *hash);
-    if (!replaced) return http::from_error(replaced.error(), rid);
-    if (!*replaced) return wrong_password("password_changed_meanwhile", rid);
+    if (!replaced) return failure(replaced.error());
+    if (!*replaced) return wrong_password("password_changed_meanwhile");
     auto revoked =
         sessions::revoke_all_sessions(s.db, user.id, "password_changed", caller->session.id);
-    if (!revoked) return http::from_error(revoked.error(), rid);
+    if (!revoked) return failure(revoked.error());
     Result<void> done =
         after_password_set(s, user, "password_changed", audit::origin_of(call.request));
     if (done) done = tx->commit();
-    if (!done) return http::from_error(done.error(), rid);
+    if (!done) return failure(done.error());
     return message_response(200, "Your password has been changed.");
 }
 

@@ -7,8 +7,8 @@
 
 namespace authd::api {
 
-http::Response forgot_password(Services& services, const Call& call);
-http::Response reset_password(Services& services, const Call& call);
-http::Response change_password(Services& services, const Call& call);
+Answer forgot_password(Services& services, const Call& call);
+Answer reset_password(Services& services, const Call& call);
+Answer change_password(Services& services, const Call& call);
 
 }  // namespace authd::api

@@ -37,33 +37,32 @@ Result<void> send_verification(Services& s, const accounts::User& user) {
 
 }  // namespace
 
-http::Response register_account(Services& s, const Call& call) {
-    const std::string& rid = call.request.request_id;
+Answer register_account(Services& s, const Call& call) {
     // The per-IP limit was counted by the dispatcher (api/routes.h).
     auto form = forms::parse_register(call.body.root(), s.policy);
-    if (!form) return http::error_response(form.error(), rid);
+    if (!form) return refuse(form.error());
     auto hash = crypto::hash_password(form->password, s.argon2);
-    if (!hash) return http::from_error(hash.error(), rid);
+    if (!hash) return failure(hash.error());
 
     auto tx = db::Transaction::begin(s.db);
-    if (!tx) return http::from_error(tx.error(), rid);
+    if (!tx) return failure(tx.error());
     // Unverified accounts past their life give their email back.
     if (auto r = accounts::purge_unverified(s.db, s.config.accounts.unverified_ttl); !r) {
-        return http::from_error(r.error(), rid);
+        return failure(r.error());
     }
     auto user = accounts::create_user(
         s.db, {form->email, std::move(*hash), form->first_name, form->last_name});
     if (!user) {
-        if (user.error().code != ErrorCode::conflict) return http::from_error(user.error(), rid);
+        if (user.error().code != ErrorCode::conflict) return failure(user.error());
         http::ApiError e{409, "EMAIL_EXISTS", "an account with this email already exists"};
         e.log_reason = "email_exists";
-        return http::error_response(e, rid);
+        return refuse(e);
     }
-    if (auto r = send_verification(s, *user); !r) return http::from_error(r.error(), rid);
+    if (auto r = send_verification(s, *user); !r) return failure(r.error());
     if (auto r = audit::record(s.db, "register", user->id, audit::origin_of(call.request)); !r) {
-        return http::from_error(r.error(), rid);
+        return failure(r.error());
     }
-    if (auto r = tx->commit(); !r) return http::from_error(r.error(), rid);
+    if (auto r = tx->commit(); !r) return failure(r.error());
 
     json::Writer w;
     w.begin_object();
@@ -74,45 +73,44 @@ http::Response register_account(Services& s, const Call& call) {
     return http::json_response(201, std::move(w).str());
 }
 
-http::Response verify_email(Services& s, const Call& call) {
-    const std::string& rid = call.request.request_id;
+Answer verify_email(Services& s, const Call& call) {
     auto form = forms::parse_email_code(call.body.root());
-    if (!form) return http::error_response(form.error(), rid);
+    if (!form) return refuse(form.error());
     auto user = accounts::find_user_by_email(s.db, form->email);
-    if (!user) return http::from_error(user.error(), rid);
-    if (!*user) return code_error("INVALID_CODE", "unknown_email", rid);
-    if ((*user)->email_verified) return code_error("INVALID_CODE", "already_verified", rid);
+    if (!user) return failure(user.error());
+    if (!*user) return code_error("INVALID_CODE", "unknown_email");
+    if ((*user)->email_verified) return code_error("INVALID_CODE", "already_verified");
 
     auto tx = db::Transaction::begin(s.db);
-    if (!tx) return http::from_error(tx.error(), rid);
+    if (!tx) return failure(tx.error());
     auto check = accounts::check_code(s.db, s.keys.hmac_key(), (*user)->id,
                                       accounts::CodePurpose::verify_email, form->code,
                                       s.config.accounts.code_max_attempts);
-    if (!check) return http::from_error(check.error(), rid);
+    if (!check) return failure(check.error());
     if (*check == accounts::CodeCheck::accepted) {
         if (auto r = accounts::mark_email_verified(s.db, (*user)->id); !r) {
-            return http::from_error(r.error(), rid);
+            return failure(r.error());
         }
         if (auto r =
                 audit::record(s.db, "email_verified", (*user)->id, audit::origin_of(call.request));
             !r) {
-            return http::from_error(r.error(), rid);
+            return failure(r.error());
         }
     }
     // Commit in every case: a wrong try is counted.
-    if (auto r = tx->commit(); !r) return http::from_error(r.error(), rid);
+    if (auto r = tx->commit(); !r) return failure(r.error());
     switch (*check) {
         case accounts::CodeCheck::accepted:
             return message_response(200, "Email verified. You can now log in.");
         case accounts::CodeCheck::expired:
-            return code_error("CODE_EXPIRED", "code_expired", rid);
+            return code_error("CODE_EXPIRED", "code_expired");
         case accounts::CodeCheck::wrong:
             break;
     }
-    return code_error("INVALID_CODE", "wrong_code", rid);
+    return code_error("INVALID_CODE", "wrong_code");
 }
 
-http::Response resend_verification(Services& s, const Call& call) {
+Answer resend_verification(Services& s, const Call& call) {
     return answer_then_mail(
         s, call.request, call.body.root(), LimitKind::resend_verification,
         "If an unverified account exists for this email, a new code has been sent.",

@@ -7,8 +7,8 @@
 
 namespace authd::api {
 
-http::Response register_account(Services& services, const Call& call);
-http::Response verify_email(Services& services, const Call& call);
-http::Response resend_verification(Services& services, const Call& call);
+Answer register_account(Services& services, const Call& call);
+Answer verify_email(Services& services, const Call& call);
+Answer resend_verification(Services& services, const Call& call);
 
 }  // namespace authd::api

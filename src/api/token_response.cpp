@@ -9,10 +9,9 @@
 
 namespace authd::api {
 
-http::Response token_response(Services& services, const accounts::User& user,
-                              const sessions::Session& session, const Secret& refresh_token,
-                              bool set_cookie, const http::Request& request) {
-    const std::string& request_id = request.request_id;
+Answer token_response(Services& services, const accounts::User& user,
+                      const sessions::Session& session, const Secret& refresh_token,
+                      bool set_cookie, const http::Request& request) {
     sessions::TokenSubject subject{user.id,        user.email,          user.first_name,
                                    user.last_name, user.email_verified, session.id,
                                    session.amr,    session.auth_time};
@@ -23,13 +22,13 @@ http::Response token_response(Services& services, const accounts::User& user,
     // it fails, a refresh can be retried with the same token within the
     // grace window.
     auto groups = accounts::groups_of(services.db, user.id);
-    if (!groups) return http::from_error(groups.error(), request_id);
+    if (!groups) return failure(groups.error());
     subject.groups = std::move(*groups);
     const int64_t now = unix_now();
     auto access = sessions::mint_access_token(services.keys, services.config.tokens, subject, now);
     auto id = sessions::mint_id_token(services.keys, services.config.tokens, subject, now);
-    if (!access) return http::from_error(access.error(), request_id);
-    if (!id) return http::from_error(id.error(), request_id);
+    if (!access) return failure(access.error());
+    if (!id) return failure(id.error());
 
     json::Writer w;
     w.begin_object();

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "accounts/user_store.h"
+#include "api/call.h"
 #include "api/services.h"
 #include "core/secret.h"
 #include "http/request.h"
@@ -14,8 +15,8 @@
 
 namespace authd::api {
 
-http::Response token_response(Services& services, const accounts::User& user,
-                              const sessions::Session& session, const Secret& refresh_token,
-                              bool set_cookie, const http::Request& request);
+Answer token_response(Services& services, const accounts::User& user,
+                      const sessions::Session& session, const Secret& refresh_token,
+                      bool set_cookie, const http::Request& request);
 
 }  // namespace authd::api

@@ -8,7 +8,7 @@
 
 namespace authd::api {
 
-http::Response get_jwks(Services& s, const Call&) {
+Answer get_jwks(Services& s, const Call&) {
     // Every key in the key directory may still verify a live token.
     std::string body = "{\"keys\":[";
     bool first = true;
@@ -21,7 +21,7 @@ http::Response get_jwks(Services& s, const Call&) {
     return http::json_response(200, std::move(body));
 }
 
-http::Response get_openid_configuration(Services& s, const Call&) {
+Answer get_openid_configuration(Services& s, const Call&) {
     const std::string& issuer = s.config.tokens.issuer;
     std::set<std::string_view> algs;
     for (const auto& key : s.keys.verification_keys()) algs.insert(crypto::alg_name(key.alg()));

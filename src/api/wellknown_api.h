@@ -8,7 +8,7 @@
 
 namespace authd::api {
 
-http::Response get_jwks(Services& services, const Call& call);
-http::Response get_openid_configuration(Services& services, const Call& call);
+Answer get_jwks(Services& services, const Call& call);
+Answer get_openid_configuration(Services& services, const Call& call);
 
 }  // namespace authd::api

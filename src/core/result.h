@@ -13,11 +13,8 @@ namespace authd {
 
 enum class ErrorCode {
     invalid_input,
-    unauthenticated,
-    forbidden,
     not_found,
     conflict,
-    rate_limited,
     unavailable,
     internal,
 };
@@ -31,6 +28,9 @@ template <typename E>
 struct Unexpected {
     E error;
 };
+// Unexpected{r.error()}: one spelling to pass an error on.
+template <typename E>
+Unexpected(E) -> Unexpected<E>;
 
 inline Unexpected<Error> fail(ErrorCode code, std::string detail) {
     return {Error{code, std::move(detail)}};

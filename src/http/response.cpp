@@ -80,19 +80,16 @@ Response error_response(const ApiError& error, std::string_view request_id) {
     return r;
 }
 
+ApiError api_error(const Error& error) {
+    ApiError e = error.code == ErrorCode::unavailable
+                     ? ApiError{503, "SERVICE_UNAVAILABLE", "the service is unavailable, try again"}
+                     : ApiError{500, "INTERNAL_ERROR", "internal error"};
+    e.log_reason = error.detail;
+    return e;
+}
+
 Response from_error(const Error& error, std::string_view request_id) {
-    if (error.code == ErrorCode::unavailable) {
-        return error_response({503,
-                               "SERVICE_UNAVAILABLE",
-                               "the service is unavailable, try again",
-                               {},
-                               std::nullopt,
-                               error.detail,
-                               {}},
-                              request_id);
-    }
-    return error_response(
-        {500, "INTERNAL_ERROR", "internal error", {}, std::nullopt, error.detail, {}}, request_id);
+    return error_response(api_error(error), request_id);
 }
 
 }  // namespace authd::http

@@ -57,8 +57,9 @@ Response no_content();
 Response error_response(const ApiError& error, std::string_view request_id);
 
 // The generic mapping of an internal Error for the places that have no
-// more specific answer: unavailable -> 503, anything else -> 500.  The
-// detail goes to log_reason only.
+// more specific answer: unavailable -> 503 SERVICE_UNAVAILABLE, anything
+// else -> 500 INTERNAL_ERROR.  The detail goes to log_reason only.
+ApiError api_error(const Error& error);
 Response from_error(const Error& error, std::string_view request_id);
 
 }  // namespace authd::http
