@@ -92,9 +92,7 @@ int main(int argc, char** argv) {
     }
     // Refuse to start without the key material (never make it silently).
     {
-        authd::crypto::JwsAlg alg;
-        authd::crypto::parse_alg(config->tokens.algorithm, &alg);
-        auto keys = authd::keys::Keyring::load(config->keys.dir, alg);
+        auto keys = authd::keys::Keyring::load_for(*config);
         if (!keys) {
             std::fprintf(stderr, "authd: %s\n", keys.error().detail.c_str());
             return 1;

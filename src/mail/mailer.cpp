@@ -42,7 +42,6 @@
 
 #include "core/c_ptr.h"
 #include "core/log.h"
-#include "crypto/jwt.h"
 #include "db/connection.h"
 #include "housekeeping/purge.h"
 #include "keys/keyring.h"
@@ -310,12 +309,7 @@ private:
 };
 
 int mailer_main(const Config& config, int signal_fd) {
-    crypto::JwsAlg alg;
-    if (!crypto::parse_alg(config.tokens.algorithm, &alg)) {
-        log::error("mailer_config").str("error", "unknown tokens.algorithm");
-        return server::kExitConfigError;
-    }
-    auto keys = keys::Keyring::load(config.keys.dir, alg);
+    auto keys = keys::Keyring::load_for(config);
     if (!keys) {
         log::error("mailer_keys").str("error", keys.error().detail);
         return server::kExitConfigError;
