@@ -38,7 +38,7 @@ void row(const char* name, size_t n, F&& f) {
     std::printf("  %-34s %8.2f us%s\n", name, per, ok == n ? "" : "  (some failed!)");
 }
 
-int run(crypto::JwsAlg alg, const std::string& dir, size_t n) {
+int run(JwsAlg alg, const std::string& dir, size_t n) {
     auto keys = keys::Keyring::load(dir, alg);
     if (!keys) {
         std::fprintf(stderr, "verify_cost: %s\n", keys.error().detail.c_str());
@@ -64,7 +64,7 @@ int run(crypto::JwsAlg alg, const std::string& dir, size_t n) {
         if (!t) return 1;
         tokens.push_back(std::move(*t));
     }
-    std::printf("%s (%zu tokens of %zu bytes)\n", std::string(crypto::alg_name(alg)).c_str(), n,
+    std::printf("%s (%zu tokens of %zu bytes)\n", std::string(alg_name(alg)).c_str(), n,
                 tokens[0].size());
     std::vector<crypto::DecodedJws> decoded(n);
     row("decode_jws (base64url x3)", n, [&](size_t i) {
@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "verify_cost: %s\n", made.error().detail.c_str());
         rc = 1;
     }
-    for (auto alg : {crypto::JwsAlg::es256, crypto::JwsAlg::eddsa, crypto::JwsAlg::rs256}) {
+    for (auto alg : {JwsAlg::es256, JwsAlg::eddsa, JwsAlg::rs256}) {
         if (rc == 0) rc = run(alg, dir, n);
     }
     std::filesystem::remove_all(tmpl);

@@ -1,6 +1,7 @@
 // main.cpp
 //
-// authd: parse the command line, load the configuration, run the master.
+// authd: parse the command line, load the configuration, check that it can
+// start (startup/check.h), run the master.
 #include <fcgiapp.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -13,11 +14,11 @@
 #include "api/app.h"
 #include "core/config.h"
 #include "core/log.h"
-#include "keys/keyring.h"
 #include "mail/mailer.h"
 #include "ratelimit/shared_table.h"
 #include "server/master.h"
 #include "server/worker.h"
+#include "startup/check.h"
 #include "validate/validator.h"
 
 namespace {
@@ -90,15 +91,12 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "authd: %s\n", config.error().detail.c_str());
         return 1;
     }
-    // Refuse to start without the key material (never make it silently).
-    {
-        authd::crypto::JwsAlg alg;
-        authd::crypto::parse_alg(config->tokens.algorithm, &alg);
-        auto keys = authd::keys::Keyring::load(config->keys.dir, alg);
-        if (!keys) {
-            std::fprintf(stderr, "authd: %s\n", keys.error().detail.c_str());
-            return 1;
-        }
+    // Refuse to start with what the workers would refuse: no key material
+    // (never made silently), an unreadable banned list, unusable mail
+    // settings.  Reloads ask the same (run_master's StartCheck).
+    if (auto ok = authd::startup::check_can_start(*config); !ok) {
+        std::fprintf(stderr, "authd: %s\n", ok.error().detail.c_str());
+        return 1;
     }
     if (check_only) {
         std::fputs(authd::describe_config(*config).c_str(), stdout);
@@ -136,5 +134,6 @@ int main(int argc, char** argv) {
                          authd::log::set_min_level(c.server.log_level);
                          return authd::mail::run_mailer(c, signal_fd);
                      }});
-    return authd::server::run_master(config_path, std::move(*config), std::move(pools));
+    return authd::server::run_master(config_path, std::move(*config), std::move(pools),
+                                     authd::startup::check_can_start);
 }

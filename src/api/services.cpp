@@ -22,11 +22,7 @@ Services::Services(const Config& c, keys::Keyring k, ratelimit::SharedTable* sha
 
 Result<std::unique_ptr<Services>> Services::create(const Config& config,
                                                    ratelimit::SharedTable* shared_limits) {
-    crypto::JwsAlg alg;
-    if (!crypto::parse_alg(config.tokens.algorithm, &alg)) {
-        return fail(ErrorCode::invalid_input, "unknown token algorithm");
-    }
-    auto keyring = keys::Keyring::load(config.keys.dir, alg);
+    auto keyring = keys::Keyring::load_for(config);
     if (!keyring) return Unexpected<Error>{keyring.error()};
     auto s = std::make_unique<Services>(config, std::move(*keyring), shared_limits);
     if (!config.passwords.banned_file.empty()) {

@@ -24,7 +24,7 @@ Answer get_jwks(Services& s, const Call&) {
 Answer get_openid_configuration(Services& s, const Call&) {
     const std::string& issuer = s.config.tokens.issuer;
     std::set<std::string_view> algs;
-    for (const auto& key : s.keys.verification_keys()) algs.insert(crypto::alg_name(key.alg()));
+    for (const auto& key : s.keys.verification_keys()) algs.insert(alg_name(key.alg()));
     json::Writer w;
     w.begin_object();
     w.key("issuer").string(issuer);

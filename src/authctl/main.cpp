@@ -205,9 +205,7 @@ int groups_list(const authd::Config& config, const std::string& raw_email) {
 }
 
 int token_mint(const authd::Config& config, const std::string& raw_email, int count) {
-    authd::crypto::JwsAlg alg;
-    authd::crypto::parse_alg(config.tokens.algorithm, &alg);
-    auto keys = authd::keys::Keyring::load(config.keys.dir, alg);
+    auto keys = authd::keys::Keyring::load_for(config);
     if (!keys) {
         std::fprintf(stderr, "authctl: token mint: %s\n", keys.error().detail.c_str());
         return 1;

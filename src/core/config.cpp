@@ -134,10 +134,7 @@ Result<void> log_level(Config& c, std::string_view v) {
 }
 
 Result<void> jws_alg(Config& c, std::string_view v) {
-    if (v != "ES256" && v != "EdDSA" && v != "RS256" && v != "PS256") {
-        return bad_value("expected ES256, EdDSA, RS256 or PS256");
-    }
-    c.tokens.algorithm = std::string(v);
+    if (!parse_alg(v, &c.tokens.alg)) return bad_value("expected ES256, EdDSA, RS256 or PS256");
     return {};
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/ip_address.h"
+#include "core/jws_alg.h"
 #include "core/log.h"
 #include "core/result.h"
 #include "core/secret.h"
@@ -52,7 +53,9 @@ struct Config {
     struct Tokens {
         std::string issuer;
         std::string audience;
-        std::string algorithm;    // ES256, EdDSA, RS256, PS256
+        // [tokens] algorithm: what new tokens are signed with; the keyring
+        // must hold a key of it (keys::Keyring::load_for).
+        JwsAlg alg = JwsAlg::es256;
         int access_ttl = 900;     // seconds, access and id tokens
         int session_ttl = 86400;  // refresh session life without rememberMe
         int remember_me_ttl = 2592000;

@@ -253,30 +253,6 @@ int no_passphrase(char*, int, int, void*) { return -1; }
 
 }  // namespace
 
-std::string_view alg_name(JwsAlg alg) {
-    switch (alg) {
-        case JwsAlg::es256:
-            return "ES256";
-        case JwsAlg::eddsa:
-            return "EdDSA";
-        case JwsAlg::rs256:
-            return "RS256";
-        case JwsAlg::ps256:
-            return "PS256";
-    }
-    return "?";
-}
-
-bool parse_alg(std::string_view name, JwsAlg* out) {
-    for (const JwsAlg alg : {JwsAlg::es256, JwsAlg::eddsa, JwsAlg::rs256, JwsAlg::ps256}) {
-        if (name == alg_name(alg)) {
-            *out = alg;
-            return true;
-        }
-    }
-    return false;
-}
-
 SigningKey::SigningKey(EvpPkeyPtr key, JwsAlg alg)
     : key_(std::move(key)),
       digest_verifier_(make_digest_verifier(key_.get(), alg)),

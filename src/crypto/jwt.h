@@ -18,15 +18,10 @@
 #include <string_view>
 
 #include "core/c_ptr.h"
+#include "core/jws_alg.h"
 #include "core/result.h"
 
 namespace authd::crypto {
-
-enum class JwsAlg { es256, eddsa, rs256, ps256 };
-
-std::string_view alg_name(JwsAlg alg);  // "ES256", "EdDSA", "RS256", "PS256"
-// Exact, case-sensitive; "none" and everything unknown fail.
-bool parse_alg(std::string_view name, JwsAlg* out);
 
 using EvpPkeyPtr = CPtr<EVP_PKEY, EVP_PKEY_free>;
 

@@ -45,7 +45,6 @@ namespace authd::keys {
 
 namespace {
 
-using crypto::JwsAlg;
 using crypto::SigningKey;
 using DirPtr = CPtr<DIR, closedir>;
 
@@ -211,7 +210,7 @@ bool parse_signing_name(std::string_view name, JwsAlg* alg, std::string_view* ki
     const size_t dot = stem.find('.');
     if (dot == std::string_view::npos || dot + 1 >= stem.size()) return false;
     *kid = stem.substr(dot + 1);
-    return crypto::parse_alg(stem.substr(0, dot), alg);
+    return parse_alg(stem.substr(0, dot), alg);
 }
 
 struct AeadEntry {
@@ -326,7 +325,7 @@ bool exists(const std::string& path) {
 
 }  // namespace
 
-Result<Keyring> Keyring::load(const std::string& dir, crypto::JwsAlg sign_alg) {
+Result<Keyring> Keyring::load(const std::string& dir, JwsAlg sign_alg) {
     {
         auto top = open_dir(dir);
         if (!top) {
@@ -387,10 +386,14 @@ Result<Keyring> Keyring::load(const std::string& dir, crypto::JwsAlg sign_alg) {
         ring.signing_.push_back(std::move(*key));
     }
     if (!have_current) {
-        return fail(ErrorCode::not_found, "no " + std::string(crypto::alg_name(sign_alg)) +
-                                              " signing key in " + signing_dir);
+        return fail(ErrorCode::not_found,
+                    "no " + std::string(alg_name(sign_alg)) + " signing key in " + signing_dir);
     }
     return ring;
+}
+
+Result<Keyring> Keyring::load_for(const Config& config) {
+    return load(config.keys.dir, config.tokens.alg);
 }
 
 const crypto::SigningKey* Keyring::find_key(std::string_view kid) const {
@@ -426,7 +429,7 @@ Result<std::vector<std::string>> init_keys(const std::string& dir, bool add_miss
     std::vector<JwsAlg> missing_algs;
     std::vector<std::string> present;
     for (const JwsAlg alg : kAllAlgs) {
-        const std::string prefix = std::string(crypto::alg_name(alg)) + ".";
+        const std::string prefix = std::string(alg_name(alg)) + ".";
         const auto it =
             std::find_if(signing_names.begin(), signing_names.end(), [&](const std::string& n) {
                 return n.starts_with(prefix) && ends_with(n, kPemSuffix);
@@ -460,8 +463,8 @@ Result<std::vector<std::string>> init_keys(const std::string& dir, bool add_miss
         if (!key) return fail(key.error().code, key.error().detail);
         std::string pem = key->private_pem();
         if (pem.empty()) return fail(ErrorCode::internal, "cannot export a new private key");
-        auto path = create_key_file(
-            signing_dir, std::string(crypto::alg_name(alg)) + "." + key->kid() + ".pem", pem);
+        auto path = create_key_file(signing_dir,
+                                    std::string(alg_name(alg)) + "." + key->kid() + ".pem", pem);
         OPENSSL_cleanse(pem.data(), pem.size());
         if (!path) return fail(path.error().code, path.error().detail);
         created.push_back(std::move(*path));

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/config.h"
 #include "core/result.h"
 #include "core/secret.h"
 #include "crypto/jwt.h"
@@ -41,7 +42,10 @@ public:
     // parse, does not fit its ALG, or its kid differs from the file name's;
     // two files hold one kid; a name does not follow the layout.  Names
     // starting with '.' are ignored.
-    static Result<Keyring> load(const std::string& dir, crypto::JwsAlg sign_alg);
+    static Result<Keyring> load(const std::string& dir, JwsAlg sign_alg);
+    // The keyring a configuration names: load([keys] dir, [tokens] algorithm).
+    // What every process that signs or verifies calls.
+    static Result<Keyring> load_for(const Config& config);
 
     // The newest key (by file modification time, then name) of sign_alg.
     const crypto::SigningKey& signing_key() const { return signing_[current_]; }

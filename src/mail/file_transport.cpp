@@ -90,10 +90,17 @@ std::string message_file_name(std::time_t now, int64_t sequence, std::string_vie
 
 Result<void> check_mail_dir(const std::string& dir) {
     struct stat st;
-    if (dir.empty()) return fail(ErrorCode::unavailable, "mail dir is not set");
-    if (::stat(dir.c_str(), &st) != 0) return io_error(("stat " + dir).c_str(), errno);
-    if (!S_ISDIR(st.st_mode)) return fail(ErrorCode::unavailable, dir + " is not a directory");
-    if (::access(dir.c_str(), W_OK | X_OK) != 0) return io_error(("access " + dir).c_str(), errno);
+    if (dir.empty()) return fail(ErrorCode::unavailable, "[mail] dir is not set");
+    if (::stat(dir.c_str(), &st) != 0) {
+        return fail(ErrorCode::unavailable, "[mail] dir " + dir + ": " + std::strerror(errno));
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        return fail(ErrorCode::unavailable, "[mail] dir " + dir + " is not a directory");
+    }
+    if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+        return fail(ErrorCode::unavailable,
+                    "[mail] dir " + dir + " is not writable: " + std::strerror(errno));
+    }
     return {};
 }
 

@@ -22,7 +22,8 @@ namespace authd::mail {
 // YYYYMMDDTHHMMSSZ, the sequence (the outbox id) zero-padded to 8 digits.
 std::string message_file_name(std::time_t now, int64_t sequence, std::string_view template_name);
 
-// unavailable unless `dir` is an existing directory this process may write.
+// unavailable unless `dir` is an existing directory this process may write;
+// the detail starts with "[mail] dir".
 Result<void> check_mail_dir(const std::string& dir);
 
 // Writes `message` into `dir` under message_file_name(now, sequence, ...)

@@ -42,7 +42,6 @@
 
 #include "core/c_ptr.h"
 #include "core/log.h"
-#include "crypto/jwt.h"
 #include "db/connection.h"
 #include "housekeeping/purge.h"
 #include "keys/keyring.h"
@@ -310,14 +309,13 @@ private:
 };
 
 int mailer_main(const Config& config, int signal_fd) {
-    crypto::JwsAlg alg;
-    if (!crypto::parse_alg(config.tokens.algorithm, &alg)) {
-        log::error("mailer_config").str("error", "unknown tokens.algorithm");
-        return server::kExitConfigError;
-    }
-    auto keys = keys::Keyring::load(config.keys.dir, alg);
+    auto keys = keys::Keyring::load_for(config);
     if (!keys) {
         log::error("mailer_keys").str("error", keys.error().detail);
+        return server::kExitConfigError;
+    }
+    if (auto ok = check_transport_settings(config.mail); !ok) {
+        log::error("mailer_config").str("error", ok.error().detail);
         return server::kExitConfigError;
     }
     std::optional<SmtpTransport> smtp;
@@ -328,9 +326,6 @@ int mailer_main(const Config& config, int signal_fd) {
             return server::kExitConfigError;
         }
         smtp.emplace(std::move(*t));
-    } else if (auto dir = check_mail_dir(config.mail.dir); !dir) {
-        log::error("mailer_config").str("error", dir.error().detail);
-        return server::kExitConfigError;
     }
     log::info("mailer_started").str("transport", smtp ? "smtp" : "file");
     Mailer mailer(config, std::move(*keys), std::move(smtp), signal_fd);
@@ -340,6 +335,11 @@ int mailer_main(const Config& config, int signal_fd) {
 }
 
 }  // namespace
+
+Result<void> check_transport_settings(const Config::Mail& mail) {
+    if (mail.transport == "smtp") return check_smtp_settings(mail);
+    return check_mail_dir(mail.dir);
+}
 
 int retry_delay_seconds(int attempts, int max_backoff) {
     const int exponent = attempts < 0 ? 0 : (attempts > 30 ? 30 : attempts);

@@ -14,6 +14,7 @@
 #pragma once
 
 #include "core/config.h"
+#include "core/result.h"
 
 namespace authd::mail {
 
@@ -23,6 +24,13 @@ namespace authd::mail {
 // (2: the master does not respawn it) when the keys cannot be loaded, the
 // mail directory is unusable, or the SMTP settings cannot work.
 int run_mailer(const Config& config, int signal_fd);
+
+// What run_mailer refuses at start besides the keys, checked without
+// starting a transport: the file transport needs [mail] dir to be a
+// directory this process may write; smtp needs an smtp:// or smtps://
+// [mail] smtp_url and an address in [mail] from.  The error's detail names
+// the setting ("[mail] dir ...").
+Result<void> check_transport_settings(const Config::Mail& mail);
 
 // Seconds to wait before the next attempt after `attempts` failed ones:
 // 1, 2, 4, 8, ... and never more than `max_backoff` (nor less than 1).

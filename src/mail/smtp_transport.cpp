@@ -45,14 +45,19 @@ SmtpTransport::SmtpTransport(CurlPtr curl, const Config::Mail& config)
       password_(config.smtp_password),
       starttls_(config.smtp_starttls) {}
 
-Result<SmtpTransport> SmtpTransport::create(const Config::Mail& config) {
+Result<void> check_smtp_settings(const Config::Mail& config) {
     std::string_view url = config.smtp_url;
     if (!url.starts_with("smtp://") && !url.starts_with("smtps://")) {
-        return fail(ErrorCode::invalid_input, "mail.smtp_url must be smtp:// or smtps://");
+        return fail(ErrorCode::invalid_input, "[mail] smtp_url must be smtp:// or smtps://");
     }
     if (address_of(config.from).find('@') == std::string::npos) {
-        return fail(ErrorCode::invalid_input, "mail.from holds no address");
+        return fail(ErrorCode::invalid_input, "[mail] from holds no address");
     }
+    return {};
+}
+
+Result<SmtpTransport> SmtpTransport::create(const Config::Mail& config) {
+    if (auto ok = check_smtp_settings(config); !ok) return Unexpected<Error>{ok.error()};
     CurlPtr curl(curl_easy_init());
     if (!curl) return fail(ErrorCode::internal, "curl_easy_init failed");
     return SmtpTransport(std::move(curl), config);

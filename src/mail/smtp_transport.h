@@ -19,11 +19,15 @@ namespace authd::mail {
 
 using CurlPtr = CPtr<CURL, curl_easy_cleanup>;
 
+// The settings a transport cannot work without, checked without curl:
+// invalid_input when smtp_url is not smtp:// or smtps:// or `from` holds no
+// address; the detail names the setting ("[mail] smtp_url ...").
+Result<void> check_smtp_settings(const Config::Mail& config);
+
 class SmtpTransport {
 public:
-    // invalid_input when smtp_url is not smtp:// or smtps:// or `from` holds
-    // no address; internal when curl cannot make a handle.  The caller has
-    // run curl_global_init().
+    // invalid_input when check_smtp_settings() fails; internal when curl
+    // cannot make a handle.  The caller has run curl_global_init().
     static Result<SmtpTransport> create(const Config::Mail& config);
 
     // Sends `message` (MAIL FROM the address in `from`, RCPT TO its

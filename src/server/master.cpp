@@ -5,6 +5,11 @@
 // atomically, so a signal that arrives between checking the flags and going
 // to sleep is not lost (pause() would lose it).
 //
+// A reload is refused, and the old workers keep serving, unless the new
+// file parses and validates (load_config) and the StartCheck says the
+// workers could start with it (keys, files, mail settings: startup/check.h,
+// passed in by main.cpp so that server/ does not depend on them).
+//
 // Each worker slot remembers its generation.  A reload bumps the
 // generation: workers of older generations are told to stop and are not
 // respawned when they exit; new ones fill the slots.  The listening sockets
@@ -105,8 +110,11 @@ struct Draining {
 
 class Master {
 public:
-    Master(std::string config_path, Config config, std::vector<PoolSpec> specs)
-        : config_path_(std::move(config_path)), config_(std::move(config)) {
+    Master(std::string config_path, Config config, std::vector<PoolSpec> specs,
+           StartCheck can_start)
+        : config_path_(std::move(config_path)),
+          config_(std::move(config)),
+          can_start_(std::move(can_start)) {
         for (auto& s : specs) pools_.push_back(Pool{std::move(s), -1, {}, {}, {}});
     }
 
@@ -125,6 +133,7 @@ private:
 
     std::string config_path_;
     Config config_;
+    StartCheck can_start_;
     std::vector<Pool> pools_;
     std::vector<Draining> draining_;
     sigset_t wait_mask_;
@@ -288,6 +297,14 @@ void Master::reload() {
             return;
         }
     }
+    // NB: before a single old worker is told to stop: a configuration the
+    // new workers would refuse (exit kExitConfigError, not respawned) must
+    // not cost the old ones.
+    if (auto ok = can_start_(*fresh); !ok) {
+        log::error("reload_failed").str("reason", ok.error().detail);
+        notify_systemd("READY=1");
+        return;
+    }
     for (const Pool& pool : pools_) {
         std::string setting = pool.spec.socket ? pool.spec.socket(*fresh) : std::string();
         if (setting != pool.socket_setting) {
@@ -386,8 +403,9 @@ int Master::run() {
 
 }  // namespace
 
-int run_master(const std::string& config_path, Config config, std::vector<PoolSpec> pools) {
-    Master master(config_path, std::move(config), std::move(pools));
+int run_master(const std::string& config_path, Config config, std::vector<PoolSpec> pools,
+               StartCheck can_start) {
+    Master master(config_path, std::move(config), std::move(pools), std::move(can_start));
     return master.run();
 }
 

@@ -5,7 +5,8 @@
 //
 //  - A dead worker is respawned, after a backoff that grows while workers
 //    keep dying young; a worker that exits kExitConfigError is not.
-//  - SIGHUP: load and validate the configuration file again.  On failure the
+//  - SIGHUP: load and validate the configuration file again, then ask the
+//    StartCheck whether the workers could start with it.  On failure the
 //    old workers keep serving and the log says why.  On success a new
 //    generation of workers starts on the same sockets and the old one is
 //    asked to finish its requests and exit.
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "core/config.h"
+#include "core/result.h"
 
 namespace authd::server {
 
@@ -30,7 +32,15 @@ struct PoolSpec {
     std::function<int(const Config&, int listen_fd, int signal_fd)> run;
 };
 
-// Runs until stopped; returns the process exit status.
-int run_master(const std::string& config_path, Config config, std::vector<PoolSpec> pools);
+// Whether the children could start with a configuration (the keys, files
+// and settings they would exit kExitConfigError without).  The master knows
+// nothing of those: the caller passes the check (startup/check.h).  Its
+// error's detail is the reason the log gives for a refused reload.
+using StartCheck = std::function<Result<void>(const Config&)>;
+
+// Runs until stopped; returns the process exit status.  `config` has passed
+// `can_start` already; every reloaded configuration must pass it too.
+int run_master(const std::string& config_path, Config config, std::vector<PoolSpec> pools,
+               StartCheck can_start);
 
 }  // namespace authd::server

@@ -13,7 +13,7 @@ namespace {
 std::string header_json(const crypto::SigningKey& key, std::string_view typ) {
     json::Writer w;
     w.begin_object();
-    w.key("alg").string(crypto::alg_name(key.alg()));
+    w.key("alg").string(alg_name(key.alg()));
     w.key("kid").string(key.kid());
     w.key("typ").string(typ);
     w.end_object();
@@ -92,7 +92,7 @@ Result<AccessClaims, TokenFailure> verify_access_token(const keys::Keyring& keys
     if (!key) return refuse("unknown_kid");
     // NB: the key decides the algorithm; a header naming another one (none,
     // HS256 with the public key as secret) is refused before any check.
-    if (**alg != crypto::alg_name(key->alg())) return refuse("alg_mismatch");
+    if (**alg != alg_name(key->alg())) return refuse("alg_mismatch");
     if (!*typ || **typ != "at+jwt") return refuse("wrong_typ");
     if (!key->verify(jws->signing_input, jws->signature)) return refuse("bad_signature");
 

@@ -88,11 +88,7 @@ Validator::Validator(const Config& config, keys::Keyring keys)
     : config_(config), keys_(std::move(keys)), db_(config.database), revoked_(config.tokens) {}
 
 Result<std::unique_ptr<Validator>> Validator::create(const Config& config) {
-    crypto::JwsAlg alg;
-    if (!crypto::parse_alg(config.tokens.algorithm, &alg)) {
-        return fail(ErrorCode::invalid_input, "unknown token algorithm");
-    }
-    auto keyring = keys::Keyring::load(config.keys.dir, alg);
+    auto keyring = keys::Keyring::load_for(config);
     if (!keyring) return Unexpected<Error>{keyring.error()};
     auto v = std::make_unique<Validator>(config, std::move(*keyring));
     // Warm the set now rather than on the first request; failing here only

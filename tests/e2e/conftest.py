@@ -117,22 +117,7 @@ class Stack:
         pairs as keyword arguments: tokens__algorithm="RS256"), reloads with
         SIGHUP and waits for the new workers.  Returns the previous text."""
         old = self.config_path.read_text()
-        lines = old.splitlines()
-        for name, value in changes.items():
-            section, key = name.split("__")
-            if f"[{section}]" not in lines:
-                lines += ["", f"[{section}]"]
-            start = lines.index(f"[{section}]")
-            end = start + 1
-            while end < len(lines) and not lines[end].startswith("["):
-                end += 1
-            for i in range(start + 1, end):
-                if lines[i].split("=")[0].strip() == key:
-                    lines[i] = f"{key} = {value}"
-                    break
-            else:
-                lines.insert(start + 1, f"{key} = {value}")
-        self.reload_with("\n".join(lines) + "\n")
+        self.reload_with(with_settings(old, **changes))
         return old
 
     def reload_with(self, text):
@@ -163,6 +148,27 @@ class Stack:
                           self.mails(to, template), timeout=timeout)
         assert msgs, f"no {template} mail for {to}"
         return msgs[-1]
+
+
+def with_settings(text, **changes):
+    """`text` (an authd.conf) with `key = value` lines set or added
+    (section.key=value pairs as keyword arguments: keys__dir="/x")."""
+    lines = text.splitlines()
+    for name, value in changes.items():
+        section, key = name.split("__")
+        if f"[{section}]" not in lines:
+            lines += ["", f"[{section}]"]
+        start = lines.index(f"[{section}]")
+        end = start + 1
+        while end < len(lines) and not lines[end].startswith("["):
+            end += 1
+        for i in range(start + 1, end):
+            if lines[i].split("=")[0].strip() == key:
+                lines[i] = f"{key} = {value}"
+                break
+        else:
+            lines.insert(start + 1, f"{key} = {value}")
+    return "\n".join(lines) + "\n"
 
 
 @pytest.fixture(scope="session")

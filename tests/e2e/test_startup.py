@@ -3,6 +3,8 @@ import subprocess
 
 import pytest
 
+from conftest import with_settings
+
 
 def authd(stack, *args, env=None):
     binary = stack.env()["BUILD"] + "/authd"
@@ -45,6 +47,23 @@ def test_refuses_to_start_without_usable_keys(stack, tmp_path, breakage):
     r = authd(stack, "--config", str(conf), "--check-config")
     assert r.returncode != 0, r.stdout
     assert str(keys) in r.stderr
+
+
+@pytest.mark.parametrize("setting", ["banned_file", "mail_dir", "smtp_url"])
+def test_refuses_to_start_with_what_a_worker_would_refuse(stack, tmp_path, setting):
+    """The check a reload makes (test_reload.py) is the one startup makes."""
+    changes, reason = {
+        "banned_file": ({"passwords__banned_file": str(tmp_path / "none.txt")},
+                        "[passwords] banned_file"),
+        "mail_dir": ({"mail__dir": str(tmp_path / "none")}, "[mail] dir"),
+        "smtp_url": ({"mail__transport": "smtp", "mail__smtp_url": "mail.example.com:25"},
+                     "[mail] smtp_url"),
+    }[setting]
+    conf = tmp_path / "authd.conf"
+    conf.write_text(with_settings(stack.config_path.read_text(), **changes))
+    r = authd(stack, "--config", str(conf), "--check-config")
+    assert r.returncode != 0, r.stdout
+    assert reason in r.stderr, r.stderr
 
 
 def test_readme_documents_every_option(stack):

@@ -166,3 +166,17 @@ TEST(Config, PublicUrlIsAnOriginAndDefaultsToTheIssuers) {
         EXPECT_NE(r.error().detail.find("public_url"), std::string::npos) << r.error().detail;
     }
 }
+
+TEST(Config, TokensAlgorithmIsParsedOnce) {
+    auto c = parse_config("", "t.conf");
+    ASSERT_TRUE(c) << c.error().detail;
+    EXPECT_EQ(c->tokens.alg, authd::JwsAlg::es256);
+    c = parse_config("[tokens]\nalgorithm = EdDSA\n", "t.conf");
+    ASSERT_TRUE(c) << c.error().detail;
+    EXPECT_EQ(c->tokens.alg, authd::JwsAlg::eddsa);
+    for (const char* bad : {"es256", "none", "HS256", ""}) {
+        auto r = parse_config(std::string("[tokens]\nalgorithm = ") + bad + "\n", "t.conf");
+        ASSERT_FALSE(r) << bad;
+        EXPECT_NE(r.error().detail.find("algorithm"), std::string::npos) << r.error().detail;
+    }
+}

@@ -28,7 +28,6 @@ namespace authd::keys {
 namespace {
 
 namespace fs = std::filesystem;
-using crypto::JwsAlg;
 
 constexpr JwsAlg kAlgs[] = {JwsAlg::es256, JwsAlg::eddsa, JwsAlg::rs256, JwsAlg::ps256};
 
@@ -65,7 +64,7 @@ void set_mtime(const std::string& path, time_t when) {
 
 // The signing key file of `alg` in dir (there is one after init).
 std::string signing_file(const std::string& dir, JwsAlg alg) {
-    const std::string prefix = std::string(crypto::alg_name(alg)) + ".";
+    const std::string prefix = std::string(alg_name(alg)) + ".";
     for (const auto& entry : fs::directory_iterator(dir + "/signing")) {
         const std::string name = entry.path().filename();
         if (name.starts_with(prefix)) return entry.path();
@@ -237,8 +236,8 @@ TEST_F(KeyringTest, LoadSucceedsForEveryAlgorithm) {
         ASSERT_TRUE(ring) << ring.error().detail;
         const crypto::SigningKey& key = ring->signing_key();
         EXPECT_EQ(key.alg(), alg);
-        EXPECT_EQ(signing_file(dir_, alg), dir_ + "/signing/" + std::string(crypto::alg_name(alg)) +
-                                               "." + key.kid() + ".pem");
+        EXPECT_EQ(signing_file(dir_, alg),
+                  dir_ + "/signing/" + std::string(alg_name(alg)) + "." + key.kid() + ".pem");
         auto sig = key.sign("input");
         ASSERT_TRUE(sig);
         EXPECT_TRUE(key.verify("input", *sig));

@@ -37,7 +37,7 @@ protected:
         dir_ = templ;
         auto made = keys::init_keys(dir_ + "/keys", false);
         ASSERT_TRUE(made) << made.error().detail;
-        auto loaded = keys::Keyring::load(dir_ + "/keys", crypto::JwsAlg::es256);
+        auto loaded = keys::Keyring::load(dir_ + "/keys", JwsAlg::es256);
         ASSERT_TRUE(loaded) << loaded.error().detail;
         keys_.emplace(std::move(*loaded));
     }
@@ -50,7 +50,7 @@ protected:
         ASSERT_TRUE(keys_.has_value());
         config_.issuer = "http://127.0.0.1:8080";
         config_.audience = "authd";
-        config_.algorithm = "ES256";
+        config_.alg = JwsAlg::es256;
     }
 
     static TokenSubject subject(std::vector<std::string> groups = {}) {

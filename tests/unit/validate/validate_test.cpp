@@ -334,7 +334,7 @@ protected:
     }
 
     std::string mint(int64_t now) {
-        auto keyring = keys::Keyring::load(dir_ + "/keys", crypto::JwsAlg::es256);
+        auto keyring = keys::Keyring::load(dir_ + "/keys", JwsAlg::es256);
         EXPECT_TRUE(keyring);
         sessions::TokenSubject s;
         s.user_id = "0b9c3f1e-2d6a-4c8e-9f00-1a2b3c4d5e6f";
