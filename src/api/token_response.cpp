@@ -85,7 +85,7 @@ http::Response token_response(Services& services, const accounts::User& user,
         const std::string& domain = services.config.http.cookie_domain;
         const bool with_domain = !domain.empty() && !(host && host_is_ip(*host));
         r.add_header("Set-Cookie",
-                     http::set_cookie_value({.name = kAccessCookie,
+                     http::set_cookie_value({.name = http::kAccessCookie,
                                              .value = *access,
                                              .path = "/",
                                              .domain = with_domain ? domain : std::string_view(),
@@ -126,10 +126,11 @@ http::Response message_response(int status, std::string_view message) {
 }
 
 void clear_cookies(http::Response& response) {
-    response.add_header(
-        "Set-Cookie",
-        http::set_cookie_value(
-            {.name = kAccessCookie, .value = "", .path = "/", .same_site = "Lax", .max_age = 0}));
+    response.add_header("Set-Cookie", http::set_cookie_value({.name = http::kAccessCookie,
+                                                              .value = "",
+                                                              .path = "/",
+                                                              .same_site = "Lax",
+                                                              .max_age = 0}));
     response.add_header("Set-Cookie", http::set_cookie_value({.name = kRefreshCookie,
                                                               .value = "",
                                                               .path = "/auth/refresh",

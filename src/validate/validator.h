@@ -3,7 +3,7 @@
 // The validate pool's request handler: nginx's auth_request target,
 // GET/HEAD /auth/validate (nginx routes the public path here too),
 // answering per contract section 5, with the API's authentication answers
-// (api/auth.cpp) but without a database round trip per request:
+// (http/credentials.h) but without a database round trip per request:
 //
 //   204  X-Auth-User-Id, X-Auth-Email, X-Auth-Name (raw UTF-8),
 //        X-Auth-Mfa (true/false), X-Auth-Session-Id, and X-Auth-Groups
