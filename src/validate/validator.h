@@ -50,10 +50,10 @@
 #include "core/config.h"
 #include "core/result.h"
 #include "db/connection.h"
+#include "http/handler.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "keys/keyring.h"
-#include "server/worker.h"
 #include "validate/revoked_sessions.h"
 #include "validate/token_cache.h"
 
@@ -61,7 +61,7 @@ namespace authd::validate {
 
 inline constexpr int64_t kMaxStalenessMs = 10000;
 
-class Validator : public server::RequestHandler {
+class Validator : public http::RequestHandler {
 public:
     // Loads the keyring of the configured algorithm (an error here is a
     // configuration error: the worker exits 2) and tries a first load of the
