@@ -7,6 +7,7 @@
 #include "api/account_api.h"
 
 #include "accounts/user_store.h"
+#include "api/audit_origin.h"
 #include "api/auth.h"
 #include "api/credentials.h"
 #include "api/services.h"
@@ -67,7 +68,7 @@ http::Response delete_session(Services& s, const Call& call) {
     if (!revoked) return http::from_error(revoked.error(), rid);
     if (!*revoked) return not_found(rid);
     if (auto r = audit::record(s.db, "session_revoked", caller->claims.user_id,
-                               audit::origin_of(call.request), "{\"session_id\":\"" + id + "\"}");
+                               audit_origin(call.request), "{\"session_id\":\"" + id + "\"}");
         !r) {
         return http::from_error(r.error(), rid);
     }
@@ -97,8 +98,7 @@ http::Response update_profile(Services& s, const Call& call) {
         accounts::update_names(s.db, caller->claims.user_id, form->first_name, form->last_name);
     if (!user) return http::from_error(user.error(), rid);
     if (form->first_name || form->last_name) {
-        if (auto r =
-                audit::record(s.db, "profile_updated", user->id, audit::origin_of(call.request));
+        if (auto r = audit::record(s.db, "profile_updated", user->id, audit_origin(call.request));
             !r) {
             return http::from_error(r.error(), rid);
         }
@@ -124,7 +124,7 @@ http::Response delete_profile(Services& s, const Call& call) {
     if (auto r = sessions::revoke_all_sessions(s.db, id, "account_deleted"); !r) {
         return http::from_error(r.error(), rid);
     }
-    if (auto r = audit::record(s.db, "account_deleted", id, audit::origin_of(call.request)); !r) {
+    if (auto r = audit::record(s.db, "account_deleted", id, audit_origin(call.request)); !r) {
         return http::from_error(r.error(), rid);
     }
     if (auto r = accounts::delete_user(s.db, id); !r) return http::from_error(r.error(), rid);

@@ -1,6 +1,7 @@
 // api/credentials.cpp
 #include "api/credentials.h"
 
+#include "api/audit_origin.h"
 #include "api/registration_api.h"
 #include "api/token_response.h"
 #include "forms/requests.h"
@@ -22,7 +23,7 @@ http::Response answer_then_mail(Services& s, const http::Request& request, json:
     if (!form) return http::error_response(form.error(), request.request_id);
     if (auto limited = over_limit(s, limit, form->email, request.request_id)) return *limited;
     http::Response r = message_response(202, message);
-    r.after_response = [&s, work, email = form->email, origin = audit::origin_of(request)] {
+    r.after_response = [&s, work, email = form->email, origin = audit_origin(request)] {
         work(s, email, origin);
     };
     return r;

@@ -8,6 +8,7 @@
 #include "api/login_api.h"
 
 #include "accounts/user_store.h"
+#include "api/audit_origin.h"
 #include "api/auth.h"
 #include "api/credentials.h"
 #include "api/mfa_api.h"
@@ -40,7 +41,7 @@ http::Response login(Services& s, const Call& call) {
     // The per-IP limit was counted by the dispatcher (api/routes.h).
     auto form = forms::parse_login(call.body.root());
     if (!form) return http::error_response(form.error(), rid);
-    const audit::Origin origin = audit::origin_of(call.request);
+    const audit::Origin origin = audit_origin(call.request);
     const std::string subject = accounts::lockout_subject(s.keys.hmac_key(), form->email);
 
     // The lockout row stays locked until commit: attempts on one account
@@ -133,7 +134,7 @@ http::Response refresh(Services& s, const Call& call) {
                                     rid);
     }
     auto rotation = sessions::rotate_refresh_token(s.db, *token, s.config.tokens.refresh_grace,
-                                                   audit::origin_of(call.request));
+                                                   audit_origin(call.request));
     if (!rotation) return http::from_error(rotation.error(), rid);
     switch (rotation->outcome) {
         case sessions::RotateOutcome::invalid:
@@ -180,7 +181,7 @@ http::Response logout(Services& s, const Call& call) {
         }
     }
     if (auto r = audit::record(s.db, form->all_devices ? "logout_all" : "logout", user_id,
-                               audit::origin_of(call.request),
+                               audit_origin(call.request),
                                "{\"session_id\":\"" + caller->session.id + "\"}");
         !r) {
         return http::from_error(r.error(), rid);

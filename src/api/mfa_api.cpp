@@ -11,6 +11,7 @@
 #include "api/mfa_api.h"
 
 #include "accounts/lockout.h"
+#include "api/audit_origin.h"
 #include "api/auth.h"
 #include "api/credentials.h"
 #include "api/services.h"
@@ -125,8 +126,7 @@ http::Response setup_mfa(Services& s, const Call& call) {
     auto tx = begin_as_caller(s, *caller, rid);
     if (!tx) return tx.error();
     Result<void> done = mfa::save_pending_secret(s.db, s.keys, user_id, secret);
-    if (done)
-        done = audit::record(s.db, "mfa_setup_started", user_id, audit::origin_of(call.request));
+    if (done) done = audit::record(s.db, "mfa_setup_started", user_id, audit_origin(call.request));
     if (done) done = tx->commit();
     if (!done) return http::from_error(done.error(), rid);
 
@@ -163,7 +163,7 @@ http::Response verify_mfa_setup(Services& s, const Call& call) {
     if (!*accepted) return wrong_code(400, rid);
     Result<void> done;
     std::vector<std::string> codes = issue_backup_codes(s, user_id, done);
-    if (done) done = audit::record(s.db, "mfa_enabled", user_id, audit::origin_of(call.request));
+    if (done) done = audit::record(s.db, "mfa_enabled", user_id, audit_origin(call.request));
     auto user = accounts::find_user_by_id(s.db, user_id);
     if (done && user && *user) {
         done = mail::enqueue(s.db, s.keys, "mfa_enabled", (*user)->email,
@@ -202,7 +202,7 @@ http::Response complete_mfa_login(Services& s, const Call& call) {
     const std::string& rid = call.request.request_id;
     auto form = forms::parse_mfa_login(call.body.root());
     if (!form) return http::error_response(form.error(), rid);
-    const audit::Origin origin = audit::origin_of(call.request);
+    const audit::Origin origin = audit_origin(call.request);
 
     auto tx = db::Transaction::begin(s.db);
     if (!tx) return http::from_error(tx.error(), rid);
@@ -277,7 +277,7 @@ http::Response regenerate_backup_codes(Services& s, const Call& call) {
     std::vector<std::string> codes = issue_backup_codes(s, user_id, done);
     if (done) {
         done = audit::record(s.db, "mfa_backup_codes_regenerated", user_id,
-                             audit::origin_of(call.request));
+                             audit_origin(call.request));
     }
     if (done) done = tx->commit();
     if (!done) return http::from_error(done.error(), rid);
@@ -305,7 +305,7 @@ http::Response disable_mfa(Services& s, const Call& call) {
     if (!tx) return tx.error();
     if (auto refused = check_active_factor(s, user_id, form->code, true, rid)) return *refused;
     Result<void> done = mfa::disable_mfa(s.db, user_id);
-    if (done) done = audit::record(s.db, "mfa_disabled", user_id, audit::origin_of(call.request));
+    if (done) done = audit::record(s.db, "mfa_disabled", user_id, audit_origin(call.request));
     if (done) {
         done = mail::enqueue(s.db, s.keys, "mfa_disabled", (*user)->email,
                              {{"first_name", (*user)->first_name}});

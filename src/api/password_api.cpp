@@ -13,6 +13,7 @@
 #include "accounts/email_codes.h"
 #include "accounts/lockout.h"
 #include "accounts/user_store.h"
+#include "api/audit_origin.h"
 #include "api/auth.h"
 #include "api/credentials.h"
 #include "api/limits.h"
@@ -92,7 +93,7 @@ http::Response reset_password(Services& s, const Call& call) {
     auto hash = crypto::hash_password(form->new_password, s.argon2);
     if (!hash) return http::from_error(hash.error(), rid);
 
-    const audit::Origin origin = audit::origin_of(call.request);
+    const audit::Origin origin = audit_origin(call.request);
     auto tx = db::Transaction::begin(s.db);
     if (!tx) return http::from_error(tx.error(), rid);
     auto check = accounts::check_code(s.db, s.keys.hmac_key(), user.id,
@@ -149,8 +150,7 @@ http::Response change_password(Services& s, const Call& call) {
     auto revoked =
         sessions::revoke_all_sessions(s.db, user.id, "password_changed", caller->session.id);
     if (!revoked) return http::from_error(revoked.error(), rid);
-    Result<void> done =
-        after_password_set(s, user, "password_changed", audit::origin_of(call.request));
+    Result<void> done = after_password_set(s, user, "password_changed", audit_origin(call.request));
     if (done) done = tx->commit();
     if (!done) return http::from_error(done.error(), rid);
     return message_response(200, "Your password has been changed.");

@@ -7,6 +7,7 @@
 
 #include "accounts/email_codes.h"
 #include "accounts/user_store.h"
+#include "api/audit_origin.h"
 #include "api/credentials.h"
 #include "api/limits.h"
 #include "api/services.h"
@@ -67,7 +68,7 @@ http::Response register_account(Services& s, const Call& call) {
         return http::error_response(e, rid);
     }
     if (auto r = send_verification(s, *user); !r) return http::from_error(r.error(), rid);
-    if (auto r = audit::record(s.db, "register", user->id, audit::origin_of(call.request)); !r) {
+    if (auto r = audit::record(s.db, "register", user->id, audit_origin(call.request)); !r) {
         return http::from_error(r.error(), rid);
     }
     if (auto r = tx->commit(); !r) return http::from_error(r.error(), rid);
@@ -100,8 +101,7 @@ http::Response verify_email(Services& s, const Call& call) {
         if (auto r = accounts::mark_email_verified(s.db, (*user)->id); !r) {
             return http::from_error(r.error(), rid);
         }
-        if (auto r =
-                audit::record(s.db, "email_verified", (*user)->id, audit::origin_of(call.request));
+        if (auto r = audit::record(s.db, "email_verified", (*user)->id, audit_origin(call.request));
             !r) {
             return http::from_error(r.error(), rid);
         }

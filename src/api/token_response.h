@@ -7,6 +7,7 @@
 #include "accounts/user_store.h"
 #include "api/services.h"
 #include "core/secret.h"
+#include "http/request.h"
 #include "http/response.h"
 #include "json/writer.h"
 #include "sessions/session_store.h"

@@ -1,8 +1,6 @@
 // audit/audit.cpp
 #include "audit/audit.h"
 
-#include "core/utf8.h"
-
 namespace authd::audit {
 namespace {
 
@@ -13,13 +11,6 @@ constexpr db::Statement kInsert{
     " NULLIF($6, '')::jsonb)"};
 
 }  // namespace
-
-Origin origin_of(const http::Request& request) {
-    const std::string* ua = request.header("user-agent");
-    // Cap what a client controls before it is stored.
-    std::string agent = ua ? to_valid_utf8(std::string_view(*ua).substr(0, 512)) : std::string();
-    return {request.remote_addr, std::move(agent), request.request_id};
-}
 
 Result<void> record(db::Connection& db, std::string_view event,
                     const std::optional<std::string>& user_id, const Origin& origin,
