@@ -78,6 +78,11 @@ constexpr db::Statement kEndedSince{
     " SELECT id::text, floor(extract(epoch FROM expires_at) * 1000)::bigint, true"
     " FROM sessions"
     " WHERE expires_at > to_timestamp($1::bigint / 1000.0) AND expires_at <= now()"};
+constexpr db::Statement kPurgeSessions{
+    "purge_sessions", "DELETE FROM sessions WHERE expires_at < now() - interval '1 day'"};
+constexpr db::Statement kPurgeRevoked{
+    "purge_revoked",
+    "DELETE FROM revoked_sessions WHERE revoked_at < now() - make_interval(secs => $1::int)"};
 
 #undef AUTHD_SESSION_COLUMNS
 #undef AUTHD_TS
@@ -250,6 +255,16 @@ Result<std::vector<Revocation>> find_ended_since(db::Connection& db, int64_t aft
                                    rows->boolean(r, 2) ? Ending::expired : Ending::revoked});
     }
     return found;
+}
+
+Result<int64_t> purge_sessions(db::Connection& db, const Config::Tokens& tokens) {
+    auto ended = db.exec(kPurgeSessions);
+    if (!ended) return Unexpected<Error>{ended.error()};
+    // A revocation matters while a token of its session may live.
+    const std::string revoked_life = std::to_string(tokens.access_ttl + tokens.leeway + 3600);
+    auto stale = db.exec(kPurgeRevoked, {revoked_life});
+    if (!stale) return Unexpected<Error>{stale.error()};
+    return ended->affected() + stale->affected();
 }
 
 }  // namespace authd::sessions

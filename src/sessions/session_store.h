@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "audit/audit.h"
+#include "core/config.h"
 #include "core/secret.h"
 #include "db/connection.h"
 
@@ -114,6 +115,11 @@ struct Revocation {
 // the sessions whose fixed end fell after `after_ms` and is now past.  A
 // session may come twice (revoked, then ended).
 Result<std::vector<Revocation>> find_ended_since(db::Connection& db, int64_t after_ms);
+
+// Deletes the sessions (with their refresh tokens) a day past their end,
+// and the revocations older than any token they could refuse.  Returns
+// how many rows went.
+Result<int64_t> purge_sessions(db::Connection& db, const Config::Tokens& tokens);
 
 // A syntactically valid UUID in canonical text form.
 bool is_uuid(std::string_view text);
