@@ -14,6 +14,7 @@
 #include "api/app.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "housekeeping/purge.h"
 #include "mail/mailer.h"
 #include "ratelimit/shared_table.h"
 #include "server/master.h"
@@ -62,6 +63,24 @@ int run_validate_pool(const authd::Config& config, int listen_fd, int signal_fd)
     }
     return authd::server::serve_fastcgi(listen_fd, signal_fd, **validator,
                                         config.server.fastcgi_peers);
+}
+
+// The child main of the mailer, which also runs the host's purge of
+// expired rows.
+int run_mailer_process(const authd::Config& config, int, int signal_fd) {
+    authd::log::set_min_level(config.server.log_level);
+    const authd::mail::MailerHost host{
+        .wake_fd = signal_fd,
+        .stop_requested = [signal_fd] { return authd::server::stop_requested(signal_fd); },
+        .purge =
+            [&config](authd::db::Connection& db) {
+                return authd::housekeeping::purge_expired(db, config);
+            },
+    };
+    auto ran = authd::mail::run_mailer(config, host);
+    if (ran) return 0;
+    return ran.error().code == authd::ErrorCode::invalid_input ? authd::server::kExitConfigError
+                                                               : 1;
 }
 
 }  // namespace
@@ -129,11 +148,7 @@ int main(int argc, char** argv) {
                      [](const authd::Config& c) { return c.server.validate_socket; },
                      run_validate_pool});
     pools.push_back({"mailer", [](const authd::Config&) { return 1; },
-                     [](const authd::Config&) { return std::string(); },
-                     [](const authd::Config& c, int, int signal_fd) {
-                         authd::log::set_min_level(c.server.log_level);
-                         return authd::mail::run_mailer(c, signal_fd);
-                     }});
+                     [](const authd::Config&) { return std::string(); }, run_mailer_process});
     return authd::server::run_master(config_path, std::move(*config), std::move(pools),
                                      authd::startup::check_can_start);
 }

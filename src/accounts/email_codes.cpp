@@ -32,6 +32,8 @@ constexpr db::Statement kCountTry{"code_count_try",
                                   "UPDATE email_codes SET attempts = attempts + 1 WHERE id = $1"};
 constexpr db::Statement kConsume{
     "code_consume", "DELETE FROM email_codes WHERE user_id = $1::uuid AND purpose = $2"};
+constexpr db::Statement kPurge{
+    "purge_codes", "DELETE FROM email_codes WHERE expires_at < now() - interval '1 day'"};
 
 std::string_view purpose_name(CodePurpose p) {
     return p == CodePurpose::verify_email ? "verify_email" : "password_reset";
@@ -99,6 +101,12 @@ Result<CodeCheck> check_code(db::Connection& db, const Secret& hmac_key, const s
         return Unexpected<Error>{r.error()};
     }
     return CodeCheck::wrong;
+}
+
+Result<int64_t> purge_expired_codes(db::Connection& db) {
+    auto r = db.exec(kPurge);
+    if (!r) return Unexpected<Error>{r.error()};
+    return r->affected();
 }
 
 }  // namespace authd::accounts

@@ -33,4 +33,7 @@ enum class CodeCheck { accepted, wrong, expired };
 Result<CodeCheck> check_code(db::Connection& db, const Secret& hmac_key, const std::string& user_id,
                              CodePurpose purpose, std::string_view code, int max_attempts);
 
+// Deletes the codes a day past their expiry; returns how many.
+Result<int64_t> purge_expired_codes(db::Connection& db);
+
 }  // namespace authd::accounts

@@ -36,6 +36,10 @@ constexpr db::Statement kFailure{
     " FROM f WHERE l.subject = decode($1, 'hex') RETURNING f.n >= $3::int"};
 constexpr db::Statement kClear{"lockout_clear",
                                "DELETE FROM login_failures WHERE subject = decode($1, 'hex')"};
+constexpr db::Statement kPurge{
+    "purge_failures",
+    "DELETE FROM login_failures WHERE (locked_until IS NULL OR locked_until < now())"
+    " AND window_start < now() - make_interval(secs => $1::int)"};
 
 }  // namespace
 
@@ -72,6 +76,12 @@ Result<FailureCount> record_failure(db::Connection& db, const std::string& subje
 Result<void> clear_failures(db::Connection& db, const std::string& subject) {
     if (auto r = db.exec(kClear, {subject}); !r) return Unexpected<Error>{r.error()};
     return {};
+}
+
+Result<int64_t> purge_lockouts(db::Connection& db, const Config::Lockout& config) {
+    auto r = db.exec(kPurge, {std::to_string(config.window)});
+    if (!r) return Unexpected<Error>{r.error()};
+    return r->affected();
 }
 
 }  // namespace authd::accounts

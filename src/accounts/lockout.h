@@ -43,4 +43,8 @@ Result<FailureCount> record_failure(db::Connection& db, const std::string& subje
 // A success: the count starts over.  Also lifts a lock (password reset).
 Result<void> clear_failures(db::Connection& db, const std::string& subject);
 
+// Not in a caller's transaction: deletes the rows whose lock is over and
+// whose window ended; returns how many.
+Result<int64_t> purge_lockouts(db::Connection& db, const Config::Lockout& config);
+
 }  // namespace authd::accounts

@@ -8,6 +8,7 @@
 
 #include "accounts/user_store.h"
 #include "api/answers.h"
+#include "api/audit_origin.h"
 #include "api/auth.h"
 #include "api/services.h"
 #include "api/session_cookies.h"
@@ -65,7 +66,7 @@ Answer delete_session(Services& s, const Call& call) {
     if (!revoked) return failure(revoked.error());
     if (!*revoked) return not_found();
     if (auto r = audit::record(s.db, "session_revoked", caller->claims.user_id,
-                               audit::origin_of(call.request), audit::session_detail(id));
+                               audit_origin(call.request), audit::session_detail(id));
         !r) {
         return failure(r.error());
     }
@@ -93,8 +94,7 @@ Answer update_profile(Services& s, const Call& call) {
         accounts::update_names(s.db, caller->claims.user_id, form->first_name, form->last_name);
     if (!user) return failure(user.error());
     if (form->first_name || form->last_name) {
-        if (auto r =
-                audit::record(s.db, "profile_updated", user->id, audit::origin_of(call.request));
+        if (auto r = audit::record(s.db, "profile_updated", user->id, audit_origin(call.request));
             !r) {
             return failure(r.error());
         }
@@ -119,7 +119,7 @@ Answer delete_profile(Services& s, const Call& call) {
     if (auto r = sessions::revoke_all_sessions(s.db, id, "account_deleted"); !r) {
         return failure(r.error());
     }
-    if (auto r = audit::record(s.db, "account_deleted", id, audit::origin_of(call.request)); !r) {
+    if (auto r = audit::record(s.db, "account_deleted", id, audit_origin(call.request)); !r) {
         return failure(r.error());
     }
     if (auto r = accounts::delete_user(s.db, id); !r) return failure(r.error());

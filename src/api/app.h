@@ -7,11 +7,11 @@
 #include <memory>
 
 #include "api/services.h"
-#include "server/worker.h"
+#include "http/handler.h"
 
 namespace authd::api {
 
-class App : public server::RequestHandler {
+class App : public http::RequestHandler {
 public:
     explicit App(std::unique_ptr<Services> services) : services_(std::move(services)) {}
     http::Response handle(const http::Request& request) override;

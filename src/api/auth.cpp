@@ -7,19 +7,8 @@
 
 #include "api/call.h"
 #include "core/origin.h"
-#include "http/cookie.h"
 
 namespace authd::api {
-namespace {}  // namespace
-
-http::ApiError unauthorized_error(std::string_view code, std::string reason, bool had_credentials) {
-    http::ApiError e{401, code,
-                     code == "TOKEN_EXPIRED" ? "the access token has expired"
-                                             : "a valid access token is required"};
-    e.log_reason = std::move(reason);
-    e.www_authenticate = had_credentials ? "Bearer error=\"invalid_token\"" : "Bearer";
-    return e;
-}
 
 int64_t unix_now() { return static_cast<int64_t>(time(nullptr)); }
 
@@ -57,18 +46,18 @@ std::optional<http::ApiError> check_cookie_origin(const Config& config,
 
 Result<Caller, http::ApiError> authenticate(Services& services, const http::Request& request) {
     using Fail = Unexpected<http::ApiError>;
-    std::optional<std::string> token = http::bearer_token(request);
-    const bool via_cookie = !token;
-    if (via_cookie) token = http::find_cookie(request, kAccessCookie);
-    if (!token) return Fail{unauthorized_error("INVALID_TOKEN", "no_credentials", false)};
-    if (via_cookie) {
+    using http::unauthorized_error;
+    std::optional<http::AccessToken> credentials = http::find_access_token(request);
+    if (!credentials) return Fail{unauthorized_error("INVALID_TOKEN", "no_credentials", false)};
+    if (credentials->from_cookie) {
         if (auto refused = check_cookie_origin(services.config, request)) return Fail{*refused};
     }
-    if (token->empty())
+    const std::string& token = credentials->token;
+    if (token.empty())
         return Fail{unauthorized_error("INVALID_TOKEN", "malformed_authorization", true)};
 
     auto claims =
-        sessions::verify_access_token(services.keys, services.config.tokens, *token, unix_now());
+        sessions::verify_access_token(services.keys, services.config.tokens, token, unix_now());
     if (!claims) {
         const auto& f = claims.error();
         return Fail{
@@ -95,7 +84,7 @@ Result<db::Transaction, http::ApiError> begin_as_caller(Services& s, const Calle
     if (!tx) return failure(tx.error());
     auto live = sessions::lock_live_session(s.db, caller.session.id);
     if (!live) return failure(live.error());
-    if (!*live) return refuse(unauthorized_error("INVALID_TOKEN", "session_revoked", true));
+    if (!*live) return refuse(http::unauthorized_error("INVALID_TOKEN", "session_revoked", true));
     return std::move(*tx);
 }
 

@@ -1,11 +1,13 @@
 // api/auth.h
 //
 // Who is calling: the access token from `Authorization: Bearer` or the
-// access cookie, verified (signature and claims), and its session checked
-// in Postgres, so a revoked session's tokens fail at once.
+// access cookie (http::find_access_token), verified (signature and claims),
+// and its session checked in Postgres, so a revoked session's tokens fail
+// at once.
 #pragma once
 
 #include "api/services.h"
+#include "http/credentials.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "sessions/session_store.h"
@@ -13,7 +15,7 @@
 
 namespace authd::api {
 
-inline constexpr std::string_view kAccessCookie = "__Secure-authd_access";
+// The access cookie's name is http::kAccessCookie (http/credentials.h).
 inline constexpr std::string_view kRefreshCookie = "__Secure-authd_refresh";
 
 struct Caller {
@@ -41,10 +43,6 @@ Result<db::Transaction, http::ApiError> begin_as_caller(Services& services, cons
 // FORBIDDEN_ORIGIN for a cookie-authenticated POST/PUT/DELETE from another
 // origin, or 503 when Postgres is unreachable.
 Result<Caller, http::ApiError> authenticate(Services& services, const http::Request& request);
-
-// 401 INVALID_TOKEN or TOKEN_EXPIRED with the WWW-Authenticate challenge:
-// bare "Bearer" when no credentials came, error="invalid_token" otherwise.
-http::ApiError unauthorized_error(std::string_view code, std::string reason, bool had_credentials);
 
 int64_t unix_now();
 

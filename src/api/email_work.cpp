@@ -2,6 +2,7 @@
 #include "api/email_work.h"
 
 #include "api/answers.h"
+#include "api/audit_origin.h"
 #include "forms/requests.h"
 
 namespace authd::api {
@@ -12,7 +13,7 @@ Answer answer_then_mail(Services& s, const http::Request& request, json::Object 
     if (!form) return refuse(form.error());
     if (auto limited = over_limit(s, limit, form->email)) return refuse(*limited);
     http::Response r = message_response(202, message);
-    r.after_response = [&s, work, email = form->email, origin = audit::origin_of(request)] {
+    r.after_response = [&s, work, email = form->email, origin = audit_origin(request)] {
         work(s, email, origin);
     };
     return r;

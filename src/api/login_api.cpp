@@ -9,6 +9,7 @@
 
 #include "accounts/user_store.h"
 #include "api/answers.h"
+#include "api/audit_origin.h"
 #include "api/auth.h"
 #include "api/mfa_api.h"
 #include "api/services.h"
@@ -47,7 +48,7 @@ Answer login(Services& s, const Call& call) {
     if (!tx) return failure(tx.error());
     auto outcome = login::password_login(
         ctx, *tx, {form->email, form->password, form->remember_me, form->set_cookie},
-        audit::origin_of(call.request));
+        audit_origin(call.request));
     if (!outcome) return failure(outcome.error());
     if (auto r = tx->commit(); !r) return failure(r.error());
     return std::visit(
@@ -87,7 +88,7 @@ Answer refresh(Services& s, const Call& call) {
         return refuse(forms::validation_error({{"refreshToken", "is required"}}));
     }
     auto rotation = sessions::rotate_refresh_token(s.db, *token, s.config.tokens.refresh_grace,
-                                                   audit::origin_of(call.request));
+                                                   audit_origin(call.request));
     if (!rotation) return failure(rotation.error());
     switch (rotation->outcome) {
         case sessions::RotateOutcome::invalid:
@@ -132,9 +133,9 @@ Answer logout(Services& s, const Call& call) {
             }
         }
     }
-    if (auto r = audit::record(s.db, form->all_devices ? "logout_all" : "logout", user_id,
-                               audit::origin_of(call.request),
-                               audit::session_detail(caller->session.id));
+    if (auto r =
+            audit::record(s.db, form->all_devices ? "logout_all" : "logout", user_id,
+                          audit_origin(call.request), audit::session_detail(caller->session.id));
         !r) {
         return failure(r.error());
     }

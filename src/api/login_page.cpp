@@ -10,6 +10,7 @@
 
 #include "accounts/user_store.h"
 #include "api/answers.h"
+#include "api/audit_origin.h"
 #include "api/auth.h"
 #include "api/services.h"
 #include "api/session_cookies.h"
@@ -229,7 +230,7 @@ Answer second_factor_step(Services& s, const http::Request& req, Page page,
     auto tx = db::Transaction::begin(s.db);
     if (!tx) return failed(page, tx.error());
     auto outcome = login::second_factor_login(
-        ctx, *tx, session_token, http::query_param(req.body, "code"), audit::origin_of(req));
+        ctx, *tx, session_token, http::query_param(req.body, "code"), audit_origin(req));
     if (!outcome) return failed(page, outcome.error());
     if (auto c = tx->commit(); !c) return failed(page, c.error());
     return std::visit(
@@ -262,7 +263,7 @@ Answer password_step(Services& s, const http::Request& req, Page page) {
     auto tx = db::Transaction::begin(s.db);
     if (!tx) return failed(page, tx.error());
     auto outcome = login::password_login(ctx, *tx, {page.email, password, remember_me, true},
-                                         audit::origin_of(req));
+                                         audit_origin(req));
     if (!outcome) return failed(page, outcome.error());
     if (auto c = tx->commit(); !c) return failed(page, c.error());
     return std::visit(
@@ -349,7 +350,7 @@ Answer resume_session(Services& s, const Call& call) {
         return back;
     }
     auto rotation = sessions::rotate_refresh_token(s.db, *token, s.config.tokens.refresh_grace,
-                                                   audit::origin_of(req));
+                                                   audit_origin(req));
     if (!rotation) return failure(rotation.error());
     std::optional<accounts::User> user;
     if (rotation->outcome == sessions::RotateOutcome::rotated) {

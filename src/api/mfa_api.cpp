@@ -9,6 +9,7 @@
 
 #include "accounts/lockout.h"
 #include "api/answers.h"
+#include "api/audit_origin.h"
 #include "api/auth.h"
 #include "api/services.h"
 #include "api/token_response.h"
@@ -113,8 +114,7 @@ Answer setup_mfa(Services& s, const Call& call) {
     auto tx = begin_as_caller(s, *caller);
     if (!tx) return Unexpected{tx.error()};
     Result<void> done = mfa::save_pending_secret(s.db, s.keys, user_id, secret);
-    if (done)
-        done = audit::record(s.db, "mfa_setup_started", user_id, audit::origin_of(call.request));
+    if (done) done = audit::record(s.db, "mfa_setup_started", user_id, audit_origin(call.request));
     if (done) done = tx->commit();
     if (!done) return failure(done.error());
 
@@ -150,7 +150,7 @@ Answer verify_mfa_setup(Services& s, const Call& call) {
     if (!*accepted) return wrong_code(400);
     Result<void> done;
     std::vector<std::string> codes = issue_backup_codes(s, user_id, done);
-    if (done) done = audit::record(s.db, "mfa_enabled", user_id, audit::origin_of(call.request));
+    if (done) done = audit::record(s.db, "mfa_enabled", user_id, audit_origin(call.request));
     auto user = accounts::find_user_by_id(s.db, user_id);
     if (done && user && *user) {
         done = mail::enqueue(s.db, s.keys, "mfa_enabled", (*user)->email,
@@ -187,7 +187,7 @@ Answer complete_mfa_login(Services& s, const Call& call) {
     auto tx = db::Transaction::begin(s.db);
     if (!tx) return failure(tx.error());
     auto outcome = login::second_factor_login(ctx, *tx, form->session_token, form->code,
-                                              audit::origin_of(call.request));
+                                              audit_origin(call.request));
     if (!outcome) return failure(outcome.error());
     if (auto r = tx->commit(); !r) return failure(r.error());
     return std::visit(
@@ -222,7 +222,7 @@ Answer regenerate_backup_codes(Services& s, const Call& call) {
     std::vector<std::string> codes = issue_backup_codes(s, user_id, done);
     if (done) {
         done = audit::record(s.db, "mfa_backup_codes_regenerated", user_id,
-                             audit::origin_of(call.request));
+                             audit_origin(call.request));
     }
     if (done) done = tx->commit();
     if (!done) return failure(done.error());
@@ -251,7 +251,7 @@ Answer disable_mfa(Services& s, const Call& call) {
         return Unexpected{checked.error()};
     }
     Result<void> done = mfa::disable_mfa(s.db, user_id);
-    if (done) done = audit::record(s.db, "mfa_disabled", user_id, audit::origin_of(call.request));
+    if (done) done = audit::record(s.db, "mfa_disabled", user_id, audit_origin(call.request));
     if (done) {
         done = mail::enqueue(s.db, s.keys, "mfa_disabled", (*user)->email,
                              {{"first_name", (*user)->first_name}});

@@ -14,6 +14,7 @@
 #include "accounts/lockout.h"
 #include "accounts/user_store.h"
 #include "api/answers.h"
+#include "api/audit_origin.h"
 #include "api/auth.h"
 #include "api/email_work.h"
 #include "api/limits.h"
@@ -91,7 +92,7 @@ Answer reset_password(Services& s, const Call& call) {
     auto hash = crypto::hash_password(form->new_password, s.argon2);
     if (!hash) return failure(hash.error());
 
-    const audit::Origin origin = audit::origin_of(call.request);
+    const audit::Origin origin = audit_origin(call.request);
     auto tx = db::Transaction::begin(s.db);
     if (!tx) return failure(tx.error());
     auto check = accounts::check_code(s.db, s.keys.hmac_key(), user.id,
@@ -145,8 +146,7 @@ Answer change_password(Services& s, const Call& call) {
     auto revoked =
         sessions::revoke_all_sessions(s.db, user.id, "password_changed", caller->session.id);
     if (!revoked) return failure(revoked.error());
-    Result<void> done =
-        after_password_set(s, user, "password_changed", audit::origin_of(call.request));
+    Result<void> done = after_password_set(s, user, "password_changed", audit_origin(call.request));
     if (done) done = tx->commit();
     if (!done) return failure(done.error());
     return message_response(200, "Your password has been changed.");

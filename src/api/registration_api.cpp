@@ -8,6 +8,7 @@
 #include "accounts/email_codes.h"
 #include "accounts/user_store.h"
 #include "api/answers.h"
+#include "api/audit_origin.h"
 #include "api/email_work.h"
 #include "api/limits.h"
 #include "api/services.h"
@@ -59,7 +60,7 @@ Answer register_account(Services& s, const Call& call) {
         return refuse(e);
     }
     if (auto r = send_verification(s, *user); !r) return failure(r.error());
-    if (auto r = audit::record(s.db, "register", user->id, audit::origin_of(call.request)); !r) {
+    if (auto r = audit::record(s.db, "register", user->id, audit_origin(call.request)); !r) {
         return failure(r.error());
     }
     if (auto r = tx->commit(); !r) return failure(r.error());
@@ -91,8 +92,7 @@ Answer verify_email(Services& s, const Call& call) {
         if (auto r = accounts::mark_email_verified(s.db, (*user)->id); !r) {
             return failure(r.error());
         }
-        if (auto r =
-                audit::record(s.db, "email_verified", (*user)->id, audit::origin_of(call.request));
+        if (auto r = audit::record(s.db, "email_verified", (*user)->id, audit_origin(call.request));
             !r) {
             return failure(r.error());
         }

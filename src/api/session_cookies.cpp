@@ -27,7 +27,7 @@ void set_session_cookies(http::Response& r, Services& services, std::string_view
     const std::string& domain = services.config.http.cookie_domain;
     const bool with_domain = !domain.empty() && !(host && host_is_ip(*host));
     r.add_header("Set-Cookie",
-                 http::set_cookie_value({.name = kAccessCookie,
+                 http::set_cookie_value({.name = http::kAccessCookie,
                                          .value = access_token,
                                          .path = "/",
                                          .domain = with_domain ? domain : std::string_view(),
@@ -48,10 +48,11 @@ void set_session_cookies(http::Response& r, Services& services, std::string_view
 }
 
 void clear_cookies(http::Response& response) {
-    response.add_header(
-        "Set-Cookie",
-        http::set_cookie_value(
-            {.name = kAccessCookie, .value = "", .path = "/", .same_site = "Lax", .max_age = 0}));
+    response.add_header("Set-Cookie", http::set_cookie_value({.name = http::kAccessCookie,
+                                                              .value = "",
+                                                              .path = "/",
+                                                              .same_site = "Lax",
+                                                              .max_age = 0}));
     response.add_header("Set-Cookie", http::set_cookie_value({.name = kRefreshCookie,
                                                               .value = "",
                                                               .path = "/auth/refresh",

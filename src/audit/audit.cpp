@@ -1,7 +1,6 @@
 // audit/audit.cpp
 #include "audit/audit.h"
 
-#include "core/utf8.h"
 #include "json/writer.h"
 
 namespace authd::audit {
@@ -14,13 +13,6 @@ constexpr db::Statement kInsert{
     " NULLIF($6, '')::jsonb)"};
 
 }  // namespace
-
-Origin origin_of(const http::Request& request) {
-    const std::string* ua = request.header("user-agent");
-    // Cap what a client controls before it is stored.
-    std::string agent = ua ? to_valid_utf8(std::string_view(*ua).substr(0, 512)) : std::string();
-    return {request.remote_addr, std::move(agent), request.request_id};
-}
 
 std::string detail(std::initializer_list<std::pair<std::string_view, DetailValue>> fields) {
     json::Writer w;

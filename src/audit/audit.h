@@ -15,18 +15,16 @@
 #include <variant>
 
 #include "db/connection.h"
-#include "http/request.h"
 
 namespace authd::audit {
 
-// Who did it and from where, taken from the request nginx passed.
+// Who did it and from where: for a request, what nginx passed
+// (api::audit_origin); for authctl, its own name as the user agent.
 struct Origin {
     std::string ip;          // REMOTE_ADDR
     std::string user_agent;  // may be empty
     std::string request_id;
 };
-
-Origin origin_of(const http::Request& request);
 
 // A detail object, written with json::Writer: {"session_id": "…", "mfa":
 // true}.  Values are strings or booleans; never a secret.

@@ -38,7 +38,7 @@ public:
     }
 
     bool ok() const { return problems_.empty(); }
-    http::ApiError error() { return validation_error(std::move(problems_)); }
+    ApiError error() { return validation_error(std::move(problems_)); }
 
 private:
     json::Object body_;
@@ -86,8 +86,8 @@ std::optional<std::string> checked_code(Fields& f) {
 
 }  // namespace
 
-http::ApiError validation_error(std::map<std::string, std::string> fields) {
-    http::ApiError e{400, "VALIDATION_ERROR", "the request has invalid fields"};
+ApiError validation_error(std::map<std::string, std::string> fields) {
+    ApiError e{400, "VALIDATION_ERROR", "the request has invalid fields"};
     e.fields = std::move(fields);
     e.log_reason = "validation";
     return e;
@@ -109,7 +109,7 @@ FormResult<RegisterForm> parse_register(json::Object body, const PasswordPolicy&
             f.add("password", *why);
         }
     }
-    if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
+    if (!f.ok()) return Unexpected<ApiError>{f.error()};
     return out;
 }
 
@@ -117,14 +117,14 @@ FormResult<EmailCodeForm> parse_email_code(json::Object body) {
     Fields f(body);
     auto email = checked_email(f);
     auto code = checked_code(f);
-    if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
+    if (!f.ok()) return Unexpected<ApiError>{f.error()};
     return EmailCodeForm{std::move(*email), std::move(*code)};
 }
 
 FormResult<EmailForm> parse_email_only(json::Object body) {
     Fields f(body);
     auto email = checked_email(f);
-    if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
+    if (!f.ok()) return Unexpected<ApiError>{f.error()};
     return EmailForm{std::move(*email)};
 }
 
@@ -135,7 +135,7 @@ FormResult<LoginForm> parse_login(json::Object body) {
     auto password = f.string("password", true);
     out.remember_me = f.boolean("rememberMe");
     out.set_cookie = f.boolean("setCookie");
-    if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
+    if (!f.ok()) return Unexpected<ApiError>{f.error()};
     out.email = std::move(*email);
     out.password = std::move(*password);
     return out;
@@ -146,7 +146,7 @@ FormResult<RefreshForm> parse_refresh(json::Object body) {
     RefreshForm out;
     out.refresh_token = f.string("refreshToken", false);
     out.set_cookie = f.boolean("setCookie");
-    if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
+    if (!f.ok()) return Unexpected<ApiError>{f.error()};
     return out;
 }
 
@@ -155,7 +155,7 @@ FormResult<LogoutForm> parse_logout(json::Object body) {
     LogoutForm out;
     out.refresh_token = f.string("refreshToken", false);
     out.all_devices = f.boolean("allDevices");
-    if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
+    if (!f.ok()) return Unexpected<ApiError>{f.error()};
     return out;
 }
 
@@ -164,14 +164,14 @@ FormResult<ProfileForm> parse_profile(json::Object body) {
     ProfileForm out;
     out.first_name = checked_name(f, "firstName", false);
     out.last_name = checked_name(f, "lastName", false);
-    if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
+    if (!f.ok()) return Unexpected<ApiError>{f.error()};
     return out;
 }
 
 FormResult<PasswordForm> parse_password(json::Object body) {
     Fields f(body);
     auto password = f.string("password", true);
-    if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
+    if (!f.ok()) return Unexpected<ApiError>{f.error()};
     return PasswordForm{std::move(*password)};
 }
 
@@ -180,7 +180,7 @@ FormResult<ResetForm> parse_reset(json::Object body) {
     auto email = checked_email(f);
     auto code = checked_code(f);
     auto password = f.string("newPassword", true);
-    if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
+    if (!f.ok()) return Unexpected<ApiError>{f.error()};
     return ResetForm{std::move(*email), std::move(*code), std::move(*password)};
 }
 
@@ -188,14 +188,14 @@ FormResult<ChangePasswordForm> parse_change_password(json::Object body) {
     Fields f(body);
     auto current = f.string("currentPassword", true);
     auto password = f.string("newPassword", true);
-    if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
+    if (!f.ok()) return Unexpected<ApiError>{f.error()};
     return ChangePasswordForm{std::move(*current), std::move(*password)};
 }
 
 FormResult<CodeForm> parse_code(json::Object body) {
     Fields f(body);
     auto code = f.string("code", true);
-    if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
+    if (!f.ok()) return Unexpected<ApiError>{f.error()};
     return CodeForm{std::move(*code)};
 }
 
@@ -203,7 +203,7 @@ FormResult<MfaLoginForm> parse_mfa_login(json::Object body) {
     Fields f(body);
     auto token = f.string("sessionToken", true);
     auto code = f.string("code", true);
-    if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
+    if (!f.ok()) return Unexpected<ApiError>{f.error()};
     return MfaLoginForm{std::move(*token), std::move(*code)};
 }
 
@@ -211,7 +211,7 @@ FormResult<PasswordCodeForm> parse_password_code(json::Object body) {
     Fields f(body);
     auto password = f.string("password", true);
     auto code = f.string("code", true);
-    if (!f.ok()) return Unexpected<http::ApiError>{f.error()};
+    if (!f.ok()) return Unexpected<ApiError>{f.error()};
     return PasswordCodeForm{std::move(*password), std::move(*code)};
 }
 

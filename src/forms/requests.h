@@ -11,15 +11,15 @@
 #include <optional>
 #include <string>
 
+#include "core/api_error.h"
 #include "core/result.h"
 #include "forms/password_policy.h"
-#include "http/response.h"
 #include "json/document.h"
 
 namespace authd::forms {
 
 template <typename T>
-using FormResult = Result<T, http::ApiError>;
+using FormResult = Result<T, ApiError>;
 
 struct RegisterForm {
     std::string email;  // normalised
@@ -102,6 +102,6 @@ struct PasswordCodeForm {
 FormResult<PasswordCodeForm> parse_password_code(json::Object body);
 
 // 400 VALIDATION_ERROR carrying `fields`.
-http::ApiError validation_error(std::map<std::string, std::string> fields);
+ApiError validation_error(std::map<std::string, std::string> fields);
 
 }  // namespace authd::forms

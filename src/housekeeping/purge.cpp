@@ -1,45 +1,38 @@
 // housekeeping/purge.cpp
+//
+// Only calls: each store deletes its own rows, with its own SQL, by its own
+// rules of what has outlived its use.  One step after another, stopping at
+// the first failure (the next run starts over; every step is idempotent).
 #include "housekeeping/purge.h"
 
+#include "accounts/email_codes.h"
+#include "accounts/lockout.h"
 #include "accounts/user_store.h"
+#include "mail/outbox.h"
+#include "mfa/challenge_store.h"
+#include "sessions/session_store.h"
 
 namespace authd::housekeeping {
 namespace {
 
-constexpr db::Statement kSessions{
-    "purge_sessions", "DELETE FROM sessions WHERE expires_at < now() - interval '1 day'"};
-constexpr db::Statement kRevoked{
-    "purge_revoked",
-    "DELETE FROM revoked_sessions WHERE revoked_at < now() - make_interval(secs => $1::int)"};
-constexpr db::Statement kCodes{
-    "purge_codes", "DELETE FROM email_codes WHERE expires_at < now() - interval '1 day'"};
-constexpr db::Statement kChallenges{
-    "purge_challenges", "DELETE FROM mfa_challenges WHERE expires_at < now() - interval '1 hour'"};
-constexpr db::Statement kFailures{
-    "purge_failures",
-    "DELETE FROM login_failures WHERE (locked_until IS NULL OR locked_until < now())"
-    " AND window_start < now() - make_interval(secs => $1::int)"};
-constexpr db::Statement kMail{"purge_mail",
-                              "DELETE FROM mail_outbox WHERE sent_at < now() - interval '7 days'"};
+using Step = Result<int64_t> (*)(db::Connection&, const Config&);
+
+constexpr Step kSteps[] = {
+    [](db::Connection& db, const Config& c) { return sessions::purge_sessions(db, c.tokens); },
+    [](db::Connection& db, const Config&) { return accounts::purge_expired_codes(db); },
+    [](db::Connection& db, const Config&) { return mfa::purge_expired_challenges(db); },
+    [](db::Connection& db, const Config& c) { return accounts::purge_lockouts(db, c.lockout); },
+    [](db::Connection& db, const Config&) { return mail::purge_sent(db); },
+};
 
 }  // namespace
 
 Result<int64_t> purge_expired(db::Connection& db, const Config& config) {
-    // A revocation matters while a token of its session may live.
-    const std::string revoked_life =
-        std::to_string(config.tokens.access_ttl + config.tokens.leeway + 3600);
-    const std::string failure_life = std::to_string(config.lockout.window);
-    struct Step {
-        const db::Statement& statement;
-        std::initializer_list<db::Param> params;
-    };
-    const Step steps[] = {{kSessions, {}},   {kRevoked, {revoked_life}},  {kCodes, {}},
-                          {kChallenges, {}}, {kFailures, {failure_life}}, {kMail, {}}};
     int64_t deleted = 0;
-    for (const Step& step : steps) {
-        auto rows = db.exec(step.statement, step.params);
+    for (Step step : kSteps) {
+        auto rows = step(db, config);
         if (!rows) return Unexpected<Error>{rows.error()};
-        deleted += rows->affected();
+        deleted += *rows;
     }
     if (auto r = accounts::purge_unverified(db, config.accounts.unverified_ttl); !r) {
         return Unexpected<Error>{r.error()};

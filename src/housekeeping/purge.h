@@ -7,8 +7,9 @@
 // mail after a week.  Spent refresh tokens stay with their live session:
 // presenting one late must still be recognised as reuse.
 //
-// The mailer child runs it every few minutes on each host; running it on
-// several hosts at once is harmless.  `authctl purge` runs it by hand.
+// The mailer child runs it every few minutes on each host (main.cpp lends
+// it to the mailer); running it on several hosts at once is harmless.
+// `authctl purge` runs it by hand.
 #pragma once
 
 #include <cstdint>

@@ -49,18 +49,4 @@ const std::string* Request::param(std::string_view name) const {
     return it == params.end() ? nullptr : &it->second;
 }
 
-std::optional<std::string> bearer_token(const Request& request) {
-    const std::string* auth = request.header("authorization");
-    if (!auth) return std::nullopt;
-    std::string_view v = *auth;
-    if (v.size() < 7) return std::string();
-    std::string scheme(v.substr(0, 7));
-    for (char& c : scheme) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-    if (scheme != "bearer ") return std::string();
-    v.remove_prefix(7);
-    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-    while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
-    return std::string(v);
-}
-
 }  // namespace authd::http

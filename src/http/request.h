@@ -7,7 +7,6 @@
 
 #include <functional>
 #include <map>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -36,11 +35,6 @@ struct Request {
     const std::string* header(std::string_view name) const;
     const std::string* param(std::string_view name) const;
 };
-
-// The token of an `Authorization: Bearer <token>` header: nullopt when
-// there is no Authorization header, "" when it is not a Bearer credential
-// (malformed, which is not the same as missing).
-std::optional<std::string> bearer_token(const Request& request);
 
 // The most the body may hold; nginx enforces the same limit first.
 inline constexpr size_t kMaxBodyBytes = 65536;

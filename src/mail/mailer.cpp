@@ -8,7 +8,8 @@
 // One row per transaction keeps the row locked, so no other mailer can take
 // it, for exactly as long as its delivery lasts, and a failure costs at most
 // the one message in hand.  Between rounds the mailer sleeps in poll() on
-// its LISTEN connection and the signalfd, for at most 500 ms: a NOTIFY
+// its LISTEN connection and the host's wake fd (the child's signalfd), for
+// at most 500 ms: a NOTIFY
 // wakes it at once, and without one (LISTEN lost, a pooler in between) a
 // message waits half a second at most.
 //
@@ -43,13 +44,11 @@
 #include "core/c_ptr.h"
 #include "core/log.h"
 #include "db/connection.h"
-#include "housekeeping/purge.h"
 #include "keys/keyring.h"
 #include "mail/file_transport.h"
 #include "mail/message.h"
 #include "mail/outbox.h"
 #include "mail/smtp_transport.h"
-#include "server/worker.h"
 
 namespace authd::mail {
 namespace {
@@ -130,17 +129,16 @@ private:
 class Mailer {
 public:
     Mailer(const Config& config, keys::Keyring keys, std::optional<SmtpTransport> smtp,
-           int signal_fd)
+           const MailerHost& host)
         : config_(config.mail),
-          full_config_(config),
+          host_(host),
           sender_{config.mail.from, config.mail.product_name},
           keys_(std::move(keys)),
           smtp_(std::move(smtp)),
-          signal_fd_(signal_fd),
           db_(config.database),
           listener_(config.database) {}
 
-    int run() {
+    void run() {
         while (!stop_) {
             listener_.ensure();
             auto round = deliver_due();
@@ -149,7 +147,6 @@ public:
             if (stop_) break;
             wait(round ? kPollMs : kRetryDbMs);
         }
-        return 0;
     }
 
 private:
@@ -159,7 +156,7 @@ private:
         const int64_t now = monotonic_ms();
         if (last_purge_ms_ != 0 && now - last_purge_ms_ < kPurgeEveryMs) return;
         last_purge_ms_ = now;
-        auto purged = housekeeping::purge_expired(db_, full_config_);
+        auto purged = host_.purge(db_);
         if (!purged) {
             log::warn("purge_failed").str("reason", purged.error().detail);
         } else if (*purged > 0) {
@@ -184,10 +181,10 @@ private:
     }
 
     void wait(int timeout_ms) {
-        pollfd fds[2] = {{signal_fd_, POLLIN, 0}, {listener_.socket(), POLLIN, 0}};
+        pollfd fds[2] = {{host_.wake_fd, POLLIN, 0}, {listener_.socket(), POLLIN, 0}};
         const nfds_t n = fds[1].fd >= 0 ? 2 : 1;
         if (poll(fds, n, timeout_ms) < 0) return;  // EINTR: signals are blocked; go on
-        if ((fds[0].revents & POLLIN) && server::stop_requested(signal_fd_)) stop_ = true;
+        if ((fds[0].revents & POLLIN) && host_.stop_requested()) stop_ = true;
         if (n == 2 && fds[1].revents != 0) listener_.drain();
     }
 
@@ -198,7 +195,7 @@ private:
             if (!handled) return Unexpected<Error>{handled.error()};
             if (!*handled) return {};
             // NB: a stop waits for the message in hand, never for the queue.
-            if (server::stop_requested(signal_fd_)) {
+            if (host_.stop_requested()) {
                 stop_ = true;
                 return {};
             }
@@ -296,42 +293,41 @@ private:
     }
 
     const Config::Mail& config_;
-    const Config& full_config_;
+    const MailerHost& host_;
     int64_t last_purge_ms_ = 0;
     Sender sender_;
     keys::Keyring keys_;
     std::optional<SmtpTransport> smtp_;  // nullopt: the file transport
-    int signal_fd_;
     db::Connection db_;
     Listener listener_;
     bool stop_ = false;
     std::string round_error_;  // the cause last logged; empty while rounds succeed
 };
 
-int mailer_main(const Config& config, int signal_fd) {
+Result<void> mailer_main(const Config& config, const MailerHost& host) {
     auto keys = keys::Keyring::load_for(config);
     if (!keys) {
         log::error("mailer_keys").str("error", keys.error().detail);
-        return server::kExitConfigError;
+        return fail(ErrorCode::invalid_input, keys.error().detail);
     }
     if (auto ok = check_transport_settings(config.mail); !ok) {
         log::error("mailer_config").str("error", ok.error().detail);
-        return server::kExitConfigError;
+        return fail(ErrorCode::invalid_input, ok.error().detail);
     }
     std::optional<SmtpTransport> smtp;
     if (config.mail.transport == "smtp") {
         auto t = SmtpTransport::create(config.mail);
         if (!t) {
             log::error("mailer_config").str("error", t.error().detail);
-            return server::kExitConfigError;
+            return fail(ErrorCode::invalid_input, t.error().detail);
         }
         smtp.emplace(std::move(*t));
     }
     log::info("mailer_started").str("transport", smtp ? "smtp" : "file");
-    Mailer mailer(config, std::move(*keys), std::move(smtp), signal_fd);
-    int status = mailer.run();
+    Mailer mailer(config, std::move(*keys), std::move(smtp), host);
+    mailer.run();
     log::info("mailer_stopped");
-    return status;
+    return {};
 }
 
 }  // namespace
@@ -348,14 +344,14 @@ int retry_delay_seconds(int attempts, int max_backoff) {
     return static_cast<int>(delay < max_backoff ? delay : max_backoff);
 }
 
-int run_mailer(const Config& config, int signal_fd) {
+Result<void> run_mailer(const Config& config, const MailerHost& host) {
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         log::error("mailer_curl_init_failed");
-        return 1;
+        return fail(ErrorCode::internal, "curl_global_init failed");
     }
-    int status = mailer_main(config, signal_fd);
+    auto ran = mailer_main(config, host);
     curl_global_cleanup();
-    return status;
+    return ran;
 }
 
 }  // namespace authd::mail

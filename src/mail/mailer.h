@@ -13,17 +13,35 @@
 // at-least-once: see mailer.cpp.
 #pragma once
 
+#include <cstdint>
+#include <functional>
+
 #include "core/config.h"
 #include "core/result.h"
+#include "db/connection.h"
 
 namespace authd::mail {
 
-// The mailer process's main.  `signal_fd` is the child's signalfd
-// (server::block_stop_signals()); the mailer finishes the message in hand
-// and returns 0 once it reports a stop.  Returns server::kExitConfigError
-// (2: the master does not respawn it) when the keys cannot be loaded, the
-// mail directory is unusable, or the SMTP settings cannot work.
-int run_mailer(const Config& config, int signal_fd);
+// What the process that runs the mailer lends it (main.cpp: the child's
+// signalfd and the host's housekeeping); the mailer knows neither.
+struct MailerHost {
+    // Readable when a stop may have been asked for: the mailer sleeps in
+    // poll() on it between rounds.
+    int wake_fd = -1;
+    // Whether a stop was asked for; consumes the request.  The mailer
+    // finishes the message in hand, never the queue, once it says yes.
+    std::function<bool()> stop_requested;
+    // The host's periodic clean-up, run on the mailer's connection every
+    // few minutes: the rows it deleted.
+    std::function<Result<int64_t>(db::Connection&)> purge;
+};
+
+// The mailer process's main: returns when host.stop_requested() says so.
+// invalid_input, already logged, when the keys cannot be loaded, the mail
+// directory is unusable, or the SMTP settings cannot work (the caller
+// exits so that the master does not respawn it); internal when libcurl
+// cannot start.
+Result<void> run_mailer(const Config& config, const MailerHost& host);
 
 // What run_mailer refuses at start besides the keys, checked without
 // starting a transport: the file transport needs [mail] dir to be a

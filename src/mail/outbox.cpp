@@ -60,6 +60,9 @@ constexpr db::Statement kMarkGivenUp{
     "UPDATE mail_outbox SET failed_at = now(), payload = NULL, key_id = NULL,"
     " attempts = attempts + 1, last_error = $2 WHERE id = $1"};
 
+constexpr db::Statement kPurgeSent{
+    "purge_mail", "DELETE FROM mail_outbox WHERE sent_at < now() - interval '7 days'"};
+
 std::string associated_data(std::string_view template_name, std::string_view recipient) {
     std::string ad = "authd-mail\n";
     ad.append(template_name).append("\n").append(recipient);
@@ -200,6 +203,12 @@ Result<void> mark_retry(db::Connection& db, int64_t id, int delay_seconds, std::
 
 Result<void> mark_given_up(db::Connection& db, int64_t id, std::string_view error) {
     return done(db.exec(kMarkGivenUp, {std::to_string(id), std::string(error)}));
+}
+
+Result<int64_t> purge_sent(db::Connection& db) {
+    auto r = db.exec(kPurgeSent);
+    if (!r) return Unexpected<Error>{r.error()};
+    return r->affected();
 }
 
 }  // namespace authd::mail

@@ -16,6 +16,8 @@ constexpr db::Statement kCreate{
 constexpr db::Statement kPurge{
     "mfa_challenge_purge",
     "DELETE FROM mfa_challenges WHERE expires_at < now() - interval '1 day'"};
+constexpr db::Statement kPurgeExpired{
+    "purge_challenges", "DELETE FROM mfa_challenges WHERE expires_at < now() - interval '1 hour'"};
 constexpr db::Statement kLock{
     "mfa_challenge_lock",
     "SELECT user_id::text, remember_me, set_cookie FROM mfa_challenges"
@@ -61,6 +63,12 @@ Result<void> mark_used(db::Connection& db, const Challenge& challenge) {
     if (auto r = db.exec(kUsed, {challenge.token_hash_hex}); !r)
         return Unexpected<Error>{r.error()};
     return {};
+}
+
+Result<int64_t> purge_expired_challenges(db::Connection& db) {
+    auto r = db.exec(kPurgeExpired);
+    if (!r) return Unexpected<Error>{r.error()};
+    return r->affected();
 }
 
 }  // namespace authd::mfa

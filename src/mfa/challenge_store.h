@@ -39,4 +39,7 @@ Result<std::optional<Challenge>> lock_live_challenge(db::Connection& db, std::st
 Result<void> count_wrong_code(db::Connection& db, const Challenge& challenge);
 Result<void> mark_used(db::Connection& db, const Challenge& challenge);
 
+// Deletes the challenges an hour past their expiry; returns how many.
+Result<int64_t> purge_expired_challenges(db::Connection& db);
+
 }  // namespace authd::mfa

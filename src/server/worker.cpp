@@ -38,7 +38,7 @@ int64_t monotonic_us() {
     return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }
 
-http::Response handle_safely(RequestHandler& handler, const http::Request& request) {
+http::Response handle_safely(http::RequestHandler& handler, const http::Request& request) {
     try {
         return handler.handle(request);
     } catch (const std::exception& e) {
@@ -65,7 +65,7 @@ void log_request(const http::Request& req, const http::Response& resp, int64_t s
 // Accepts one connection and serves it, unless another worker took it or
 // its peer may not connect.
 void serve_next(int listen_fd, const std::vector<IpRange>& peers, FcgiRequest& fcgi,
-                RequestHandler& handler) {
+                http::RequestHandler& handler) {
     UniqueFd connection = accept_connection(listen_fd, peers);
     if (!connection) return;
     const int rc = fcgi.accept(std::move(connection));
@@ -112,7 +112,7 @@ bool stop_requested(int signal_fd) {
     return stop;
 }
 
-int serve_fastcgi(int listen_fd, int signal_fd, RequestHandler& handler,
+int serve_fastcgi(int listen_fd, int signal_fd, http::RequestHandler& handler,
                   const std::vector<IpRange>& peers) {
     const UniqueFd epoll(epoll_create1(EPOLL_CLOEXEC));
     epoll_event on_signal{};

@@ -12,18 +12,9 @@
 
 #include "core/config.h"
 #include "core/ip_address.h"
-#include "http/request.h"
-#include "http/response.h"
+#include "http/handler.h"
 
 namespace authd::server {
-
-// What a pool serves.  handle() must not throw for ordinary failures; the
-// worker still catches anything that escapes and answers 500.
-class RequestHandler {
-public:
-    virtual ~RequestHandler() = default;
-    virtual http::Response handle(const http::Request& request) = 0;
-};
 
 // Exit status of a child that cannot run with this configuration: the
 // master does not respawn it.
@@ -40,7 +31,7 @@ bool stop_requested(int signal_fd);
 // Serves FastCGI requests on `listen_fd` until told to stop; on a TCP
 // socket only peers in `peers` ([server] fastcgi_peers) are served.
 // Returns the process exit status.
-int serve_fastcgi(int listen_fd, int signal_fd, RequestHandler& handler,
+int serve_fastcgi(int listen_fd, int signal_fd, http::RequestHandler& handler,
                   const std::vector<IpRange>& peers);
 
 }  // namespace authd::server

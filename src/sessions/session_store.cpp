@@ -72,6 +72,25 @@ constexpr db::Statement kRevokeAll{
     " INSERT INTO revoked_sessions (session_id, expires_at) SELECT id, expires_at FROM r"
     " ON CONFLICT (session_id) DO NOTHING"};
 
+// Both kinds of ending, each through its own index (revoked_sessions_at_idx,
+// sessions_expires_idx): revocations newer than the cursor, and sessions
+// whose fixed end fell between the cursor and the database's now().  A
+// session end is only visible once it is in the past.
+constexpr db::Statement kEndedSince{
+    "session_ended_since",
+    "SELECT session_id::text, floor(extract(epoch FROM revoked_at) * 1000)::bigint, false"
+    " FROM revoked_sessions"
+    " WHERE revoked_at > to_timestamp($1::bigint / 1000.0)"
+    " UNION ALL"
+    " SELECT id::text, floor(extract(epoch FROM expires_at) * 1000)::bigint, true"
+    " FROM sessions"
+    " WHERE expires_at > to_timestamp($1::bigint / 1000.0) AND expires_at <= now()"};
+constexpr db::Statement kPurgeSessions{
+    "purge_sessions", "DELETE FROM sessions WHERE expires_at < now() - interval '1 day'"};
+constexpr db::Statement kPurgeRevoked{
+    "purge_revoked",
+    "DELETE FROM revoked_sessions WHERE revoked_at < now() - make_interval(secs => $1::int)"};
+
 #undef AUTHD_SESSION_COLUMNS
 #undef AUTHD_TS
 
@@ -231,6 +250,28 @@ Result<int64_t> revoke_all_sessions(db::Connection& db, const std::string& user_
     auto r = db.exec(kRevokeAll, {user_id, std::string(reason), keep});
     if (!r) return Unexpected<Error>{r.error()};
     return r->affected();
+}
+
+Result<std::vector<Revocation>> find_ended_since(db::Connection& db, int64_t after_ms) {
+    auto rows = db.exec(kEndedSince, {std::to_string(after_ms)});
+    if (!rows) return Unexpected<Error>{rows.error()};
+    std::vector<Revocation> found;
+    found.reserve(static_cast<size_t>(rows->size()));
+    for (int r = 0; r < rows->size(); ++r) {
+        found.push_back(Revocation{std::string(rows->text(r, 0)), rows->integer(r, 1),
+                                   rows->boolean(r, 2) ? Ending::expired : Ending::revoked});
+    }
+    return found;
+}
+
+Result<int64_t> purge_sessions(db::Connection& db, const Config::Tokens& tokens) {
+    auto ended = db.exec(kPurgeSessions);
+    if (!ended) return Unexpected<Error>{ended.error()};
+    // A revocation matters while a token of its session may live.
+    const std::string revoked_life = std::to_string(tokens.access_ttl + tokens.leeway + 3600);
+    auto stale = db.exec(kPurgeRevoked, {revoked_life});
+    if (!stale) return Unexpected<Error>{stale.error()};
+    return ended->affected() + stale->affected();
 }
 
 }  // namespace authd::sessions

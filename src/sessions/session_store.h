@@ -13,6 +13,10 @@
 // the window stays valid: clients racing two tabs keep working).  Presented
 // after the window, it revokes the whole session: that is token theft or a
 // replay, and both parties lose the session.
+//
+// Every revocation also writes a revoked_sessions row, which the validate
+// workers read (find_ended_since) to refuse a session's tokens before
+// their exp.
 #pragma once
 
 #include <optional>
@@ -20,6 +24,7 @@
 #include <vector>
 
 #include "audit/audit.h"
+#include "core/config.h"
 #include "core/secret.h"
 #include "db/connection.h"
 
@@ -94,6 +99,27 @@ Result<bool> revoke_session(db::Connection& db, const std::string& session_id,
 // many were revoked.
 Result<int64_t> revoke_all_sessions(db::Connection& db, const std::string& user_id,
                                     std::string_view reason, const std::string& keep = {});
+
+// Why a session's tokens must be refused although their signature and exp
+// are fine.
+enum class Ending { revoked, expired };
+
+// A session that ended before its tokens did.
+struct Revocation {
+    std::string session_id;  // canonical lower-case UUID text
+    int64_t at_ms = 0;       // revoked_at, or the session's expires_at; unix ms
+    Ending ending = Ending::revoked;
+};
+
+// In one statement: the revocations newer than `after_ms` (unix ms), and
+// the sessions whose fixed end fell after `after_ms` and is now past.  A
+// session may come twice (revoked, then ended).
+Result<std::vector<Revocation>> find_ended_since(db::Connection& db, int64_t after_ms);
+
+// Deletes the sessions (with their refresh tokens) a day past their end,
+// and the revocations older than any token they could refuse.  Returns
+// how many rows went.
+Result<int64_t> purge_sessions(db::Connection& db, const Config::Tokens& tokens);
 
 // A syntactically valid UUID in canonical text form.
 bool is_uuid(std::string_view text);

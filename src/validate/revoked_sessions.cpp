@@ -5,32 +5,17 @@
 // entries that left the window costs only what it removes.  Both always
 // hold the same ids.
 //
-// One statement reads both kinds of ending, each through its own index
-// (revoked_sessions_at_idx, sessions_expires_idx): revocations newer than
-// the cursor, and sessions whose fixed end fell between the cursor and the
-// database's now().  The cursor is the newest time seen in either; a
-// session end is only visible once it is in the past, and every query asks
-// for everything after the previous cursor minus the overlap, so no end
-// that passed between two queries is skipped.
+// The refresh query itself (both kinds of ending, each through its own
+// index) belongs to the sessions it reads: sessions::find_ended_since.  The
+// cursor is the newest time seen in either kind; a session end is only
+// visible once it is in the past, and every query asks for everything after
+// the previous cursor minus the overlap, so no end that passed between two
+// queries is skipped.
 #include "validate/revoked_sessions.h"
 
 #include <algorithm>
-#include <vector>
 
 namespace authd::validate {
-namespace {
-
-constexpr db::Statement kSince{
-    "validate_revoked_since",
-    "SELECT session_id::text, floor(extract(epoch FROM revoked_at) * 1000)::bigint, false"
-    " FROM revoked_sessions"
-    " WHERE revoked_at > to_timestamp($1::bigint / 1000.0)"
-    " UNION ALL"
-    " SELECT id::text, floor(extract(epoch FROM expires_at) * 1000)::bigint, true"
-    " FROM sessions"
-    " WHERE expires_at > to_timestamp($1::bigint / 1000.0) AND expires_at <= now()"};
-
-}  // namespace
 
 RevokedSessions::RevokedSessions(const Config::Tokens& tokens)
     : window_ms_((static_cast<int64_t>(tokens.access_ttl) + tokens.leeway) * 1000 + kMarginMs) {}
@@ -86,15 +71,9 @@ void RevokedSessions::mark_refreshed(int64_t now_ms) {
 Result<void> RevokedSessions::refresh(db::Connection& db, int64_t now_ms) {
     if (!refresh_due(now_ms)) return {};
     last_attempt_ms_ = now_ms;
-    auto rows = db.exec(kSince, {std::to_string(query_after_ms(now_ms))});
-    if (!rows) return Unexpected<Error>{rows.error()};
-    std::vector<Revocation> found;
-    found.reserve(static_cast<size_t>(rows->size()));
-    for (int r = 0; r < rows->size(); ++r) {
-        found.push_back(Revocation{std::string(rows->text(r, 0)), rows->integer(r, 1),
-                                   rows->boolean(r, 2) ? Ending::expired : Ending::revoked});
-    }
-    apply(found, now_ms);
+    auto found = sessions::find_ended_since(db, query_after_ms(now_ms));
+    if (!found) return Unexpected<Error>{found.error()};
+    apply(*found, now_ms);
     mark_refreshed(now_ms);
     return {};
 }

@@ -8,12 +8,13 @@
 // tokens minted before it are still within their exp.
 //
 // Postgres is the truth; the set is refreshed from it with one indexed
-// query at most every kRefreshIntervalMs, so a revocation is seen by every
-// worker within about half a second of its commit, without a database round
-// trip per request and without trusting a cache that can be evicted.  An
-// entry is kept for the window in which a token of that session can still
-// be accepted: access_ttl + leeway after the revocation, plus kMarginMs for
-// clock differences between hosts and the database.
+// query (sessions::find_ended_since) at most every kRefreshIntervalMs, so
+// a revocation is seen by every worker within about half a second of its
+// commit, without a database round trip per request and without trusting
+// a cache that can be evicted.  An entry is kept for the window in which a
+// token of that session can still be accepted: access_ttl + leeway after
+// the revocation, plus kMarginMs for clock differences between hosts and
+// the database.
 //
 // Refresh cursor: the first query loads every revocation of the last
 // window; later ones ask only for rows newer than the newest seen minus
@@ -40,17 +41,13 @@
 #include "core/config.h"
 #include "core/result.h"
 #include "db/connection.h"
+#include "sessions/session_store.h"
 
 namespace authd::validate {
 
-enum class Ending { revoked, expired };
-
-// One row of the refresh query.
-struct Revocation {
-    std::string session_id;  // canonical lower-case UUID text
-    int64_t at_ms = 0;       // revoked_at, or the session's expires_at; unix ms
-    Ending ending = Ending::revoked;
-};
+// One row of the refresh query, and why its session is in the set.
+using sessions::Ending;
+using sessions::Revocation;
 
 class RevokedSessions {
 public:

@@ -11,8 +11,10 @@
 //     403s come after the revoked set: a revoked session learns it is
 //     revoked (401), not that it lacks a factor or a group.  A location that
 //     requires no group (the param absent or empty) costs one map lookup.
-// The 401s are those of api/auth.cpp (the API pool's authentication), which
-// checks the session row in Postgres instead of the set.
+// The 401s are those of the API pool's authentication (api/auth.cpp, which
+// checks the session row in Postgres instead of the set): both read the
+// token with http::find_access_token and answer with
+// http::unauthorized_error.
 #include "validate/validator.h"
 
 #include <time.h>
@@ -20,10 +22,9 @@
 #include <algorithm>
 #include <optional>
 
-#include "api/auth.h"
 #include "core/log.h"
 #include "core/origin.h"
-#include "http/cookie.h"
+#include "http/credentials.h"
 #include "http/redirect.h"
 
 namespace authd::validate {
@@ -116,7 +117,7 @@ http::Response Validator::handle(const http::Request& request) {
 http::Response Validator::unauthorized(const http::Request& request, std::string_view code,
                                        std::string reason, bool had_credentials) const {
     http::Response r = http::error_response(
-        api::unauthorized_error(code, std::move(reason), had_credentials), request.request_id);
+        http::unauthorized_error(code, std::move(reason), had_credentials), request.request_id);
     r.add_header("X-Auth-Error", std::string(code));
     if (param_is(request, "AUTHD_BROWSER", "1")) {
         // NB: rd only for a URL on the allow-list, so the login page can
@@ -143,16 +144,16 @@ http::Response Validator::check(const http::Request& request) {
     const int64_t now_ms = wall_clock_ms();
     const int64_t now = now_ms / 1000;
 
-    std::optional<std::string> token = http::bearer_token(request);
-    if (!token) token = http::find_cookie(request, api::kAccessCookie);
-    if (!token) return unauthorized(request, "INVALID_TOKEN", "no_credentials", false);
-    if (token->empty())
+    std::optional<http::AccessToken> credentials = http::find_access_token(request);
+    if (!credentials) return unauthorized(request, "INVALID_TOKEN", "no_credentials", false);
+    const std::string& token = credentials->token;
+    if (token.empty())
         return unauthorized(request, "INVALID_TOKEN", "malformed_authorization", true);
 
-    std::string cache_key = TokenCache::key_of(*token);
+    std::string cache_key = TokenCache::key_of(token);
     const sessions::AccessClaims* claims = tokens_.find_key(cache_key, now);
     if (!claims) {
-        auto verified = sessions::verify_access_token(keys_, config_.tokens, *token, now);
+        auto verified = sessions::verify_access_token(keys_, config_.tokens, token, now);
         if (!verified) {
             const auto& f = verified.error();
             return unauthorized(request, f.expired ? "TOKEN_EXPIRED" : "INVALID_TOKEN", f.reason,

@@ -3,7 +3,7 @@
 // The validate pool's request handler: nginx's auth_request target,
 // GET/HEAD /auth/validate (nginx routes the public path here too),
 // answering per contract section 5, with the API's authentication answers
-// (api/auth.cpp) but without a database round trip per request:
+// (http/credentials.h) but without a database round trip per request:
 //
 //   204  X-Auth-User-Id, X-Auth-Email, X-Auth-Name (raw UTF-8),
 //        X-Auth-Mfa (true/false), X-Auth-Session-Id, and X-Auth-Groups
@@ -50,10 +50,10 @@
 #include "core/config.h"
 #include "core/result.h"
 #include "db/connection.h"
+#include "http/handler.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "keys/keyring.h"
-#include "server/worker.h"
 #include "validate/revoked_sessions.h"
 #include "validate/token_cache.h"
 
@@ -61,7 +61,7 @@ namespace authd::validate {
 
 inline constexpr int64_t kMaxStalenessMs = 10000;
 
-class Validator : public server::RequestHandler {
+class Validator : public http::RequestHandler {
 public:
     // Loads the keyring of the configured algorithm (an error here is a
     // configuration error: the worker exits 2) and tries a first load of the

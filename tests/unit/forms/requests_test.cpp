@@ -19,7 +19,7 @@ json::Document doc(std::string_view text) {
     return std::move(*d);
 }
 
-std::set<std::string> fields_of(const http::ApiError& e) {
+std::set<std::string> fields_of(const ApiError& e) {
     EXPECT_EQ(e.status, 400);
     EXPECT_EQ(e.code, "VALIDATION_ERROR");
     std::set<std::string> out;

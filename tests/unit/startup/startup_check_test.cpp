@@ -1,4 +1,4 @@
-// tests/unit/startup_check_test.cpp
+// tests/unit/startup/startup_check_test.cpp
 //
 // startup/check: a configuration whose keys, banned-password file or mail
 // settings a worker or the mailer would refuse at start is refused, the
