@@ -56,13 +56,13 @@ Result<Secret> issue_code(db::Connection& db, const Secret& hmac_key, const std:
     // second insert would hit email_codes_live_idx: its 2xx already sent
     // (forgot answers first), its mail never written.  Serialised, the
     // later code supersedes the earlier, as the contract says.
-    if (auto r = db.exec(kLockUser, {user_id}); !r) return Unexpected<Error>{r.error()};
-    if (auto r = db.exec(kDropExpired, {user_id, p}); !r) return Unexpected<Error>{r.error()};
-    if (auto r = db.exec(kSupersede, {user_id, p}); !r) return Unexpected<Error>{r.error()};
+    if (auto r = db.exec(kLockUser, {user_id}); !r) return Unexpected{r.error()};
+    if (auto r = db.exec(kDropExpired, {user_id, p}); !r) return Unexpected{r.error()};
+    if (auto r = db.exec(kSupersede, {user_id, p}); !r) return Unexpected{r.error()};
     Secret code(crypto::random_digits(6));
     auto r = db.exec(kInsert, {user_id, p, code_hash_hex(hmac_key, user_id, purpose, code.reveal()),
                                std::to_string(ttl_seconds)});
-    if (!r) return Unexpected<Error>{r.error()};
+    if (!r) return Unexpected{r.error()};
     return code;
 }
 
@@ -71,9 +71,9 @@ Result<CodeCheck> check_code(db::Connection& db, const Secret& hmac_key, const s
     const std::string p(purpose_name(purpose));
     // The user's row first, as issue_code takes it: one lock order (users,
     // then email_codes) for every transaction that touches codes.
-    if (auto r = db.exec(kLockUser, {user_id}); !r) return Unexpected<Error>{r.error()};
+    if (auto r = db.exec(kLockUser, {user_id}); !r) return Unexpected{r.error()};
     auto rows = db.exec(kLock, {user_id, p});
-    if (!rows) return Unexpected<Error>{rows.error()};
+    if (!rows) return Unexpected{rows.error()};
     const std::string presented = code_hash_hex(hmac_key, user_id, purpose, code);
 
     // Rows come live first, then superseded, newest first.
@@ -93,19 +93,19 @@ Result<CodeCheck> check_code(db::Connection& db, const Secret& hmac_key, const s
     // tries are no longer counted.
     if (expired || burnt) return CodeCheck::expired;
     if (crypto::equal_constant_time(rows->text(live, 1), presented)) {
-        if (auto r = db.exec(kConsume, {user_id, p}); !r) return Unexpected<Error>{r.error()};
+        if (auto r = db.exec(kConsume, {user_id, p}); !r) return Unexpected{r.error()};
         return CodeCheck::accepted;
     }
     if (matches_superseded) return CodeCheck::expired;
     if (auto r = db.exec(kCountTry, {std::string(rows->text(live, 0))}); !r) {
-        return Unexpected<Error>{r.error()};
+        return Unexpected{r.error()};
     }
     return CodeCheck::wrong;
 }
 
 Result<int64_t> purge_expired_codes(db::Connection& db) {
     auto r = db.exec(kPurge);
-    if (!r) return Unexpected<Error>{r.error()};
+    if (!r) return Unexpected{r.error()};
     return r->affected();
 }
 

@@ -40,7 +40,7 @@ bool valid_group_name(std::string_view name) {
 
 Result<std::vector<std::string>> groups_of(db::Connection& db, const std::string& user_id) {
     auto rows = db.exec(kList, {user_id});
-    if (!rows) return Unexpected<Error>{rows.error()};
+    if (!rows) return Unexpected{rows.error()};
     std::vector<std::string> out;
     out.reserve(static_cast<size_t>(rows->size()));
     for (int i = 0; i < rows->size(); ++i) out.emplace_back(rows->text(i, 0));
@@ -50,7 +50,7 @@ Result<std::vector<std::string>> groups_of(db::Connection& db, const std::string
 Result<bool> add_to_group(db::Connection& db, const std::string& user_id, std::string_view name) {
     if (!valid_group_name(name)) return bad_name();
     auto r = db.exec(kAdd, {user_id, std::string(name)});
-    if (!r) return Unexpected<Error>{r.error()};
+    if (!r) return Unexpected{r.error()};
     return r->affected() == 1;
 }
 
@@ -58,7 +58,7 @@ Result<bool> remove_from_group(db::Connection& db, const std::string& user_id,
                                std::string_view name) {
     if (!valid_group_name(name)) return bad_name();
     auto r = db.exec(kRemove, {user_id, std::string(name)});
-    if (!r) return Unexpected<Error>{r.error()};
+    if (!r) return Unexpected{r.error()};
     return r->affected() == 1;
 }
 

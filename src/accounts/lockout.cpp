@@ -50,9 +50,9 @@ std::string lockout_subject(const Secret& hmac_key, std::string_view normalized_
 }
 
 Result<LockState> lock_state(db::Connection& db, const std::string& subject) {
-    if (auto r = db.exec(kEnsure, {subject}); !r) return Unexpected<Error>{r.error()};
+    if (auto r = db.exec(kEnsure, {subject}); !r) return Unexpected{r.error()};
     auto rows = db.exec(kState, {subject});
-    if (!rows) return Unexpected<Error>{rows.error()};
+    if (!rows) return Unexpected{rows.error()};
     LockState s;
     if (!rows->empty()) {
         s.locked = rows->boolean(0, 0);
@@ -66,7 +66,7 @@ Result<FailureCount> record_failure(db::Connection& db, const std::string& subje
     auto rows =
         db.exec(kFailure, {subject, std::to_string(config.window),
                            std::to_string(config.max_failures), std::to_string(config.duration)});
-    if (!rows) return Unexpected<Error>{rows.error()};
+    if (!rows) return Unexpected{rows.error()};
     FailureCount out;
     out.locked_now = !rows->empty() && rows->boolean(0, 0);
     out.retry_after = out.locked_now ? config.duration : 0;
@@ -74,13 +74,13 @@ Result<FailureCount> record_failure(db::Connection& db, const std::string& subje
 }
 
 Result<void> clear_failures(db::Connection& db, const std::string& subject) {
-    if (auto r = db.exec(kClear, {subject}); !r) return Unexpected<Error>{r.error()};
+    if (auto r = db.exec(kClear, {subject}); !r) return Unexpected{r.error()};
     return {};
 }
 
 Result<int64_t> purge_lockouts(db::Connection& db, const Config::Lockout& config) {
     auto r = db.exec(kPurge, {std::to_string(config.window)});
-    if (!r) return Unexpected<Error>{r.error()};
+    if (!r) return Unexpected{r.error()};
     return r->affected();
 }
 

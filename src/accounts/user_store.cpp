@@ -60,7 +60,7 @@ User user_from_row(const db::Rows& rows, int r) {
 Result<std::optional<User>> find_one(db::Connection& db, const db::Statement& st,
                                      const std::string& key) {
     auto rows = db.exec(st, {key});
-    if (!rows) return Unexpected<Error>{rows.error()};
+    if (!rows) return Unexpected{rows.error()};
     if (rows->empty()) return std::optional<User>();
     return std::optional<User>(user_from_row(*rows, 0));
 }
@@ -77,7 +77,7 @@ Result<std::optional<User>> find_user_by_id(db::Connection& db, const std::strin
 
 Result<User> create_user(db::Connection& db, const NewUser& user) {
     auto rows = db.exec(kInsert, {user.email, user.password_hash, user.first_name, user.last_name});
-    if (!rows) return Unexpected<Error>{rows.error()};
+    if (!rows) return Unexpected{rows.error()};
     if (rows->empty()) return fail(ErrorCode::conflict, "email_exists");
     return user_from_row(*rows, 0);
 }
@@ -102,7 +102,7 @@ Result<void> set_password_hash(db::Connection& db, const std::string& user_id,
 Result<bool> replace_password_hash(db::Connection& db, const std::string& user_id,
                                    const std::string& expected, const std::string& hash) {
     auto rows = db.exec(kReplacePassword, {user_id, expected, hash});
-    if (!rows) return Unexpected<Error>{rows.error()};
+    if (!rows) return Unexpected{rows.error()};
     return rows->affected() == 1;
 }
 
@@ -110,7 +110,7 @@ Result<User> update_names(db::Connection& db, const std::string& user_id,
                           const std::optional<std::string>& first_name,
                           const std::optional<std::string>& last_name) {
     auto rows = db.exec(kUpdateNames, {user_id, first_name, last_name});
-    if (!rows) return Unexpected<Error>{rows.error()};
+    if (!rows) return Unexpected{rows.error()};
     if (rows->empty()) return fail(ErrorCode::not_found, "user_gone");
     return user_from_row(*rows, 0);
 }

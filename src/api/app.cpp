@@ -9,37 +9,26 @@
 #include <algorithm>
 
 #include "api/routes.h"
+#include "core/ascii.h"
 
 namespace authd::api {
-namespace {
-
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-        if (lower(a[i]) != lower(b[i])) return false;
-    }
-    return true;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 bool is_json_media_type(std::string_view content_type) {
     std::string_view type = content_type.substr(0, content_type.find(';'));
     while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
     while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
-    if (iequals(type, "application/json")) return true;
+    if (ascii_iequals(type, "application/json")) return true;
     size_t slash = type.find('/');
     return slash != std::string_view::npos && slash > 0 && type.size() > slash + 6 &&
-           iequals(type.substr(type.size() - 5), "+json") &&
+           ascii_iequals(type.substr(type.size() - 5), "+json") &&
            type.find('/', slash + 1) == std::string_view::npos;
 }
 
 bool is_form_media_type(std::string_view content_type) {
     std::string_view type = content_type.substr(0, content_type.find(';'));
     while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
-    return iequals(type, "application/x-www-form-urlencoded");
+    return ascii_iequals(type, "application/x-www-form-urlencoded");
 }
 
 namespace {
@@ -48,8 +37,7 @@ namespace {
 std::string allowed_origin(const Config& config, const http::Request& req) {
     const std::string* origin = req.header("origin");
     if (!origin) return {};
-    std::string o = *origin;
-    for (char& c : o) c = lower(c);
+    const std::string o = ascii_lowered(*origin);
     const auto& list = config.http.cors_origins;
     return std::find(list.begin(), list.end(), o) != list.end() ? *origin : std::string();
 }

@@ -6,11 +6,10 @@
 #include <algorithm>
 
 #include "api/call.h"
+#include "core/ascii.h"
 #include "core/origin.h"
 
 namespace authd::api {
-
-int64_t unix_now() { return static_cast<int64_t>(time(nullptr)); }
 
 std::optional<http::ApiError> check_cookie_origin(const Config& config,
                                                   const http::Request& request) {
@@ -19,10 +18,6 @@ std::optional<http::ApiError> check_cookie_origin(const Config& config,
         request.method == Method::options) {
         return std::nullopt;
     }
-    auto lowered = [](std::string v) {
-        for (char& c : v) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-        return v;
-    };
     bool allowed = false;
     const std::string* origin = request.header("origin");
     // NB: "null" is what a browser sends for its own page under
@@ -30,7 +25,7 @@ std::optional<http::ApiError> check_cookie_origin(const Config& config,
     // no script can set, then tells same-origin from the rest.
     if (origin && *origin == "null") origin = nullptr;
     if (origin) {
-        const std::string o = lowered(*origin);
+        const std::string o = ascii_lowered(*origin);
         // The portal's origin ([http] public_url, by default the issuer's).
         allowed = origin_of(o) == config.http.public_url ||
                   std::find(config.http.cors_origins.begin(), config.http.cors_origins.end(), o) !=

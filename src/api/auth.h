@@ -7,6 +7,7 @@
 #pragma once
 
 #include "api/services.h"
+#include "core/clock.h"
 #include "http/credentials.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -43,7 +44,5 @@ Result<db::Transaction, http::ApiError> begin_as_caller(Services& services, cons
 // FORBIDDEN_ORIGIN for a cookie-authenticated POST/PUT/DELETE from another
 // origin, or 503 when Postgres is unreachable.
 Result<Caller, http::ApiError> authenticate(Services& services, const http::Request& request);
-
-int64_t unix_now();
 
 }  // namespace authd::api

@@ -40,7 +40,7 @@ void send_reset_code(Services& s, const std::string& email, const audit::Origin&
         accounts::issue_code(s.db, s.keys.hmac_key(), (*user)->id,
                              accounts::CodePurpose::password_reset, s.config.accounts.reset_ttl);
     Result<void> done =
-        !code ? Result<void>(Unexpected<Error>{code.error()})
+        !code ? Result<void>(Unexpected{code.error()})
               : mail::enqueue(s.db, s.keys, "password_reset", (*user)->email,
                               {{"code", std::string(code->reveal())},
                                {"first_name", (*user)->first_name},
@@ -107,7 +107,7 @@ Answer reset_password(Services& s, const Call& call) {
     Result<void> done = accounts::set_password_hash(s.db, user.id, *hash);
     if (done) {
         auto revoked = sessions::revoke_all_sessions(s.db, user.id, "password_reset");
-        if (!revoked) done = Unexpected<Error>{revoked.error()};
+        if (!revoked) done = Unexpected{revoked.error()};
     }
     if (done) {
         done = accounts::clear_failures(s.db,

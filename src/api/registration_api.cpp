@@ -29,7 +29,7 @@ Result<void> send_verification(Services& s, const accounts::User& user) {
     auto code =
         accounts::issue_code(s.db, s.keys.hmac_key(), user.id, accounts::CodePurpose::verify_email,
                              s.config.accounts.verification_ttl);
-    if (!code) return Unexpected<Error>{code.error()};
+    if (!code) return Unexpected{code.error()};
     return mail::enqueue(s.db, s.keys, "verify_email", user.email,
                          {{"code", std::string(code->reveal())},
                           {"first_name", user.first_name},

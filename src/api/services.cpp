@@ -23,17 +23,17 @@ Services::Services(const Config& c, keys::Keyring k, ratelimit::SharedTable* sha
 Result<std::unique_ptr<Services>> Services::create(const Config& config,
                                                    ratelimit::SharedTable* shared_limits) {
     auto keyring = keys::Keyring::load_for(config);
-    if (!keyring) return Unexpected<Error>{keyring.error()};
+    if (!keyring) return Unexpected{keyring.error()};
     auto s = std::make_unique<Services>(config, std::move(*keyring), shared_limits);
     if (!config.passwords.banned_file.empty()) {
         auto banned = forms::BannedPasswords::load(config.passwords.banned_file);
-        if (!banned) return Unexpected<Error>{banned.error()};
+        if (!banned) return Unexpected{banned.error()};
         s->banned = std::move(*banned);
         s->policy.banned = &*s->banned;
     }
     auto dummy =
         crypto::hash_password(crypto::base64url_encode(crypto::random_bytes(24)), s->argon2);
-    if (!dummy) return Unexpected<Error>{dummy.error()};
+    if (!dummy) return Unexpected{dummy.error()};
     s->dummy_hash = std::move(*dummy);
     return s;
 }

@@ -38,7 +38,7 @@ Result<void> record(db::Connection& db, std::string_view event,
                     std::string_view detail) {
     auto r = db.exec(kInsert, {std::string(event), user_id, origin.ip, origin.user_agent,
                                origin.request_id, std::string(detail)});
-    if (!r) return Unexpected<Error>{r.error()};
+    if (!r) return Unexpected{r.error()};
     return {};
 }
 

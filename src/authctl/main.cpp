@@ -10,6 +10,7 @@
 #include "accounts/groups.h"
 #include "accounts/user_store.h"
 #include "audit/audit.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "db/connection.h"
 #include "db/migrations.h"
@@ -260,7 +261,7 @@ int token_mint(const authd::Config& config, const std::string& raw_email, int co
                                           issued->session.amr,
                                           issued->session.auth_time};
     subject.groups = std::move(*groups);
-    const int64_t now = static_cast<int64_t>(time(nullptr));
+    const int64_t now = authd::unix_now();
     for (int n = 0; n < count; ++n) {
         auto token = authd::sessions::mint_access_token(*keys, config.tokens, subject, now);
         if (!token) {

@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/ascii.h"
 #include "core/listen_address.h"
 #include "core/origin.h"
 
@@ -58,8 +59,7 @@ Result<void> lower_list(Config& c, std::string_view v) {
         while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
         while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
         if (item.empty()) continue;
-        std::string lowered(item);
-        for (char& ch : lowered) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+        std::string lowered = ascii_lowered(item);
         if (lowered.find_first_of(" \t\"'<>") != std::string::npos) {
             return bad_value("list items may not contain spaces or quotes");
         }

@@ -3,14 +3,10 @@
 
 #include <algorithm>
 
+#include "core/ascii.h"
+
 namespace authd {
 namespace {
-
-std::string lowered(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
-    return out;
-}
 
 // The host of a Host header or authority, without the port and brackets.
 std::string_view host_part(std::string_view authority) {
@@ -25,7 +21,7 @@ std::string_view host_part(std::string_view authority) {
 }  // namespace
 
 std::optional<std::string> origin_of(std::string_view url) {
-    const std::string lower = lowered(url.substr(0, std::min<size_t>(url.size(), 8)));
+    const std::string lower = ascii_lowered(url.substr(0, std::min<size_t>(url.size(), 8)));
     std::string_view scheme;
     if (lower.starts_with("https://")) {
         scheme = "https";
@@ -35,7 +31,7 @@ std::optional<std::string> origin_of(std::string_view url) {
         return std::nullopt;
     }
     std::string_view rest = url.substr(scheme.size() + 3);
-    std::string authority = lowered(rest.substr(0, rest.find_first_of("/?#")));
+    std::string authority = ascii_lowered(rest.substr(0, rest.find_first_of("/?#")));
     if (authority.empty() || authority.find('@') != std::string::npos ||
         host_part(authority).empty()) {
         return std::nullopt;
@@ -46,7 +42,7 @@ std::optional<std::string> origin_of(std::string_view url) {
 }
 
 bool is_loopback_host(std::string_view host) {
-    const std::string name = lowered(host_part(host));
+    const std::string name = ascii_lowered(host_part(host));
     if (name == "localhost" || name.ends_with(".localhost") || name == "::1") return true;
     // 127.0.0.0/8, written as a dotted quad.
     if (!name.starts_with("127.")) return false;

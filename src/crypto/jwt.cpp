@@ -44,6 +44,9 @@ using MdCtxPtr = CPtr<EVP_MD_CTX, EVP_MD_CTX_free>;
 using BioPtr = CPtr<BIO, BIO_free_all>;
 using BignumPtr = CPtr<BIGNUM, BN_free>;
 using EcdsaSigPtr = CPtr<ECDSA_SIG, ECDSA_SIG_free>;
+// What i2d_* allocate.  OPENSSL_free is a macro, so it needs a function.
+void openssl_free(unsigned char* p) { OPENSSL_free(p); }
+using OpensslBytes = CPtr<unsigned char, openssl_free>;
 
 constexpr int kMinRsaBits = 3072;
 constexpr size_t kCoordSize = 32;   // P-256 coordinates and scalars, Ed25519 keys
@@ -105,15 +108,15 @@ Result<void> check_key_type(EVP_PKEY* key, JwsAlg alg) {
 }
 
 std::string compute_kid(EVP_PKEY* key) {
-    unsigned char* der = nullptr;
-    const int len = i2d_PUBKEY(key, &der);
+    unsigned char* raw = nullptr;
+    const int len = i2d_PUBKEY(key, &raw);
+    const OpensslBytes der(raw);
     if (len <= 0) {
         ERR_clear_error();
         return {};
     }
-    const std::string digest =
-        sha256(std::string_view(reinterpret_cast<const char*>(der), static_cast<size_t>(len)));
-    OPENSSL_free(der);
+    const std::string digest = sha256(
+        std::string_view(reinterpret_cast<const char*>(der.get()), static_cast<size_t>(len)));
     return base64url_encode(std::string_view(digest).substr(0, kKidBytes));
 }
 
@@ -239,12 +242,11 @@ std::optional<std::string> raw_to_der(std::string_view raw) {
     // ECDSA_SIG_set0 took ownership of r and s.
     (void)r.release();
     (void)s.release();
-    unsigned char* der = nullptr;
-    const int len = i2d_ECDSA_SIG(sig.get(), &der);
+    unsigned char* encoded = nullptr;
+    const int len = i2d_ECDSA_SIG(sig.get(), &encoded);
+    const OpensslBytes der(encoded);
     if (len <= 0) return std::nullopt;
-    std::string out(reinterpret_cast<const char*>(der), static_cast<size_t>(len));
-    OPENSSL_free(der);
-    return out;
+    return std::string(reinterpret_cast<const char*>(der.get()), static_cast<size_t>(len));
 }
 
 // A passphrase callback that refuses: OpenSSL's default would prompt on the

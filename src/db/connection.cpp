@@ -46,7 +46,7 @@ int64_t Rows::affected() const {
 
 Connection::Connection(const Config::Database& config)
     : url_(config.url),
-      password_(config.password.reveal()),
+      password_(config.password),
       connect_timeout_(config.connect_timeout),
       prepared_(config.prepared_statements) {}
 
@@ -58,7 +58,8 @@ Result<void> Connection::ensure_connected() {
     std::vector<const char*> values = {url_.c_str(), timeout.c_str(), "authd"};
     if (!password_.empty()) {
         keys.push_back("password");
-        values.push_back(password_.c_str());
+        // NB: a Secret holds a std::string, so its bytes end in a NUL.
+        values.push_back(password_.reveal().data());
     }
     keys.push_back(nullptr);
     values.push_back(nullptr);
@@ -87,7 +88,7 @@ bool Connection::in_transaction() const {
 }
 
 Result<Rows> Connection::run_once(const Statement& st, std::initializer_list<Param> params) {
-    if (auto c = ensure_connected(); !c) return Unexpected<Error>{c.error()};
+    if (auto c = ensure_connected(); !c) return Unexpected{c.error()};
     std::vector<const char*> values;
     values.reserve(params.size());
     for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
@@ -133,18 +134,18 @@ Result<Rows> Connection::exec(const Statement& st, std::initializer_list<Param> 
 
 Result<void> Connection::run(const Statement& st, std::initializer_list<Param> params) {
     auto r = exec(st, params);
-    if (!r) return Unexpected<Error>{r.error()};
+    if (!r) return Unexpected{r.error()};
     return {};
 }
 
 Result<void> Connection::exec_simple(const char* sql) {
     auto r = exec(Statement{"", sql});
-    if (!r) return Unexpected<Error>{r.error()};
+    if (!r) return Unexpected{r.error()};
     return {};
 }
 
 Result<Transaction> Transaction::begin(Connection& conn) {
-    if (auto r = conn.exec_simple("BEGIN"); !r) return Unexpected<Error>{r.error()};
+    if (auto r = conn.exec_simple("BEGIN"); !r) return Unexpected{r.error()};
     return Transaction(conn);
 }
 

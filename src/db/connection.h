@@ -25,6 +25,7 @@
 #include "core/c_ptr.h"
 #include "core/config.h"
 #include "core/result.h"
+#include "core/secret.h"
 
 namespace authd::db {
 
@@ -81,7 +82,7 @@ private:
     bool connection_lost() const;
 
     std::string url_;
-    std::string password_;  // kept for reconnects; never logged
+    Secret password_;  // kept for reconnects; never logged, wiped with the connection
     int connect_timeout_;
     bool prepared_;
     PgConnPtr conn_;

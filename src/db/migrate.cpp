@@ -19,22 +19,22 @@ constexpr Statement kRecord{"migration_record",
 }  // namespace
 
 Result<std::vector<std::string>> apply_migrations(Connection& conn) {
-    if (auto r = conn.exec_simple(kLock); !r) return Unexpected<Error>{r.error()};
+    if (auto r = conn.exec_simple(kLock); !r) return Unexpected{r.error()};
     std::vector<std::string> applied;
     auto run = [&]() -> Result<void> {
         if (auto r = conn.exec_simple(kCreateTable); !r) return r;
         for (const Migration& m : migrations()) {
             auto done = conn.exec(kIsApplied, {std::string(m.version)});
-            if (!done) return Unexpected<Error>{done.error()};
+            if (!done) return Unexpected{done.error()};
             if (!done->empty()) continue;
             auto tx = Transaction::begin(conn);
-            if (!tx) return Unexpected<Error>{tx.error()};
+            if (!tx) return Unexpected{tx.error()};
             std::string sql(m.sql);
             if (auto r = conn.exec_simple(sql.c_str()); !r) {
                 return fail(r.error().code, std::string(m.version) + ": " + r.error().detail);
             }
             if (auto r = conn.exec(kRecord, {std::string(m.version)}); !r) {
-                return Unexpected<Error>{r.error()};
+                return Unexpected{r.error()};
             }
             if (auto r = tx->commit(); !r) return r;
             applied.emplace_back(m.version);
@@ -43,7 +43,7 @@ Result<std::vector<std::string>> apply_migrations(Connection& conn) {
     };
     auto result = run();
     (void)conn.exec_simple(kUnlock);
-    if (!result) return Unexpected<Error>{result.error()};
+    if (!result) return Unexpected{result.error()};
     return applied;
 }
 

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/ascii.h"
 #include "core/c_ptr.h"
 
 namespace authd::forms {
@@ -21,13 +22,9 @@ namespace {
 
 using FilePtr = CPtr<std::FILE, fclose>;
 
-std::string ascii_lower(std::string_view text) {
-    std::string out(text);
-    for (char& ch : out) {
-        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-    }
-    return out;
-}
+// libunistring's results are malloc'd.
+void free_unistring(uint8_t* p) { std::free(p); }
+using UnistringPtr = CPtr<uint8_t, free_unistring>;
 
 bool is_blank(std::string_view line) {
     return line.find_first_not_of(" \t\v\f") == std::string_view::npos;
@@ -38,15 +35,13 @@ bool is_blank(std::string_view line) {
 std::string fold_case(std::string_view text) {
     bool ascii = true;
     for (char ch : text) ascii = ascii && static_cast<unsigned char>(ch) < 0x80;
-    if (ascii) return ascii_lower(text);
+    if (ascii) return ascii_lowered(text);
 
     std::size_t length = 0;
-    uint8_t* folded = u8_casefold(reinterpret_cast<const uint8_t*>(text.data()), text.size(),
-                                  nullptr, UNINORM_NFD, nullptr, &length);
-    if (folded == nullptr) return ascii_lower(text);  // invalid UTF-8 or out of memory
-    std::string out(reinterpret_cast<const char*>(folded), length);
-    std::free(folded);
-    return out;
+    UnistringPtr folded(u8_casefold(reinterpret_cast<const uint8_t*>(text.data()), text.size(),
+                                    nullptr, UNINORM_NFD, nullptr, &length));
+    if (!folded) return ascii_lowered(text);  // invalid UTF-8 or out of memory
+    return std::string(reinterpret_cast<const char*>(folded.get()), length);
 }
 
 BannedPasswords BannedPasswords::from_lines(std::string_view text) {

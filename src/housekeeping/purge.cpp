@@ -31,11 +31,11 @@ Result<int64_t> purge_expired(db::Connection& db, const Config& config) {
     int64_t deleted = 0;
     for (Step step : kSteps) {
         auto rows = step(db, config);
-        if (!rows) return Unexpected<Error>{rows.error()};
+        if (!rows) return Unexpected{rows.error()};
         deleted += *rows;
     }
     if (auto r = accounts::purge_unverified(db, config.accounts.unverified_ttl); !r) {
-        return Unexpected<Error>{r.error()};
+        return Unexpected{r.error()};
     }
     return deleted;
 }

@@ -5,6 +5,7 @@
 // for a token it got wrong.
 #include "http/credentials.h"
 
+#include "core/ascii.h"
 #include "http/cookie.h"
 
 namespace authd::http {
@@ -16,9 +17,7 @@ std::optional<std::string> bearer_token(const Request& request) {
     if (!auth) return std::nullopt;
     std::string_view v = *auth;
     if (v.size() < 7) return std::string();
-    std::string scheme(v.substr(0, 7));
-    for (char& c : scheme) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-    if (scheme != "bearer ") return std::string();
+    if (!ascii_iequals(v.substr(0, 7), "bearer ")) return std::string();
     v.remove_prefix(7);
     while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
     while (!v.empty() && v.back() == ' ') v.remove_suffix(1);

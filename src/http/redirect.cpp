@@ -4,15 +4,15 @@
 #include <algorithm>
 #include <string>
 
+#include "core/ascii.h"
+
 namespace authd::http {
 namespace {
-
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 
 bool starts_with_ci(std::string_view s, std::string_view prefix) {
     if (s.size() < prefix.size()) return false;
     for (size_t i = 0; i < prefix.size(); ++i) {
-        if (lower(s[i]) != prefix[i]) return false;
+        if (ascii_lower(s[i]) != prefix[i]) return false;
     }
     return true;
 }
@@ -66,8 +66,7 @@ bool redirect_allowed(std::string_view url, const std::vector<std::string>& allo
             return false;
         }
     }
-    std::string lowered(host);
-    for (char& c : lowered) c = lower(c);
+    const std::string lowered = ascii_lowered(host);
     if (!lowered.empty() && lowered.back() == '.') return false;
     return std::find(allowed_hosts.begin(), allowed_hosts.end(), lowered) != allowed_hosts.end();
 }

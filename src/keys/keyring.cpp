@@ -104,7 +104,7 @@ bool newer(const timespec& a, const timespec& b) {
 // write to.  not_found when it does not exist.
 Result<DirPtr> open_dir(const std::string& path) {
     auto opened = open_and_stat(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (!opened) return Unexpected<Error>{opened.error()};
+    if (!opened) return Unexpected{opened.error()};
     UniqueFd& fd = opened->fd;
     const struct stat& st = opened->st;
     if ((st.st_mode & 022) != 0) {
@@ -149,7 +149,7 @@ struct KeyFile {
 Result<KeyFile> read_key_file(const std::string& path, size_t max_size) {
     // O_NONBLOCK: a FIFO planted under a key's name must not hang startup.
     auto opened = open_and_stat(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (!opened) return Unexpected<Error>{opened.error()};
+    if (!opened) return Unexpected{opened.error()};
     const UniqueFd& fd = opened->fd;
     const struct stat& st = opened->st;
     if (!S_ISREG(st.st_mode)) {

@@ -10,7 +10,7 @@ namespace authd::login {
 Result<void> count_failure(Context& ctx, db::Transaction&, const std::string& subject,
                            const accounts::User* user, const audit::Origin& origin) {
     auto count = accounts::record_failure(ctx.db, subject, ctx.config.lockout);
-    if (!count) return Unexpected<Error>{count.error()};
+    if (!count) return Unexpected{count.error()};
     if (!count->locked_now || !user) return {};
     if (auto r = audit::record(ctx.db, "account_locked", user->id, origin); !r) return r;
     return mail::enqueue(ctx.db, ctx.keys, "account_locked", user->email,

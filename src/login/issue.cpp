@@ -8,13 +8,13 @@ Result<SignedIn> issue_login(Context& ctx, db::Transaction&, accounts::User user
     const bool with_otp = amr.size() > 1;
     const int ttl = remember_me ? ctx.config.tokens.remember_me_ttl : ctx.config.tokens.session_ttl;
     auto issued = sessions::create_session(ctx.db, {user.id, ttl, std::move(amr), origin});
-    if (!issued) return Unexpected<Error>{issued.error()};
-    if (auto r = accounts::record_login(ctx.db, user.id); !r) return Unexpected<Error>{r.error()};
+    if (!issued) return Unexpected{issued.error()};
+    if (auto r = accounts::record_login(ctx.db, user.id); !r) return Unexpected{r.error()};
     const std::string detail =
         with_otp ? audit::detail({{"session_id", issued->session.id}, {"mfa", true}})
                  : audit::session_detail(issued->session.id);
     if (auto r = audit::record(ctx.db, "login", user.id, origin, detail); !r) {
-        return Unexpected<Error>{r.error()};
+        return Unexpected{r.error()};
     }
     // The login and the session share the transaction's timestamp.
     user.last_login_at = issued->session.created_at;

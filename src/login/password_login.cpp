@@ -12,10 +12,10 @@ Result<PasswordOutcome> password_login(Context& ctx, db::Transaction& tx,
                                        const audit::Origin& origin) {
     const std::string subject = accounts::lockout_subject(ctx.keys.hmac_key(), attempt.email);
     auto lock = accounts::lock_state(ctx.db, subject);
-    if (!lock) return Unexpected<Error>{lock.error()};
+    if (!lock) return Unexpected{lock.error()};
     if (lock->locked) return PasswordOutcome{Locked{lock->retry_after}};
     auto found = accounts::find_user_by_email(ctx.db, attempt.email);
-    if (!found) return Unexpected<Error>{found.error()};
+    if (!found) return Unexpected{found.error()};
 
     // NB: verify even when the account is unknown (against dummy_hash), so
     // the response time does not reveal which emails are registered.
@@ -25,20 +25,20 @@ Result<PasswordOutcome> password_login(Context& ctx, db::Transaction& tx,
         const char* reason = *found ? "wrong_password" : "unknown_email";
         const accounts::User* user = *found ? &**found : nullptr;
         if (auto r = count_failure(ctx, tx, subject, user, origin); !r) {
-            return Unexpected<Error>{r.error()};
+            return Unexpected{r.error()};
         }
         if (auto r = audit::record(ctx.db, "login_failed",
                                    user ? std::optional<std::string>(user->id) : std::nullopt,
                                    origin, audit::detail({{"reason", std::string_view(reason)}}));
             !r) {
-            return Unexpected<Error>{r.error()};
+            return Unexpected{r.error()};
         }
         return PasswordOutcome{BadCredentials{reason}};
     }
     accounts::User user = std::move(**found);
     if (!user.mfa_enabled) {
         if (auto r = accounts::clear_failures(ctx.db, subject); !r) {
-            return Unexpected<Error>{r.error()};
+            return Unexpected{r.error()};
         }
     }
     if (!user.email_verified) return PasswordOutcome{EmailNotVerified{}};
@@ -55,11 +55,11 @@ Result<PasswordOutcome> password_login(Context& ctx, db::Transaction& tx,
         auto token = mfa::create_challenge(
             ctx.db,
             {user.id, attempt.remember_me, attempt.set_cookie, ctx.config.mfa.challenge_ttl});
-        if (!token) return Unexpected<Error>{token.error()};
+        if (!token) return Unexpected{token.error()};
         return PasswordOutcome{SecondFactorNeeded{std::move(*token)}};
     }
     auto signed_in = issue_login(ctx, tx, std::move(user), attempt.remember_me, {"pwd"}, origin);
-    if (!signed_in) return Unexpected<Error>{signed_in.error()};
+    if (!signed_in) return Unexpected{signed_in.error()};
     return PasswordOutcome{std::move(*signed_in)};
 }
 

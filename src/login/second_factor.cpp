@@ -2,6 +2,7 @@
 #include "login/second_factor.h"
 
 #include "accounts/lockout.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "crypto/totp.h"
 #include "login/failures.h"
@@ -10,12 +11,6 @@
 #include "mfa/mfa_store.h"
 
 namespace authd::login {
-namespace {
-
-int64_t unix_now() { return static_cast<int64_t>(time(nullptr)); }
-
-}  // namespace
-
 Result<bool> check_second_factor(Context& ctx, db::Transaction&, const std::string& user_id,
                                  const Secret& secret, std::string_view code, bool allow_backup) {
     if (auto step = crypto::match_totp(secret.reveal(), code, unix_now())) {
@@ -33,16 +28,16 @@ Result<SecondFactorOutcome> second_factor_login(Context& ctx, db::Transaction& t
                                                 const audit::Origin& origin) {
     auto challenge =
         mfa::lock_live_challenge(ctx.db, session_token, ctx.config.mfa.challenge_max_attempts);
-    if (!challenge) return Unexpected<Error>{challenge.error()};
+    if (!challenge) return Unexpected{challenge.error()};
     if (!*challenge) return SecondFactorOutcome{ChallengeDead{"mfa_session_dead"}};
     auto user = accounts::find_user_by_id(ctx.db, (*challenge)->user_id);
-    if (!user) return Unexpected<Error>{user.error()};
+    if (!user) return Unexpected{user.error()};
     if (!*user || !(*user)->mfa_enabled) {
         return SecondFactorOutcome{ChallengeDead{"mfa_user_gone"}};
     }
     const std::string subject = accounts::lockout_subject(ctx.keys.hmac_key(), (*user)->email);
     auto lock = accounts::lock_state(ctx.db, subject);
-    if (!lock) return Unexpected<Error>{lock.error()};
+    if (!lock) return Unexpected{lock.error()};
     if (lock->locked) return SecondFactorOutcome{Locked{lock->retry_after}};
     auto stored = mfa::load_secret(ctx.db, ctx.keys, (*user)->id);
     if (!stored || !*stored || (*stored)->pending) {
@@ -54,20 +49,20 @@ Result<SecondFactorOutcome> second_factor_login(Context& ctx, db::Transaction& t
         return Unexpected<Error>{e};
     }
     auto ok = check_second_factor(ctx, tx, (*user)->id, (*stored)->secret, code, true);
-    if (!ok) return Unexpected<Error>{ok.error()};
+    if (!ok) return Unexpected{ok.error()};
     if (!*ok) {
         Result<void> done = mfa::count_wrong_code(ctx.db, **challenge);
         if (done) done = count_failure(ctx, tx, subject, &**user, origin);
         if (done) done = audit::record(ctx.db, "mfa_failed", (*user)->id, origin);
-        if (!done) return Unexpected<Error>{done.error()};
+        if (!done) return Unexpected{done.error()};
         return SecondFactorOutcome{WrongCode{}};
     }
     Result<void> done = mfa::mark_used(ctx.db, **challenge);
     if (done) done = accounts::clear_failures(ctx.db, subject);
-    if (!done) return Unexpected<Error>{done.error()};
+    if (!done) return Unexpected{done.error()};
     auto signed_in =
         issue_login(ctx, tx, std::move(**user), (*challenge)->remember_me, {"pwd", "otp"}, origin);
-    if (!signed_in) return Unexpected<Error>{signed_in.error()};
+    if (!signed_in) return Unexpected{signed_in.error()};
     return SecondFactorOutcome{
         SignedInWithSecondFactor{std::move(*signed_in), (*challenge)->set_cookie}};
 }

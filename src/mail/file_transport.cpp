@@ -116,7 +116,7 @@ Result<std::string> write_message_file(const std::string& dir, int64_t sequence,
 
     if (auto r = write_synced(temp_path, with_unix_line_ends(message.data)); !r) {
         ::unlink(temp_path.c_str());
-        return Unexpected<Error>{r.error()};
+        return Unexpected{r.error()};
     }
     if (::rename(temp_path.c_str(), final_path.c_str()) != 0) {
         int err = errno;
@@ -127,7 +127,7 @@ Result<std::string> write_message_file(const std::string& dir, int64_t sequence,
     // durable is logged, not returned, or the outbox would deliver it again.
     UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (dir_fd.get() < 0 || ::fsync(dir_fd.get()) != 0) {
-        log::warn("mail_dir_fsync_failed").str("error", std::strerror(errno));
+        log::warn("mail_dir_fsync_failed").str("reason", std::strerror(errno));
     }
     return name;
 }

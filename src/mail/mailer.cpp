@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "core/c_ptr.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "db/connection.h"
 #include "keys/keyring.h"
@@ -61,12 +62,6 @@ constexpr int64_t kGiveUpAfter = 3 * 24 * 60 * 60;  // seconds since enqueue
 constexpr const char* kChannel = "authd_mail";
 
 using PgNotifyPtr = CPtr<PGnotify, PQfreemem>;
-
-int64_t monotonic_ms() {
-    timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
 
 // A second connection that only LISTENs.  db::Connection does not expose
 // its socket, and a LISTEN must sit on a connection nobody runs
@@ -174,9 +169,9 @@ private:
         if (round.error().detail == round_error_) return;
         round_error_ = round.error().detail;
         if (round.error().code == ErrorCode::unavailable) {
-            log::warn("mail_db_unavailable").str("error", round_error_);
+            log::warn("mail_db_unavailable").str("reason", round_error_);
         } else {
-            log::error("mail_round_failed").str("error", round_error_);
+            log::error("mail_round_failed").str("reason", round_error_);
         }
     }
 
@@ -192,7 +187,7 @@ private:
     Result<void> deliver_due() {
         for (;;) {
             auto handled = deliver_one();
-            if (!handled) return Unexpected<Error>{handled.error()};
+            if (!handled) return Unexpected{handled.error()};
             if (!*handled) return {};
             // NB: a stop waits for the message in hand, never for the queue.
             if (host_.stop_requested()) {
@@ -205,9 +200,9 @@ private:
     // True when a row was claimed and its outcome committed.
     Result<bool> deliver_one() {
         auto tx = db::Transaction::begin(db_);
-        if (!tx) return Unexpected<Error>{tx.error()};
+        if (!tx) return Unexpected{tx.error()};
         auto claimed = claim_next(db_);
-        if (!claimed) return Unexpected<Error>{claimed.error()};
+        if (!claimed) return Unexpected{claimed.error()};
         if (!*claimed) return false;  // the transaction rolls back: nothing to keep
         const PendingMail& mail = **claimed;
 
@@ -215,15 +210,15 @@ private:
         if (!marked) {
             log::error("mail_mark_failed")
                 .num("outbox_id", mail.id)
-                .str("error", marked.error().detail);
-            return Unexpected<Error>{marked.error()};
+                .str("reason", marked.error().detail);
+            return Unexpected{marked.error()};
         }
         if (auto c = tx->commit(); !c) {
             // The at-least-once edge: delivered (perhaps), not recorded.
             log::error("mail_commit_failed")
                 .num("outbox_id", mail.id)
-                .str("error", c.error().detail);
-            return Unexpected<Error>{c.error()};
+                .str("reason", c.error().detail);
+            return Unexpected{c.error()};
         }
         return true;
     }
@@ -235,16 +230,16 @@ private:
             log::error("mail_payload_unreadable")
                 .num("outbox_id", mail.id)
                 .str("template", mail.template_name)
-                .str("error", vars.error().detail);
+                .str("reason", vars.error().detail);
             return defer_permanent(mail, kUndecryptableDelay, vars.error().detail);
         }
         auto message = build_message(mail.template_name, mail.recipient, *vars, sender_,
-                                     mail.message_id, std::time(nullptr));
+                                     mail.message_id, unix_now());
         if (!message) {
             log::error("mail_build_failed")
                 .num("outbox_id", mail.id)
                 .str("template", mail.template_name)
-                .str("error", message.error().detail);
+                .str("reason", message.error().detail);
             return defer_permanent(mail, config_.retry_max_backoff, message.error().detail);
         }
 
@@ -260,7 +255,7 @@ private:
             log::error("mail_refused")
                 .num("outbox_id", mail.id)
                 .str("template", mail.template_name)
-                .str("error", sent.error().detail);
+                .str("reason", sent.error().detail);
             return defer_permanent(mail, config_.retry_max_backoff, sent.error().detail);
         }
         const int delay = retry_delay_seconds(mail.attempts, config_.retry_max_backoff);
@@ -269,7 +264,7 @@ private:
             .str("template", mail.template_name)
             .num("attempts", mail.attempts + 1)
             .num("retry_in", delay)
-            .str("error", sent.error().detail);
+            .str("reason", sent.error().detail);
         return mark_retry(db_, mail.id, delay, sent.error().detail);
     }
 
@@ -287,8 +282,8 @@ private:
 
     Result<void> deliver(const Message& message, int64_t outbox_id) {
         if (smtp_) return smtp_->send(message);
-        auto written = write_message_file(config_.dir, outbox_id, message, std::time(nullptr));
-        if (!written) return Unexpected<Error>{written.error()};
+        auto written = write_message_file(config_.dir, outbox_id, message, unix_now());
+        if (!written) return Unexpected{written.error()};
         return {};
     }
 
@@ -307,18 +302,18 @@ private:
 Result<void> mailer_main(const Config& config, const MailerHost& host) {
     auto keys = keys::Keyring::load_for(config);
     if (!keys) {
-        log::error("mailer_keys").str("error", keys.error().detail);
+        log::error("mailer_keys").str("reason", keys.error().detail);
         return fail(ErrorCode::invalid_input, keys.error().detail);
     }
     if (auto ok = check_transport_settings(config.mail); !ok) {
-        log::error("mailer_config").str("error", ok.error().detail);
+        log::error("mailer_config").str("reason", ok.error().detail);
         return fail(ErrorCode::invalid_input, ok.error().detail);
     }
     std::optional<SmtpTransport> smtp;
     if (config.mail.transport == "smtp") {
         auto t = SmtpTransport::create(config.mail);
         if (!t) {
-            log::error("mailer_config").str("error", t.error().detail);
+            log::error("mailer_config").str("reason", t.error().detail);
             return fail(ErrorCode::invalid_input, t.error().detail);
         }
         smtp.emplace(std::move(*t));

@@ -105,7 +105,7 @@ std::optional<std::string> hex_decode(std::string_view hex) {
 }
 
 Result<void> done(const Result<db::Rows>& r) {
-    if (!r) return Unexpected<Error>{r.error()};
+    if (!r) return Unexpected{r.error()};
     return {};
 }
 
@@ -136,14 +136,14 @@ Result<void> enqueue(db::Connection& db, const keys::Keyring& keys, std::string_
     const keys::AeadKey& key = keys.aead_current();
     auto sealed =
         crypto::aead_seal(key.key, plaintext.reveal(), associated_data(template_name, recipient));
-    if (!sealed) return Unexpected<Error>{sealed.error()};
+    if (!sealed) return Unexpected{sealed.error()};
     return done(db.exec(kEnqueue, {std::string(template_name), std::string(recipient),
                                    crypto::hex_encode(*sealed), key.id, random_message_id()}));
 }
 
 Result<std::optional<PendingMail>> claim_next(db::Connection& db) {
     auto rows = db.exec(kClaimNext);
-    if (!rows) return Unexpected<Error>{rows.error()};
+    if (!rows) return Unexpected{rows.error()};
     if (rows->empty()) return std::optional<PendingMail>{};
     PendingMail m;
     m.id = rows->integer(0, 0);
@@ -174,7 +174,7 @@ Result<std::map<std::string, std::string>> open_payload(const keys::Keyring& key
     }
     auto plaintext = crypto::aead_open(key->key, *mail.sealed,
                                        associated_data(mail.template_name, mail.recipient));
-    if (!plaintext) return Unexpected<Error>{plaintext.error()};
+    if (!plaintext) return Unexpected{plaintext.error()};
 
     const std::string_view text = plaintext->reveal();
     json::JsonPtr tree(cJSON_ParseWithLength(text.data(), text.size()));
@@ -207,7 +207,7 @@ Result<void> mark_given_up(db::Connection& db, int64_t id, std::string_view erro
 
 Result<int64_t> purge_sent(db::Connection& db) {
     auto r = db.exec(kPurgeSent);
-    if (!r) return Unexpected<Error>{r.error()};
+    if (!r) return Unexpected{r.error()};
     return r->affected();
 }
 

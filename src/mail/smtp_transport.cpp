@@ -57,7 +57,7 @@ Result<void> check_smtp_settings(const Config::Mail& config) {
 }
 
 Result<SmtpTransport> SmtpTransport::create(const Config::Mail& config) {
-    if (auto ok = check_smtp_settings(config); !ok) return Unexpected<Error>{ok.error()};
+    if (auto ok = check_smtp_settings(config); !ok) return Unexpected{ok.error()};
     CurlPtr curl(curl_easy_init());
     if (!curl) return fail(ErrorCode::internal, "curl_easy_init failed");
     return SmtpTransport(std::move(curl), config);

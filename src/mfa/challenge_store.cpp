@@ -35,11 +35,11 @@ std::string hash_hex(std::string_view token) { return crypto::hex_encode(crypto:
 }  // namespace
 
 Result<Secret> create_challenge(db::Connection& db, const NewChallenge& c) {
-    if (auto r = db.exec(kPurge); !r) return Unexpected<Error>{r.error()};
+    if (auto r = db.exec(kPurge); !r) return Unexpected{r.error()};
     Secret token(crypto::base64url_encode(crypto::random_bytes(32)));
     auto r = db.exec(kCreate, {hash_hex(token.reveal()), c.user_id, std::to_string(c.ttl_seconds),
                                c.remember_me ? "true" : "false", c.set_cookie ? "true" : "false"});
-    if (!r) return Unexpected<Error>{r.error()};
+    if (!r) return Unexpected{r.error()};
     return token;
 }
 
@@ -47,27 +47,25 @@ Result<std::optional<Challenge>> lock_live_challenge(db::Connection& db, std::st
                                                      int max_attempts) {
     const std::string hash = hash_hex(token);
     auto rows = db.exec(kLock, {hash, std::to_string(max_attempts)});
-    if (!rows) return Unexpected<Error>{rows.error()};
+    if (!rows) return Unexpected{rows.error()};
     if (rows->empty()) return std::optional<Challenge>();
     return std::optional<Challenge>(
         Challenge{hash, std::string(rows->text(0, 0)), rows->boolean(0, 1), rows->boolean(0, 2)});
 }
 
 Result<void> count_wrong_code(db::Connection& db, const Challenge& challenge) {
-    if (auto r = db.exec(kWrong, {challenge.token_hash_hex}); !r)
-        return Unexpected<Error>{r.error()};
+    if (auto r = db.exec(kWrong, {challenge.token_hash_hex}); !r) return Unexpected{r.error()};
     return {};
 }
 
 Result<void> mark_used(db::Connection& db, const Challenge& challenge) {
-    if (auto r = db.exec(kUsed, {challenge.token_hash_hex}); !r)
-        return Unexpected<Error>{r.error()};
+    if (auto r = db.exec(kUsed, {challenge.token_hash_hex}); !r) return Unexpected{r.error()};
     return {};
 }
 
 Result<int64_t> purge_expired_challenges(db::Connection& db) {
     auto r = db.exec(kPurgeExpired);
-    if (!r) return Unexpected<Error>{r.error()};
+    if (!r) return Unexpected{r.error()};
     return r->affected();
 }
 

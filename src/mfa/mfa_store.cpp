@@ -54,7 +54,7 @@ std::string code_hash_hex(const Secret& key, const std::string& user_id, std::st
 Result<std::optional<StoredSecret>> load_secret(db::Connection& db, const keys::Keyring& keys,
                                                 const std::string& user_id) {
     auto rows = db.exec(kLoad, {user_id});
-    if (!rows) return Unexpected<Error>{rows.error()};
+    if (!rows) return Unexpected{rows.error()};
     if (rows->empty()) return std::optional<StoredSecret>();
     auto sealed = crypto::hex_decode(rows->text(0, 0));
     const keys::AeadKey* key = keys.find_aead(rows->text(0, 1));
@@ -73,17 +73,17 @@ Result<void> save_pending_secret(db::Connection& db, const keys::Keyring& keys,
                                  const std::string& user_id, const Secret& secret) {
     const keys::AeadKey& key = keys.aead_current();
     auto sealed = crypto::aead_seal(key.key, secret.reveal(), associated_data(user_id));
-    if (!sealed) return Unexpected<Error>{sealed.error()};
+    if (!sealed) return Unexpected{sealed.error()};
     return db.run(kSavePending, {user_id, crypto::hex_encode(*sealed), key.id});
 }
 
 Result<bool> accept_step(db::Connection& db, const std::string& user_id, int64_t step,
                          bool activate) {
     auto r = db.exec(kAcceptStep, {user_id, std::to_string(step), activate ? "true" : "false"});
-    if (!r) return Unexpected<Error>{r.error()};
+    if (!r) return Unexpected{r.error()};
     if (r->affected() != 1) return false;
     if (activate) {
-        if (auto e = db.run(kEnable, {user_id}); !e) return Unexpected<Error>{e.error()};
+        if (auto e = db.run(kEnable, {user_id}); !e) return Unexpected{e.error()};
     }
     return true;
 }
@@ -103,7 +103,7 @@ Result<void> replace_backup_codes(db::Connection& db, const Secret& hmac_key,
 Result<bool> use_backup_code(db::Connection& db, const Secret& hmac_key, const std::string& user_id,
                              std::string_view code) {
     auto r = db.exec(kUseCode, {user_id, code_hash_hex(hmac_key, user_id, code)});
-    if (!r) return Unexpected<Error>{r.error()};
+    if (!r) return Unexpected{r.error()};
     return r->affected() == 1;
 }
 

@@ -79,7 +79,7 @@ Decision Limiter::hit(const Limit& limit, std::string_view subject, int64_t now)
 
     const bool down = !cached.has_value();
     if (down && !cache_down_) {
-        log::warn("ratelimit_cache_down").str("detail", cached.error().detail);
+        log::warn("ratelimit_cache_down").str("reason", cached.error().detail);
     } else if (!down && cache_down_) {
         log::info("ratelimit_cache_up");
     }

@@ -200,7 +200,7 @@ uint64_t SharedTable::increment(std::string_view key, int64_t window_index,
     // Logged outside the lock: a write() is slower than everything inside.
     if (recovered) log::warn("ratelimit_table_lock_recovered");
     if (error != 0) {
-        log::error("ratelimit_table_lock_failed").str("detail", strerror(error));
+        log::error("ratelimit_table_lock_failed").str("reason", strerror(error));
         return UINT64_MAX;
     }
     if (counted.overflow_started) log::warn("ratelimit_table_bucket_full");

@@ -22,6 +22,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/ascii.h"
+
 namespace authd::server {
 namespace {
 
@@ -29,13 +31,7 @@ std::string header_name(std::string_view env_name) {
     std::string out;
     out.reserve(env_name.size());
     for (char ch : env_name) {
-        if (ch == '_') {
-            out += '-';
-        } else if (ch >= 'A' && ch <= 'Z') {
-            out += static_cast<char>(ch + 32);
-        } else {
-            out += ch;
-        }
+        out += ch == '_' ? '-' : ascii_lower(ch);
     }
     return out;
 }

@@ -33,8 +33,10 @@
 #include <cstring>
 #include <map>
 
+#include "core/clock.h"
 #include "core/listen_address.h"
 #include "core/log.h"
+#include "core/unique_fd.h"
 #include "server/listen_socket.h"
 #include "server/notify.h"
 #include "server/worker.h"
@@ -70,11 +72,7 @@ void on_signal(int sig) {
 
 constexpr int kHandled[] = {SIGCHLD, SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGALRM};
 
-double now_seconds() {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
+double now_seconds() { return static_cast<double>(monotonic_us()) / 1e6; }
 
 void set_alarm(double seconds) {
     itimerval t{};
@@ -97,7 +95,7 @@ struct Slot {
 
 struct Pool {
     PoolSpec spec;
-    int listen_fd = -1;
+    UniqueFd listen_fd;          // open across reloads; closed at shutdown
     std::string socket_setting;  // as configured when the socket was bound
     ListenAddress address;       // the same, parsed
     std::vector<Slot> slots;
@@ -115,7 +113,7 @@ public:
         : config_path_(std::move(config_path)),
           config_(std::move(config)),
           can_start_(std::move(can_start)) {
-        for (auto& s : specs) pools_.push_back(Pool{std::move(s), -1, {}, {}, {}});
+        for (auto& s : specs) pools_.push_back(Pool{std::move(s), UniqueFd(), {}, {}, {}});
     }
 
     int run();
@@ -150,7 +148,7 @@ bool Master::open_sockets() {
             log::error("bind_failed").str("pool", pool.spec.name).str("reason", fd.error().detail);
             return false;
         }
-        pool.listen_fd = *fd;
+        pool.listen_fd = UniqueFd(*fd);
         pool.socket_setting = setting;
         pool.address = *address;
         log::info("listening").str("pool", pool.spec.name).str("socket", setting);
@@ -173,15 +171,15 @@ void Master::spawn(Pool& pool, Slot& slot) {
         struct sigaction sa {};
         sa.sa_handler = SIG_DFL;
         for (int s : kHandled) sigaction(s, &sa, nullptr);
-        int signal_fd = block_stop_signals();
+        const UniqueFd signal_fd = block_stop_signals();
         sigset_t others;
         sigemptyset(&others);
         for (int s : {SIGCHLD, SIGALRM}) sigaddset(&others, s);
         sigprocmask(SIG_UNBLOCK, &others, nullptr);
-        for (const Pool& p : pools_) {
-            if (&p != &pool && p.listen_fd >= 0) close(p.listen_fd);
+        for (Pool& p : pools_) {
+            if (&p != &pool) p.listen_fd.close();
         }
-        int status = pool.spec.run(config_, pool.listen_fd, signal_fd);
+        int status = pool.spec.run(config_, pool.listen_fd.get(), signal_fd.get());
         _exit(status);
     }
     slot.pid = pid;
@@ -288,7 +286,7 @@ void Master::reload() {
     // The sockets stay as bound, so the new peer list must cover them, not
     // the sockets the new file names.
     for (const Pool& pool : pools_) {
-        if (pool.listen_fd >= 0 && pool.address.tcp() && fresh->server.fastcgi_peers.empty()) {
+        if (pool.listen_fd && pool.address.tcp() && fresh->server.fastcgi_peers.empty()) {
             log::error("reload_failed")
                 .str("reason", "[server] fastcgi_peers must not be empty while the " +
                                    pool.spec.name + " pool listens on TCP (" + pool.socket_setting +
@@ -337,7 +335,7 @@ void Master::shutdown() {
     log::info("stopping");
     double deadline = now_seconds() + config_.server.shutdown_timeout;
     for (Pool& pool : pools_) {
-        if (pool.listen_fd >= 0) close(pool.listen_fd);
+        pool.listen_fd.close();
         for (Slot& slot : pool.slots) {
             if (slot.pid > 0) {
                 kill(slot.pid, SIGTERM);

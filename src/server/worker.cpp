@@ -24,6 +24,7 @@
 #include <cerrno>
 #include <exception>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/unique_fd.h"
 #include "server/fcgi_request.h"
@@ -31,12 +32,6 @@
 
 namespace authd::server {
 namespace {
-
-int64_t monotonic_us() {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
-}
 
 http::Response handle_safely(http::RequestHandler& handler, const http::Request& request) {
     try {
@@ -92,7 +87,7 @@ void serve_next(int listen_fd, const std::vector<IpRange>& peers, FcgiRequest& f
 
 }  // namespace
 
-int block_stop_signals() {
+UniqueFd block_stop_signals() {
     sigset_t set;
     sigemptyset(&set);
     for (int s : {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGCHLD, SIGALRM, SIGUSR1, SIGUSR2}) {
@@ -102,7 +97,7 @@ int block_stop_signals() {
     sigset_t stops;
     sigemptyset(&stops);
     for (int s : {SIGTERM, SIGINT, SIGHUP, SIGQUIT}) sigaddset(&stops, s);
-    return signalfd(-1, &stops, SFD_NONBLOCK | SFD_CLOEXEC);
+    return UniqueFd(signalfd(-1, &stops, SFD_NONBLOCK | SFD_CLOEXEC));
 }
 
 bool stop_requested(int signal_fd) {

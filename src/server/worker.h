@@ -1,8 +1,9 @@
 // server/worker.h
 //
 // The worker side of the process model.  A worker is single-threaded: it
-// waits in poll() on the shared listening socket and a signalfd, accepts
-// one FastCGI connection, serves it completely, and only then looks at
+// waits in epoll_wait() on the shared listening socket (EPOLLEXCLUSIVE) and
+// a signalfd, accepts one FastCGI connection itself (checking a TCP peer),
+// hands it to libfcgi, serves it completely, and only then looks at
 // whether it was asked to stop.  Signals are blocked for its whole life, so
 // libfcgi's reads never see EINTR and a stop or reload never cuts a request.
 #pragma once
@@ -12,6 +13,7 @@
 
 #include "core/config.h"
 #include "core/ip_address.h"
+#include "core/unique_fd.h"
 #include "http/handler.h"
 
 namespace authd::server {
@@ -21,8 +23,8 @@ namespace authd::server {
 inline constexpr int kExitConfigError = 2;
 
 // Blocks the stop signals and returns a signalfd that reports them; called
-// first thing in every child.  -1 on failure.
-int block_stop_signals();
+// first thing in every child.  Empty on failure.
+UniqueFd block_stop_signals();
 
 // True when `signal_fd` has a pending stop request (SIGTERM, SIGINT,
 // SIGHUP or SIGQUIT); consumes it.

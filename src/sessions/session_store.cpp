@@ -132,7 +132,7 @@ std::string join(const std::vector<std::string>& parts) {
 Result<Secret> mint_refresh_token(db::Connection& db, const std::string& session_id) {
     Secret token(crypto::base64url_encode(crypto::random_bytes(32)));
     auto r = db.exec(kInsertToken, {token_hash_hex(token.reveal()), session_id});
-    if (!r) return Unexpected<Error>{r.error()};
+    if (!r) return Unexpected{r.error()};
     return token;
 }
 
@@ -154,17 +154,17 @@ bool is_uuid(std::string_view t) {
 Result<Issued> create_session(db::Connection& db, const NewSession& req) {
     auto rows = db.exec(kCreate, {req.user_id, std::to_string(req.ttl_seconds), join(req.amr),
                                   req.origin.ip, req.origin.user_agent});
-    if (!rows) return Unexpected<Error>{rows.error()};
+    if (!rows) return Unexpected{rows.error()};
     Session s = session_from_row(*rows, 0);
     auto token = mint_refresh_token(db, s.id);
-    if (!token) return Unexpected<Error>{token.error()};
+    if (!token) return Unexpected{token.error()};
     return Issued{std::move(s), std::move(*token)};
 }
 
 Result<std::optional<Session>> find_session(db::Connection& db, const std::string& session_id) {
     if (!is_uuid(session_id)) return std::optional<Session>();
     auto rows = db.exec(kFind, {session_id});
-    if (!rows) return Unexpected<Error>{rows.error()};
+    if (!rows) return Unexpected{rows.error()};
     if (rows->empty()) return std::optional<Session>();
     return std::optional<Session>(session_from_row(*rows, 0));
 }
@@ -172,13 +172,13 @@ Result<std::optional<Session>> find_session(db::Connection& db, const std::strin
 Result<bool> lock_live_session(db::Connection& db, const std::string& session_id) {
     if (!is_uuid(session_id)) return false;
     auto rows = db.exec(kLockLive, {session_id});
-    if (!rows) return Unexpected<Error>{rows.error()};
+    if (!rows) return Unexpected{rows.error()};
     return !rows->empty();
 }
 
 Result<std::vector<Session>> list_sessions(db::Connection& db, const std::string& user_id) {
     auto rows = db.exec(kList, {user_id});
-    if (!rows) return Unexpected<Error>{rows.error()};
+    if (!rows) return Unexpected{rows.error()};
     std::vector<Session> out;
     for (int i = 0; i < rows->size(); ++i) out.push_back(session_from_row(*rows, i));
     return out;
@@ -188,9 +188,9 @@ Result<Rotation> rotate_refresh_token(db::Connection& db, std::string_view prese
                                       int grace_seconds, const audit::Origin& origin) {
     const std::string hash = token_hash_hex(presented);
     auto tx = db::Transaction::begin(db);
-    if (!tx) return Unexpected<Error>{tx.error()};
+    if (!tx) return Unexpected{tx.error()};
     auto rows = db.exec(kLockToken, {hash, std::to_string(grace_seconds)});
-    if (!rows) return Unexpected<Error>{rows.error()};
+    if (!rows) return Unexpected{rows.error()};
     Rotation out;
     if (rows->empty()) return out;  // unknown token
     out.session = session_from_row(*rows, 0);
@@ -201,28 +201,28 @@ Result<Rotation> rotate_refresh_token(db::Connection& db, std::string_view prese
         // NB: reuse after the window: revoke the session, so the thief and
         // the victim both lose it; the victim logs in again.
         auto revoked = revoke_session(db, out.session.id, {}, "refresh_reuse");
-        if (!revoked) return Unexpected<Error>{revoked.error()};
+        if (!revoked) return Unexpected{revoked.error()};
         if (auto a = audit::record(db, "refresh_reuse_detected", out.session.user_id, origin,
                                    audit::session_detail(out.session.id));
             !a) {
-            return Unexpected<Error>{a.error()};
+            return Unexpected{a.error()};
         }
-        if (auto c = tx->commit(); !c) return Unexpected<Error>{c.error()};
+        if (auto c = tx->commit(); !c) return Unexpected{c.error()};
         out.outcome = RotateOutcome::reuse_revoked;
         return out;
     }
     if (!spent) {
-        if (auto r = db.exec(kSpend, {hash}); !r) return Unexpected<Error>{r.error()};
+        if (auto r = db.exec(kSpend, {hash}); !r) return Unexpected{r.error()};
     }
     auto token = mint_refresh_token(db, out.session.id);
-    if (!token) return Unexpected<Error>{token.error()};
-    if (auto r = db.exec(kTouch, {out.session.id}); !r) return Unexpected<Error>{r.error()};
+    if (!token) return Unexpected{token.error()};
+    if (auto r = db.exec(kTouch, {out.session.id}); !r) return Unexpected{r.error()};
     if (auto a = audit::record(db, "refresh", out.session.user_id, origin,
                                spent ? audit::detail({{"grace", true}}) : std::string());
         !a) {
-        return Unexpected<Error>{a.error()};
+        return Unexpected{a.error()};
     }
-    if (auto c = tx->commit(); !c) return Unexpected<Error>{c.error()};
+    if (auto c = tx->commit(); !c) return Unexpected{c.error()};
     out.outcome = RotateOutcome::rotated;
     out.refresh_token = std::move(*token);
     out.in_grace = spent;
@@ -232,7 +232,7 @@ Result<Rotation> rotate_refresh_token(db::Connection& db, std::string_view prese
 Result<std::optional<std::string>> session_of_refresh_token(db::Connection& db,
                                                             std::string_view presented) {
     auto rows = db.exec(kSessionOfToken, {token_hash_hex(presented)});
-    if (!rows) return Unexpected<Error>{rows.error()};
+    if (!rows) return Unexpected{rows.error()};
     if (rows->empty()) return std::optional<std::string>();
     return std::optional<std::string>(std::string(rows->text(0, 0)));
 }
@@ -241,20 +241,20 @@ Result<bool> revoke_session(db::Connection& db, const std::string& session_id,
                             const std::string& user_id, std::string_view reason) {
     if (!is_uuid(session_id)) return false;
     auto r = db.exec(kRevoke, {session_id, user_id, std::string(reason)});
-    if (!r) return Unexpected<Error>{r.error()};
+    if (!r) return Unexpected{r.error()};
     return r->affected() > 0;
 }
 
 Result<int64_t> revoke_all_sessions(db::Connection& db, const std::string& user_id,
                                     std::string_view reason, const std::string& keep) {
     auto r = db.exec(kRevokeAll, {user_id, std::string(reason), keep});
-    if (!r) return Unexpected<Error>{r.error()};
+    if (!r) return Unexpected{r.error()};
     return r->affected();
 }
 
 Result<std::vector<Revocation>> find_ended_since(db::Connection& db, int64_t after_ms) {
     auto rows = db.exec(kEndedSince, {std::to_string(after_ms)});
-    if (!rows) return Unexpected<Error>{rows.error()};
+    if (!rows) return Unexpected{rows.error()};
     std::vector<Revocation> found;
     found.reserve(static_cast<size_t>(rows->size()));
     for (int r = 0; r < rows->size(); ++r) {
@@ -266,11 +266,11 @@ Result<std::vector<Revocation>> find_ended_since(db::Connection& db, int64_t aft
 
 Result<int64_t> purge_sessions(db::Connection& db, const Config::Tokens& tokens) {
     auto ended = db.exec(kPurgeSessions);
-    if (!ended) return Unexpected<Error>{ended.error()};
+    if (!ended) return Unexpected{ended.error()};
     // A revocation matters while a token of its session may live.
     const std::string revoked_life = std::to_string(tokens.access_ttl + tokens.leeway + 3600);
     auto stale = db.exec(kPurgeRevoked, {revoked_life});
-    if (!stale) return Unexpected<Error>{stale.error()};
+    if (!stale) return Unexpected{stale.error()};
     return ended->affected() + stale->affected();
 }
 

@@ -72,7 +72,7 @@ Result<void> RevokedSessions::refresh(db::Connection& db, int64_t now_ms) {
     if (!refresh_due(now_ms)) return {};
     last_attempt_ms_ = now_ms;
     auto found = sessions::find_ended_since(db, query_after_ms(now_ms));
-    if (!found) return Unexpected<Error>{found.error()};
+    if (!found) return Unexpected{found.error()};
     apply(*found, now_ms);
     mark_refreshed(now_ms);
     return {};

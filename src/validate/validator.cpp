@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/origin.h"
 #include "http/credentials.h"
@@ -31,12 +32,6 @@ namespace authd::validate {
 namespace {
 
 constexpr std::string_view kPath = "/auth/validate";
-
-int64_t wall_clock_ms() {
-    timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
 
 bool param_is(const http::Request& request, std::string_view name, std::string_view value) {
     const std::string* p = request.param(name);
@@ -90,7 +85,7 @@ Validator::Validator(const Config& config, keys::Keyring keys)
 
 Result<std::unique_ptr<Validator>> Validator::create(const Config& config) {
     auto keyring = keys::Keyring::load_for(config);
-    if (!keyring) return Unexpected<Error>{keyring.error()};
+    if (!keyring) return Unexpected{keyring.error()};
     auto v = std::make_unique<Validator>(config, std::move(*keyring));
     // Warm the set now rather than on the first request; failing here only
     // means the first requests retry (and answer 503 until Postgres is back).
