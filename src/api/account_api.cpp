@@ -87,7 +87,7 @@ Answer update_profile(Services& s, const Call& call) {
     auto caller = authenticate(s, call.request);
     if (!caller) return refuse(caller.error());
     auto form = forms::parse_profile(call.body.root());
-    if (!form) return refuse(form.error());
+    if (!form) return invalid(form.error());
     auto tx = begin_as_caller(s, *caller);
     if (!tx) return Unexpected{tx.error()};
     auto user =
@@ -107,10 +107,10 @@ Answer delete_profile(Services& s, const Call& call) {
     auto caller = authenticate(s, call.request);
     if (!caller) return refuse(caller.error());
     auto form = forms::parse_password(call.body.root());
-    if (!form) return refuse(form.error());
+    if (!form) return invalid(form.error());
     auto user = accounts::find_user_by_id(s.db, caller->claims.user_id);
     if (!user) return failure(user.error());
-    if (!*user || !crypto::verify_password(form->password, (*user)->password_hash)) {
+    if (!*user || !crypto::verify_password(form->password.reveal(), (*user)->password_hash)) {
         return wrong_password("wrong_password");
     }
     const std::string& id = (*user)->id;

@@ -6,6 +6,13 @@
 
 namespace authd::api {
 
+Unexpected<http::ApiError> invalid(forms::FieldErrors errors) {
+    http::ApiError e{400, "VALIDATION_ERROR", "the request has invalid fields"};
+    e.fields = std::move(errors.fields);
+    e.log_reason = "validation";
+    return Unexpected{std::move(e)};
+}
+
 http::Response message_response(int status, std::string_view message) {
     json::Writer w;
     w.begin_object();

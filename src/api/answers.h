@@ -9,9 +9,13 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "forms/requests.h"
 #include "http/response.h"
 
 namespace authd::api {
+
+// 400 VALIDATION_ERROR carrying `fields`.
+Unexpected<http::ApiError> invalid(forms::FieldErrors errors);
 
 // {"message": ...}
 http::Response message_response(int status, std::string_view message);

@@ -10,7 +10,7 @@ namespace authd::api {
 Answer answer_then_mail(Services& s, const http::Request& request, json::Object body,
                         LimitKind limit, std::string_view message, EmailWork work) {
     auto form = forms::parse_email_only(body);
-    if (!form) return refuse(form.error());
+    if (!form) return invalid(form.error());
     if (auto limited = over_limit(s, limit, form->email)) return refuse(*limited);
     http::Response r = message_response(202, message);
     r.after_response = [&s, work, email = form->email, origin = audit_origin(request)] {

@@ -42,7 +42,7 @@ Unexpected<http::ApiError> invalid_refresh(std::string reason) {
 Answer login(Services& s, const Call& call) {
     // The per-IP limit was counted by the dispatcher (api/routes.h).
     auto form = forms::parse_login(call.body.root());
-    if (!form) return refuse(form.error());
+    if (!form) return invalid(form.error());
     login::Context ctx = s.login_context();
     auto tx = db::Transaction::begin(s.db);
     if (!tx) return failure(tx.error());
@@ -74,7 +74,7 @@ Answer login(Services& s, const Call& call) {
 
 Answer refresh(Services& s, const Call& call) {
     auto form = forms::parse_refresh(call.body.root());
-    if (!form) return refuse(form.error());
+    if (!form) return invalid(form.error());
     std::optional<std::string> token = form->refresh_token;
     if (!token) {
         token = http::find_cookie(call.request, kRefreshCookie);
@@ -85,7 +85,7 @@ Answer refresh(Services& s, const Call& call) {
         }
     }
     if (!token || token->empty()) {
-        return refuse(forms::validation_error({{"refreshToken", "is required"}}));
+        return invalid({{{"refreshToken", "is required"}}});
     }
     auto rotation = sessions::rotate_refresh_token(s.db, *token, s.config.tokens.refresh_grace,
                                                    audit_origin(call.request));
@@ -111,7 +111,7 @@ Answer logout(Services& s, const Call& call) {
     auto caller = authenticate(s, call.request);
     if (!caller) return refuse(caller.error());
     auto form = forms::parse_logout(call.body.root());
-    if (!form) return refuse(form.error());
+    if (!form) return invalid(form.error());
     const std::string& user_id = caller->claims.user_id;
 
     auto tx = db::Transaction::begin(s.db);

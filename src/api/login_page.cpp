@@ -254,7 +254,7 @@ Answer second_factor_step(Services& s, const http::Request& req, Page page,
 // The password step of the form.
 Answer password_step(Services& s, const http::Request& req, Page page) {
     page.email = forms::normalize_email(http::query_param(req.body, "email"));
-    const std::string password = http::query_param(req.body, "password");
+    const Secret password(http::query_param(req.body, "password"));
     if (forms::email_problem(page.email) || password.empty()) {
         return page_with(400, page, "Enter a valid email address and your password.", "validation");
     }

@@ -92,7 +92,7 @@ Answer setup_mfa(Services& s, const Call& call) {
     const std::string& user_id = caller->claims.user_id;
     // The per-user limit was counted by the dispatcher (api/routes.h).
     auto form = forms::parse_password(call.body.root());
-    if (!form) return refuse(form.error());
+    if (!form) return invalid(form.error());
     auto user = accounts::find_user_by_id(s.db, user_id);
     if (!user) return failure(user.error());
     if (!*user) return wrong_password("wrong_password");
@@ -102,7 +102,7 @@ Answer setup_mfa(Services& s, const Call& call) {
     }
     // NB: the password again, so a stolen access token cannot enrol the
     // thief's authenticator.
-    if (!crypto::verify_password(form->password, (*user)->password_hash)) {
+    if (!crypto::verify_password(form->password.reveal(), (*user)->password_hash)) {
         return wrong_password("wrong_password");
     }
     Secret secret(crypto::new_totp_secret());
@@ -131,7 +131,7 @@ Answer verify_mfa_setup(Services& s, const Call& call) {
     auto caller = authenticate(s, call.request);
     if (!caller) return refuse(caller.error());
     auto form = forms::parse_code(call.body.root());
-    if (!form) return refuse(form.error());
+    if (!form) return invalid(form.error());
     const std::string& user_id = caller->claims.user_id;
 
     auto tx = begin_as_caller(s, *caller);
@@ -182,7 +182,7 @@ http::Response mfa_challenge(const Config& config, const Secret& session_token) 
 
 Answer complete_mfa_login(Services& s, const Call& call) {
     auto form = forms::parse_mfa_login(call.body.root());
-    if (!form) return refuse(form.error());
+    if (!form) return invalid(form.error());
     login::Context ctx = s.login_context();
     auto tx = db::Transaction::begin(s.db);
     if (!tx) return failure(tx.error());
@@ -211,7 +211,7 @@ Answer regenerate_backup_codes(Services& s, const Call& call) {
     auto caller = authenticate(s, call.request);
     if (!caller) return refuse(caller.error());
     auto form = forms::parse_code(call.body.root());
-    if (!form) return refuse(form.error());
+    if (!form) return invalid(form.error());
     const std::string& user_id = caller->claims.user_id;
     auto tx = begin_as_caller(s, *caller);
     if (!tx) return Unexpected{tx.error()};
@@ -237,12 +237,12 @@ Answer disable_mfa(Services& s, const Call& call) {
     auto caller = authenticate(s, call.request);
     if (!caller) return refuse(caller.error());
     auto form = forms::parse_password_code(call.body.root());
-    if (!form) return refuse(form.error());
+    if (!form) return invalid(form.error());
     const std::string& user_id = caller->claims.user_id;
     auto user = accounts::find_user_by_id(s.db, user_id);
     if (!user) return failure(user.error());
     if (!*user || !(*user)->mfa_enabled) return not_enabled();
-    if (!crypto::verify_password(form->password, (*user)->password_hash)) {
+    if (!crypto::verify_password(form->password.reveal(), (*user)->password_hash)) {
         return wrong_password("wrong_password");
     }
     auto tx = begin_as_caller(s, *caller);

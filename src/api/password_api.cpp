@@ -58,11 +58,11 @@ Result<void> after_password_set(Services& s, const accounts::User& user, std::st
                          {{"first_name", user.first_name}});
 }
 
-std::optional<http::ApiError> policy_error(Services& s, const std::string& password,
-                                           const std::string& email, const std::string& first,
-                                           const std::string& last) {
-    if (auto why = forms::password_problem(s.policy, password, email, first, last)) {
-        return forms::validation_error({{"newPassword", *why}});
+std::optional<forms::FieldErrors> policy_error(Services& s, const Secret& password,
+                                               const std::string& email, const std::string& first,
+                                               const std::string& last) {
+    if (auto why = forms::password_problem(s.policy, password.reveal(), email, first, last)) {
+        return forms::FieldErrors{{{"newPassword", *why}}};
     }
     return std::nullopt;
 }
@@ -78,18 +78,18 @@ Answer forgot_password(Services& s, const Call& call) {
 
 Answer reset_password(Services& s, const Call& call) {
     auto form = forms::parse_reset(call.body.root());
-    if (!form) return refuse(form.error());
+    if (!form) return invalid(form.error());
     auto found = accounts::find_user_by_email(s.db, form->email);
     if (!found) return failure(found.error());
     if (!*found) {
-        if (auto e = policy_error(s, form->new_password, form->email, {}, {})) return refuse(*e);
+        if (auto e = policy_error(s, form->new_password, form->email, {}, {})) return invalid(*e);
         return code_error("INVALID_CODE", "unknown_email");
     }
     const accounts::User& user = **found;
     if (auto e = policy_error(s, form->new_password, user.email, user.first_name, user.last_name)) {
-        return refuse(*e);
+        return invalid(*e);
     }
-    auto hash = crypto::hash_password(form->new_password, s.argon2);
+    auto hash = crypto::hash_password(form->new_password.reveal(), s.argon2);
     if (!hash) return failure(hash.error());
 
     const audit::Origin origin = audit_origin(call.request);
@@ -123,17 +123,18 @@ Answer change_password(Services& s, const Call& call) {
     auto caller = authenticate(s, call.request);
     if (!caller) return refuse(caller.error());
     auto form = forms::parse_change_password(call.body.root());
-    if (!form) return refuse(form.error());
+    if (!form) return invalid(form.error());
     auto found = accounts::find_user_by_id(s.db, caller->claims.user_id);
     if (!found) return failure(found.error());
-    if (!*found || !crypto::verify_password(form->current_password, (*found)->password_hash)) {
+    if (!*found ||
+        !crypto::verify_password(form->current_password.reveal(), (*found)->password_hash)) {
         return wrong_password("wrong_password");
     }
     const accounts::User& user = **found;
     if (auto e = policy_error(s, form->new_password, user.email, user.first_name, user.last_name)) {
-        return refuse(*e);
+        return invalid(*e);
     }
-    auto hash = crypto::hash_password(form->new_password, s.argon2);
+    auto hash = crypto::hash_password(form->new_password.reveal(), s.argon2);
     if (!hash) return failure(hash.error());
     auto tx = begin_as_caller(s, *caller);
     if (!tx) return Unexpected{tx.error()};

@@ -41,8 +41,8 @@ Result<void> send_verification(Services& s, const accounts::User& user) {
 Answer register_account(Services& s, const Call& call) {
     // The per-IP limit was counted by the dispatcher (api/routes.h).
     auto form = forms::parse_register(call.body.root(), s.policy);
-    if (!form) return refuse(form.error());
-    auto hash = crypto::hash_password(form->password, s.argon2);
+    if (!form) return invalid(form.error());
+    auto hash = crypto::hash_password(form->password.reveal(), s.argon2);
     if (!hash) return failure(hash.error());
 
     auto tx = db::Transaction::begin(s.db);
@@ -76,7 +76,7 @@ Answer register_account(Services& s, const Call& call) {
 
 Answer verify_email(Services& s, const Call& call) {
     auto form = forms::parse_email_code(call.body.root());
-    if (!form) return refuse(form.error());
+    if (!form) return invalid(form.error());
     auto user = accounts::find_user_by_email(s.db, form->email);
     if (!user) return failure(user.error());
     if (!*user) return code_error("INVALID_CODE", "unknown_email");

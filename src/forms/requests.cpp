@@ -38,7 +38,7 @@ public:
     }
 
     bool ok() const { return problems_.empty(); }
-    ApiError error() { return validation_error(std::move(problems_)); }
+    FieldErrors error() { return FieldErrors{std::move(problems_)}; }
 
 private:
     json::Object body_;
@@ -86,13 +86,6 @@ std::optional<std::string> checked_code(Fields& f) {
 
 }  // namespace
 
-ApiError validation_error(std::map<std::string, std::string> fields) {
-    ApiError e{400, "VALIDATION_ERROR", "the request has invalid fields"};
-    e.fields = std::move(fields);
-    e.log_reason = "validation";
-    return e;
-}
-
 FormResult<RegisterForm> parse_register(json::Object body, const PasswordPolicy& policy) {
     Fields f(body);
     RegisterForm out;
@@ -103,13 +96,13 @@ FormResult<RegisterForm> parse_register(json::Object body, const PasswordPolicy&
     if (first) out.first_name = *first;
     if (last) out.last_name = *last;
     if (password) {
-        out.password = std::move(*password);
-        if (auto why =
-                password_problem(policy, out.password, out.email, out.first_name, out.last_name)) {
+        out.password = Secret(std::move(*password));
+        if (auto why = password_problem(policy, out.password.reveal(), out.email, out.first_name,
+                                        out.last_name)) {
             f.add("password", *why);
         }
     }
-    if (!f.ok()) return Unexpected<ApiError>{f.error()};
+    if (!f.ok()) return Unexpected{f.error()};
     return out;
 }
 
@@ -117,14 +110,14 @@ FormResult<EmailCodeForm> parse_email_code(json::Object body) {
     Fields f(body);
     auto email = checked_email(f);
     auto code = checked_code(f);
-    if (!f.ok()) return Unexpected<ApiError>{f.error()};
+    if (!f.ok()) return Unexpected{f.error()};
     return EmailCodeForm{std::move(*email), std::move(*code)};
 }
 
 FormResult<EmailForm> parse_email_only(json::Object body) {
     Fields f(body);
     auto email = checked_email(f);
-    if (!f.ok()) return Unexpected<ApiError>{f.error()};
+    if (!f.ok()) return Unexpected{f.error()};
     return EmailForm{std::move(*email)};
 }
 
@@ -135,9 +128,9 @@ FormResult<LoginForm> parse_login(json::Object body) {
     auto password = f.string("password", true);
     out.remember_me = f.boolean("rememberMe");
     out.set_cookie = f.boolean("setCookie");
-    if (!f.ok()) return Unexpected<ApiError>{f.error()};
+    if (!f.ok()) return Unexpected{f.error()};
     out.email = std::move(*email);
-    out.password = std::move(*password);
+    out.password = Secret(std::move(*password));
     return out;
 }
 
@@ -146,7 +139,7 @@ FormResult<RefreshForm> parse_refresh(json::Object body) {
     RefreshForm out;
     out.refresh_token = f.string("refreshToken", false);
     out.set_cookie = f.boolean("setCookie");
-    if (!f.ok()) return Unexpected<ApiError>{f.error()};
+    if (!f.ok()) return Unexpected{f.error()};
     return out;
 }
 
@@ -155,7 +148,7 @@ FormResult<LogoutForm> parse_logout(json::Object body) {
     LogoutForm out;
     out.refresh_token = f.string("refreshToken", false);
     out.all_devices = f.boolean("allDevices");
-    if (!f.ok()) return Unexpected<ApiError>{f.error()};
+    if (!f.ok()) return Unexpected{f.error()};
     return out;
 }
 
@@ -164,15 +157,15 @@ FormResult<ProfileForm> parse_profile(json::Object body) {
     ProfileForm out;
     out.first_name = checked_name(f, "firstName", false);
     out.last_name = checked_name(f, "lastName", false);
-    if (!f.ok()) return Unexpected<ApiError>{f.error()};
+    if (!f.ok()) return Unexpected{f.error()};
     return out;
 }
 
 FormResult<PasswordForm> parse_password(json::Object body) {
     Fields f(body);
     auto password = f.string("password", true);
-    if (!f.ok()) return Unexpected<ApiError>{f.error()};
-    return PasswordForm{std::move(*password)};
+    if (!f.ok()) return Unexpected{f.error()};
+    return PasswordForm{Secret(std::move(*password))};
 }
 
 FormResult<ResetForm> parse_reset(json::Object body) {
@@ -180,22 +173,22 @@ FormResult<ResetForm> parse_reset(json::Object body) {
     auto email = checked_email(f);
     auto code = checked_code(f);
     auto password = f.string("newPassword", true);
-    if (!f.ok()) return Unexpected<ApiError>{f.error()};
-    return ResetForm{std::move(*email), std::move(*code), std::move(*password)};
+    if (!f.ok()) return Unexpected{f.error()};
+    return ResetForm{std::move(*email), std::move(*code), Secret(std::move(*password))};
 }
 
 FormResult<ChangePasswordForm> parse_change_password(json::Object body) {
     Fields f(body);
     auto current = f.string("currentPassword", true);
     auto password = f.string("newPassword", true);
-    if (!f.ok()) return Unexpected<ApiError>{f.error()};
-    return ChangePasswordForm{std::move(*current), std::move(*password)};
+    if (!f.ok()) return Unexpected{f.error()};
+    return ChangePasswordForm{Secret(std::move(*current)), Secret(std::move(*password))};
 }
 
 FormResult<CodeForm> parse_code(json::Object body) {
     Fields f(body);
     auto code = f.string("code", true);
-    if (!f.ok()) return Unexpected<ApiError>{f.error()};
+    if (!f.ok()) return Unexpected{f.error()};
     return CodeForm{std::move(*code)};
 }
 
@@ -203,7 +196,7 @@ FormResult<MfaLoginForm> parse_mfa_login(json::Object body) {
     Fields f(body);
     auto token = f.string("sessionToken", true);
     auto code = f.string("code", true);
-    if (!f.ok()) return Unexpected<ApiError>{f.error()};
+    if (!f.ok()) return Unexpected{f.error()};
     return MfaLoginForm{std::move(*token), std::move(*code)};
 }
 
@@ -211,8 +204,8 @@ FormResult<PasswordCodeForm> parse_password_code(json::Object body) {
     Fields f(body);
     auto password = f.string("password", true);
     auto code = f.string("code", true);
-    if (!f.ok()) return Unexpected<ApiError>{f.error()};
-    return PasswordCodeForm{std::move(*password), std::move(*code)};
+    if (!f.ok()) return Unexpected{f.error()};
+    return PasswordCodeForm{Secret(std::move(*password)), std::move(*code)};
 }
 
 }  // namespace authd::forms

@@ -2,28 +2,36 @@
 //
 // Request bodies to typed structs.  Each parse_* reads the fields it knows
 // (unknown fields are ignored; keys are case-sensitive), collects every
-// problem into one 400 VALIDATION_ERROR with a message per field, and only
-// returns a struct whose fields are present, of the right type and, where
-// the contract has rules (register, profile, passwords), valid.
+// problem into FieldErrors, a message per field, and only returns a struct
+// whose fields are present, of the right type and, where the contract has
+// rules (register, profile, passwords), valid.  Passwords are Secrets:
+// wiped when the form goes.  What a front door answers
+// with the errors is its own business (the REST API: 400 VALIDATION_ERROR
+// with `fields`, api/answers.h).
 #pragma once
 
 #include <map>
 #include <optional>
 #include <string>
 
-#include "core/api_error.h"
 #include "core/result.h"
+#include "core/secret.h"
 #include "forms/password_policy.h"
 #include "json/document.h"
 
 namespace authd::forms {
 
+// Field name -> what is wrong with it (the first problem found).
+struct FieldErrors {
+    std::map<std::string, std::string> fields;
+};
+
 template <typename T>
-using FormResult = Result<T, ApiError>;
+using FormResult = Result<T, FieldErrors>;
 
 struct RegisterForm {
     std::string email;  // normalised
-    std::string password;
+    Secret password;
     std::string first_name;  // trimmed
     std::string last_name;
 };
@@ -42,7 +50,7 @@ FormResult<EmailForm> parse_email_only(json::Object body);
 
 struct LoginForm {
     std::string email;  // normalised
-    std::string password;
+    Secret password;
     bool remember_me = false;
     bool set_cookie = false;
 };
@@ -67,20 +75,20 @@ struct ProfileForm {
 FormResult<ProfileForm> parse_profile(json::Object body);
 
 struct PasswordForm {
-    std::string password;
+    Secret password;
 };
 FormResult<PasswordForm> parse_password(json::Object body);
 
 struct ResetForm {
     std::string email;  // normalised
     std::string code;
-    std::string new_password;  // not yet checked against the policy
+    Secret new_password;  // not yet checked against the policy
 };
 FormResult<ResetForm> parse_reset(json::Object body);
 
 struct ChangePasswordForm {
-    std::string current_password;
-    std::string new_password;  // not yet checked against the policy
+    Secret current_password;
+    Secret new_password;  // not yet checked against the policy
 };
 FormResult<ChangePasswordForm> parse_change_password(json::Object body);
 
@@ -96,12 +104,9 @@ struct MfaLoginForm {
 FormResult<MfaLoginForm> parse_mfa_login(json::Object body);
 
 struct PasswordCodeForm {
-    std::string password;
+    Secret password;
     std::string code;
 };
 FormResult<PasswordCodeForm> parse_password_code(json::Object body);
-
-// 400 VALIDATION_ERROR carrying `fields`.
-ApiError validation_error(std::map<std::string, std::string> fields);
 
 }  // namespace authd::forms

@@ -2,16 +2,17 @@
 //
 // What a handler returns: status, headers and body, plus a `log_reason`
 // that goes to the server log and never to the client.  Errors are built
-// from an ApiError, the contract's error shape (core/api_error.h).
+// from an ApiError, the contract's error shape.
 #pragma once
 
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include "core/api_error.h"
 #include "core/result.h"
 
 namespace authd::http {
@@ -35,8 +36,19 @@ struct Response {
     }
 };
 
-// The contract's error shape, built by forms/ too (core/api_error.h).
-using ApiError = authd::ApiError;
+// The contract's error shape (api-contract.md section 1): what a client is
+// told when a request fails.  Handlers and the validator build it;
+// error_response() turns it into a response.  (forms/ reports field
+// problems in its own terms, forms::FieldErrors.)
+struct ApiError {
+    int status;
+    std::string_view code;                      // "EMAIL_EXISTS"
+    std::string message;                        // human readable, no secrets
+    std::map<std::string, std::string> fields;  // VALIDATION_ERROR only
+    std::optional<int> retry_after;             // 429 only
+    std::string log_reason;                     // server log only
+    std::string www_authenticate;               // 401 on authenticated endpoints
+};
 
 // The standard reason phrase of a status code, for the FastCGI Status line.
 std::string_view status_text(int status);

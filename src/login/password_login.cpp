@@ -20,7 +20,7 @@ Result<PasswordOutcome> password_login(Context& ctx, db::Transaction& tx,
     // NB: verify even when the account is unknown (against dummy_hash), so
     // the response time does not reveal which emails are registered.
     const bool password_ok = crypto::verify_password(
-        attempt.password, *found ? (*found)->password_hash : ctx.dummy_hash);
+        attempt.password.reveal(), *found ? (*found)->password_hash : ctx.dummy_hash);
     if (!*found || !password_ok) {
         const char* reason = *found ? "wrong_password" : "unknown_email";
         const accounts::User* user = *found ? &**found : nullptr;
@@ -43,7 +43,7 @@ Result<PasswordOutcome> password_login(Context& ctx, db::Transaction& tx,
     }
     if (!user.email_verified) return PasswordOutcome{EmailNotVerified{}};
     if (crypto::needs_rehash(user.password_hash, ctx.argon2)) {
-        if (auto h = crypto::hash_password(attempt.password, ctx.argon2)) {
+        if (auto h = crypto::hash_password(attempt.password.reveal(), ctx.argon2)) {
             // Over the hash just checked only: a password change that
             // committed meanwhile is not undone by re-hashing the old one.
             auto replaced =

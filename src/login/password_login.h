@@ -24,7 +24,7 @@ namespace authd::login {
 
 struct PasswordAttempt {
     std::string email;  // normalised
-    std::string password;
+    Secret password;
     bool remember_me = false;
     bool set_cookie = false;  // carried through an MFA challenge
 };
