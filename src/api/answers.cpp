@@ -22,17 +22,14 @@ http::Response message_response(int status, std::string_view message) {
 }
 
 Unexpected<http::ApiError> code_error(std::string_view code, std::string reason) {
-    http::ApiError e{400, code,
-                     code == "CODE_EXPIRED" ? "the code has expired; request a new one"
-                                            : "the code is not valid"};
-    e.log_reason = std::move(reason);
-    return refuse(e);
+    return refuse(400, code,
+                  code == "CODE_EXPIRED" ? "the code has expired; request a new one"
+                                         : "the code is not valid",
+                  std::move(reason));
 }
 
 Unexpected<http::ApiError> wrong_password(std::string_view reason) {
-    http::ApiError e{401, "INVALID_CREDENTIALS", "the password is not correct"};
-    e.log_reason = std::string(reason);
-    return refuse(e);
+    return refuse(401, "INVALID_CREDENTIALS", "the password is not correct", std::string(reason));
 }
 
 Unexpected<http::ApiError> account_locked(int retry_after) {

@@ -30,6 +30,12 @@ using Handler = Answer (*)(Services&, const Call&);
 // A handler's refusal in the contract's words, and an internal failure
 // (503 when a dependency is down, else 500).
 inline Unexpected<http::ApiError> refuse(http::ApiError error) { return {std::move(error)}; }
+inline Unexpected<http::ApiError> refuse(int status, std::string_view code, std::string message,
+                                         std::string log_reason) {
+    http::ApiError e{status, code, std::move(message)};
+    e.log_reason = std::move(log_reason);
+    return {std::move(e)};
+}
 inline Unexpected<http::ApiError> failure(const Error& error) { return {http::api_error(error)}; }
 
 }  // namespace authd::api

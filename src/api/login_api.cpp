@@ -26,15 +26,12 @@ namespace authd::api {
 namespace {
 
 Unexpected<http::ApiError> invalid_credentials(std::string reason) {
-    http::ApiError e{401, "INVALID_CREDENTIALS", "invalid email or password"};
-    e.log_reason = std::move(reason);
-    return refuse(e);
+    return refuse(401, "INVALID_CREDENTIALS", "invalid email or password", std::move(reason));
 }
 
 Unexpected<http::ApiError> invalid_refresh(std::string reason) {
-    http::ApiError e{401, "INVALID_REFRESH_TOKEN", "the refresh token is not valid"};
-    e.log_reason = std::move(reason);
-    return refuse(e);
+    return refuse(401, "INVALID_REFRESH_TOKEN", "the refresh token is not valid",
+                  std::move(reason));
 }
 
 }  // namespace

@@ -33,9 +33,7 @@ namespace {
 
 Unexpected<http::ApiError> mfa_error(int status, std::string_view code, std::string_view message,
                                      std::string reason) {
-    http::ApiError e{status, code, std::string(message)};
-    e.log_reason = std::move(reason);
-    return refuse(e);
+    return refuse(status, code, std::string(message), std::move(reason));
 }
 
 Unexpected<http::ApiError> wrong_code(int status) {
