@@ -48,8 +48,9 @@ std::string code_hash_hex(const Secret& key, const std::string& user_id, CodePur
 
 }  // namespace
 
-Result<Secret> issue_code(db::Connection& db, const Secret& hmac_key, const std::string& user_id,
+Result<Secret> issue_code(db::Transaction& tx, const Secret& hmac_key, const std::string& user_id,
                           CodePurpose purpose, int ttl_seconds) {
+    db::Connection& db = tx.connection();
     const std::string p(purpose_name(purpose));
     // NB: the user's row first.  Two concurrent requests would otherwise
     // both supersede the same live code and both insert a new one, and the
@@ -66,8 +67,10 @@ Result<Secret> issue_code(db::Connection& db, const Secret& hmac_key, const std:
     return code;
 }
 
-Result<CodeCheck> check_code(db::Connection& db, const Secret& hmac_key, const std::string& user_id,
-                             CodePurpose purpose, std::string_view code, int max_attempts) {
+Result<CodeCheck> check_code(db::Transaction& tx, const Secret& hmac_key,
+                             const std::string& user_id, CodePurpose purpose, std::string_view code,
+                             int max_attempts) {
+    db::Connection& db = tx.connection();
     const std::string p(purpose_name(purpose));
     // The user's row first, as issue_code takes it: one lock order (users,
     // then email_codes) for every transaction that touches codes.

@@ -20,18 +20,19 @@ namespace authd::accounts {
 
 enum class CodePurpose { verify_email, password_reset };
 
-// Inside the caller's transaction: locks the user's row until commit,
+// Locks the user's row until commit,
 // supersedes the live code and stores a new one.  Returns the code in clear, for the mail only.
-Result<Secret> issue_code(db::Connection& db, const Secret& hmac_key, const std::string& user_id,
+Result<Secret> issue_code(db::Transaction& tx, const Secret& hmac_key, const std::string& user_id,
                           CodePurpose purpose, int ttl_seconds);
 
 enum class CodeCheck { accepted, wrong, expired };
 
-// Inside the caller's transaction (it locks the user's row, then the codes).  `accepted`
+// Locks the user's row, then the codes, until commit.  `accepted`
 // consumes every code of this purpose for the user; `wrong` counts a try
 // against the live code.
-Result<CodeCheck> check_code(db::Connection& db, const Secret& hmac_key, const std::string& user_id,
-                             CodePurpose purpose, std::string_view code, int max_attempts);
+Result<CodeCheck> check_code(db::Transaction& tx, const Secret& hmac_key,
+                             const std::string& user_id, CodePurpose purpose, std::string_view code,
+                             int max_attempts);
 
 // Deletes the codes a day past their expiry; returns how many.
 Result<int64_t> purge_expired_codes(db::Connection& db);

@@ -49,7 +49,8 @@ std::string lockout_subject(const Secret& hmac_key, std::string_view normalized_
     return crypto::hex_encode(crypto::hmac_sha256(hmac_key.reveal(), message));
 }
 
-Result<LockState> lock_state(db::Connection& db, const std::string& subject) {
+Result<LockState> lock_state(db::Transaction& tx, const std::string& subject) {
+    db::Connection& db = tx.connection();
     if (auto r = db.exec(kEnsure, {subject}); !r) return Unexpected{r.error()};
     auto rows = db.exec(kState, {subject});
     if (!rows) return Unexpected{rows.error()};
@@ -61,8 +62,9 @@ Result<LockState> lock_state(db::Connection& db, const std::string& subject) {
     return s;
 }
 
-Result<FailureCount> record_failure(db::Connection& db, const std::string& subject,
+Result<FailureCount> record_failure(db::Transaction& tx, const std::string& subject,
                                     const Config::Lockout& config) {
+    db::Connection& db = tx.connection();
     auto rows =
         db.exec(kFailure, {subject, std::to_string(config.window),
                            std::to_string(config.max_failures), std::to_string(config.duration)});
@@ -73,7 +75,8 @@ Result<FailureCount> record_failure(db::Connection& db, const std::string& subje
     return out;
 }
 
-Result<void> clear_failures(db::Connection& db, const std::string& subject) {
+Result<void> clear_failures(db::Transaction& tx, const std::string& subject) {
+    db::Connection& db = tx.connection();
     if (auto r = db.exec(kClear, {subject}); !r) return Unexpected{r.error()};
     return {};
 }

@@ -10,7 +10,7 @@
 // later attempt 429 ACCOUNT_LOCKED until the lock ends.  A lock starts a
 // fresh count.
 //
-// Every function runs inside the caller's transaction; lock_state() takes
+// Every function takes the caller's transaction; lock_state() takes
 // the row lock, so concurrent attempts on one subject are serialised and
 // the count is exact (no extra success slips through a race).
 #pragma once
@@ -31,17 +31,17 @@ struct LockState {
 };
 
 // Creates the row if needed and locks it for this transaction.
-Result<LockState> lock_state(db::Connection& db, const std::string& subject);
+Result<LockState> lock_state(db::Transaction& tx, const std::string& subject);
 
 struct FailureCount {
     bool locked_now = false;  // this failure locked the subject
     int retry_after = 0;
 };
-Result<FailureCount> record_failure(db::Connection& db, const std::string& subject,
+Result<FailureCount> record_failure(db::Transaction& tx, const std::string& subject,
                                     const Config::Lockout& config);
 
 // A success: the count starts over.  Also lifts a lock (password reset).
-Result<void> clear_failures(db::Connection& db, const std::string& subject);
+Result<void> clear_failures(db::Transaction& tx, const std::string& subject);
 
 // Not in a caller's transaction: deletes the rows whose lock is over and
 // whose window ended; returns how many.

@@ -62,7 +62,7 @@ Answer delete_session(Services& s, const Call& call) {
     auto tx = begin_as_caller(s, *caller);
     if (!tx) return Unexpected{tx.error()};
     // Not found, someone else's and already revoked all answer 404.
-    auto revoked = sessions::revoke_session(s.db, id, caller->claims.user_id, "session_deleted");
+    auto revoked = sessions::revoke_session(*tx, id, caller->claims.user_id, "session_deleted");
     if (!revoked) return failure(revoked.error());
     if (!*revoked) return not_found();
     if (auto r = audit::record(s.db, "session_revoked", caller->claims.user_id,
@@ -116,7 +116,7 @@ Answer delete_profile(Services& s, const Call& call) {
     const std::string& id = (*user)->id;
     auto tx = begin_as_caller(s, *caller);
     if (!tx) return Unexpected{tx.error()};
-    if (auto r = sessions::revoke_all_sessions(s.db, id, "account_deleted"); !r) {
+    if (auto r = sessions::revoke_all_sessions(*tx, id, "account_deleted"); !r) {
         return failure(r.error());
     }
     if (auto r = audit::record(s.db, "account_deleted", id, audit_origin(call.request)); !r) {

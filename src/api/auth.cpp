@@ -77,7 +77,7 @@ Result<Caller, http::ApiError> authenticate(Services& services, const http::Requ
 Result<db::Transaction, http::ApiError> begin_as_caller(Services& s, const Caller& caller) {
     auto tx = db::Transaction::begin(s.db);
     if (!tx) return failure(tx.error());
-    auto live = sessions::lock_live_session(s.db, caller.session.id);
+    auto live = sessions::lock_live_session(*tx, caller.session.id);
     if (!live) return failure(live.error());
     if (!*live) return refuse(http::unauthorized_error("INVALID_TOKEN", "session_revoked", true));
     return std::move(*tx);

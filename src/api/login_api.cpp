@@ -114,10 +114,10 @@ Answer logout(Services& s, const Call& call) {
     auto tx = db::Transaction::begin(s.db);
     if (!tx) return failure(tx.error());
     if (form->all_devices) {
-        if (auto r = sessions::revoke_all_sessions(s.db, user_id, "logout_all"); !r) {
+        if (auto r = sessions::revoke_all_sessions(*tx, user_id, "logout_all"); !r) {
             return failure(r.error());
         }
-    } else if (auto r = sessions::revoke_session(s.db, caller->session.id, user_id, "logout"); !r) {
+    } else if (auto r = sessions::revoke_session(*tx, caller->session.id, user_id, "logout"); !r) {
         return failure(r.error());
     }
     if (form->refresh_token) {
@@ -125,7 +125,7 @@ Answer logout(Services& s, const Call& call) {
         auto sid = sessions::session_of_refresh_token(s.db, *form->refresh_token);
         if (!sid) return failure(sid.error());
         if (*sid) {
-            if (auto r = sessions::revoke_session(s.db, **sid, user_id, "logout"); !r) {
+            if (auto r = sessions::revoke_session(*tx, **sid, user_id, "logout"); !r) {
                 return failure(r.error());
             }
         }

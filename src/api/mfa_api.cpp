@@ -67,12 +67,12 @@ Result<void, http::ApiError> check_active_factor(Services& s, db::Transaction& t
     return {};
 }
 
-std::vector<std::string> issue_backup_codes(Services& s, const std::string& user_id,
-                                            Result<void>& status) {
+std::vector<std::string> issue_backup_codes(Services& s, db::Transaction& tx,
+                                            const std::string& user_id, Result<void>& status) {
     std::vector<std::string> shown = mfa::new_backup_codes();
     std::vector<std::string> canonical;
     for (const auto& c : shown) canonical.push_back(*mfa::normalize_backup_code(c));
-    status = mfa::replace_backup_codes(s.db, s.keys.hmac_key(), user_id, canonical);
+    status = mfa::replace_backup_codes(tx, s.keys.hmac_key(), user_id, canonical);
     return shown;
 }
 
@@ -111,7 +111,7 @@ Answer setup_mfa(Services& s, const Call& call) {
 
     auto tx = begin_as_caller(s, *caller);
     if (!tx) return Unexpected{tx.error()};
-    Result<void> done = mfa::save_pending_secret(s.db, s.keys, user_id, secret);
+    Result<void> done = mfa::save_pending_secret(*tx, s.keys, user_id, secret);
     if (done) done = audit::record(s.db, "mfa_setup_started", user_id, audit_origin(call.request));
     if (done) done = tx->commit();
     if (!done) return failure(done.error());
@@ -143,15 +143,15 @@ Answer verify_mfa_setup(Services& s, const Call& call) {
     auto step = crypto::match_totp((*stored)->secret.reveal(), form->code, unix_now());
     if (!step) return wrong_code(400);
     // Verifying the setup consumes its time step too.
-    auto accepted = mfa::accept_step(s.db, user_id, *step, true);
+    auto accepted = mfa::accept_step(*tx, user_id, *step, true);
     if (!accepted) return failure(accepted.error());
     if (!*accepted) return wrong_code(400);
     Result<void> done;
-    std::vector<std::string> codes = issue_backup_codes(s, user_id, done);
+    std::vector<std::string> codes = issue_backup_codes(s, *tx, user_id, done);
     if (done) done = audit::record(s.db, "mfa_enabled", user_id, audit_origin(call.request));
     auto user = accounts::find_user_by_id(s.db, user_id);
     if (done && user && *user) {
-        done = mail::enqueue(s.db, s.keys, "mfa_enabled", (*user)->email,
+        done = mail::enqueue(*tx, s.keys, "mfa_enabled", (*user)->email,
                              {{"first_name", (*user)->first_name}});
     }
     if (done) done = tx->commit();
@@ -217,7 +217,7 @@ Answer regenerate_backup_codes(Services& s, const Call& call) {
         return Unexpected{checked.error()};
     }
     Result<void> done;
-    std::vector<std::string> codes = issue_backup_codes(s, user_id, done);
+    std::vector<std::string> codes = issue_backup_codes(s, *tx, user_id, done);
     if (done) {
         done = audit::record(s.db, "mfa_backup_codes_regenerated", user_id,
                              audit_origin(call.request));
@@ -248,10 +248,10 @@ Answer disable_mfa(Services& s, const Call& call) {
     if (auto checked = check_active_factor(s, *tx, user_id, form->code, true); !checked) {
         return Unexpected{checked.error()};
     }
-    Result<void> done = mfa::disable_mfa(s.db, user_id);
+    Result<void> done = mfa::disable_mfa(*tx, user_id);
     if (done) done = audit::record(s.db, "mfa_disabled", user_id, audit_origin(call.request));
     if (done) {
-        done = mail::enqueue(s.db, s.keys, "mfa_disabled", (*user)->email,
+        done = mail::enqueue(*tx, s.keys, "mfa_disabled", (*user)->email,
                              {{"first_name", (*user)->first_name}});
     }
     if (done) done = tx->commit();

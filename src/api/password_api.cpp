@@ -37,11 +37,11 @@ void send_reset_code(Services& s, const std::string& email, const audit::Origin&
     auto tx = db::Transaction::begin(s.db);
     if (!tx) return;
     auto code =
-        accounts::issue_code(s.db, s.keys.hmac_key(), (*user)->id,
+        accounts::issue_code(*tx, s.keys.hmac_key(), (*user)->id,
                              accounts::CodePurpose::password_reset, s.config.accounts.reset_ttl);
     Result<void> done =
         !code ? Result<void>(Unexpected{code.error()})
-              : mail::enqueue(s.db, s.keys, "password_reset", (*user)->email,
+              : mail::enqueue(*tx, s.keys, "password_reset", (*user)->email,
                               {{"code", std::string(code->reveal())},
                                {"first_name", (*user)->first_name},
                                {"code_lifetime", human_duration(s.config.accounts.reset_ttl)}});
@@ -51,10 +51,10 @@ void send_reset_code(Services& s, const std::string& email, const audit::Origin&
 }
 
 // Inside the caller's transaction: the new password is in place.
-Result<void> after_password_set(Services& s, const accounts::User& user, std::string_view event,
-                                const audit::Origin& origin) {
+Result<void> after_password_set(Services& s, db::Transaction& tx, const accounts::User& user,
+                                std::string_view event, const audit::Origin& origin) {
     if (auto r = audit::record(s.db, event, user.id, origin); !r) return r;
-    return mail::enqueue(s.db, s.keys, "password_changed", user.email,
+    return mail::enqueue(tx, s.keys, "password_changed", user.email,
                          {{"first_name", user.first_name}});
 }
 
@@ -95,9 +95,9 @@ Answer reset_password(Services& s, const Call& call) {
     const audit::Origin origin = audit_origin(call.request);
     auto tx = db::Transaction::begin(s.db);
     if (!tx) return failure(tx.error());
-    auto check = accounts::check_code(s.db, s.keys.hmac_key(), user.id,
-                                      accounts::CodePurpose::password_reset, form->code,
-                                      s.config.accounts.code_max_attempts);
+    auto check =
+        accounts::check_code(*tx, s.keys.hmac_key(), user.id, accounts::CodePurpose::password_reset,
+                             form->code, s.config.accounts.code_max_attempts);
     if (!check) return failure(check.error());
     if (*check != accounts::CodeCheck::accepted) {
         if (auto r = tx->commit(); !r) return failure(r.error());  // count the try
@@ -106,14 +106,14 @@ Answer reset_password(Services& s, const Call& call) {
     }
     Result<void> done = accounts::set_password_hash(s.db, user.id, *hash);
     if (done) {
-        auto revoked = sessions::revoke_all_sessions(s.db, user.id, "password_reset");
+        auto revoked = sessions::revoke_all_sessions(*tx, user.id, "password_reset");
         if (!revoked) done = Unexpected{revoked.error()};
     }
     if (done) {
-        done = accounts::clear_failures(s.db,
-                                        accounts::lockout_subject(s.keys.hmac_key(), user.email));
+        done =
+            accounts::clear_failures(*tx, accounts::lockout_subject(s.keys.hmac_key(), user.email));
     }
-    if (done) done = after_password_set(s, user, "password_reset", origin);
+    if (done) done = after_password_set(s, *tx, user, "password_reset", origin);
     if (done) done = tx->commit();
     if (!done) return failure(done.error());
     return message_response(200, "Your password has been reset. Log in with the new password.");
@@ -145,9 +145,10 @@ Answer change_password(Services& s, const Call& call) {
     if (!replaced) return failure(replaced.error());
     if (!*replaced) return wrong_password("password_changed_meanwhile");
     auto revoked =
-        sessions::revoke_all_sessions(s.db, user.id, "password_changed", caller->session.id);
+        sessions::revoke_all_sessions(*tx, user.id, "password_changed", caller->session.id);
     if (!revoked) return failure(revoked.error());
-    Result<void> done = after_password_set(s, user, "password_changed", audit_origin(call.request));
+    Result<void> done =
+        after_password_set(s, *tx, user, "password_changed", audit_origin(call.request));
     if (done) done = tx->commit();
     if (!done) return failure(done.error());
     return message_response(200, "Your password has been changed.");

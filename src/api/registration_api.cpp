@@ -24,13 +24,13 @@
 namespace authd::api {
 namespace {
 
-// Inside the caller's transaction: a fresh code and its mail.
-Result<void> send_verification(Services& s, const accounts::User& user) {
+// A fresh code and its mail.
+Result<void> send_verification(Services& s, db::Transaction& tx, const accounts::User& user) {
     auto code =
-        accounts::issue_code(s.db, s.keys.hmac_key(), user.id, accounts::CodePurpose::verify_email,
+        accounts::issue_code(tx, s.keys.hmac_key(), user.id, accounts::CodePurpose::verify_email,
                              s.config.accounts.verification_ttl);
     if (!code) return Unexpected{code.error()};
-    return mail::enqueue(s.db, s.keys, "verify_email", user.email,
+    return mail::enqueue(tx, s.keys, "verify_email", user.email,
                          {{"code", std::string(code->reveal())},
                           {"first_name", user.first_name},
                           {"code_lifetime", human_duration(s.config.accounts.verification_ttl)}});
@@ -59,7 +59,7 @@ Answer register_account(Services& s, const Call& call) {
         e.log_reason = "email_exists";
         return refuse(e);
     }
-    if (auto r = send_verification(s, *user); !r) return failure(r.error());
+    if (auto r = send_verification(s, *tx, *user); !r) return failure(r.error());
     if (auto r = audit::record(s.db, "register", user->id, audit_origin(call.request)); !r) {
         return failure(r.error());
     }
@@ -84,7 +84,7 @@ Answer verify_email(Services& s, const Call& call) {
 
     auto tx = db::Transaction::begin(s.db);
     if (!tx) return failure(tx.error());
-    auto check = accounts::check_code(s.db, s.keys.hmac_key(), (*user)->id,
+    auto check = accounts::check_code(*tx, s.keys.hmac_key(), (*user)->id,
                                       accounts::CodePurpose::verify_email, form->code,
                                       s.config.accounts.code_max_attempts);
     if (!check) return failure(check.error());
@@ -119,7 +119,7 @@ Answer resend_verification(Services& s, const Call& call) {
             if (!user || !*user || (*user)->email_verified) return;
             auto tx = db::Transaction::begin(services.db);
             if (!tx) return;
-            Result<void> r = send_verification(services, **user);
+            Result<void> r = send_verification(services, *tx, **user);
             if (r) r = audit::record(services.db, "verification_resent", (*user)->id, origin);
             if (r) r = tx->commit();
             if (!r) log::error("resend_verification_failed").str("reason", r.error().detail);

@@ -106,7 +106,7 @@ int mfa_reset(const authd::Config& config, const std::string& raw_email) {
     authd::Result<void> done =
         tx ? authd::Result<void>()
            : authd::Result<void>(authd::Unexpected<authd::Error>{tx.error()});
-    if (done) done = authd::mfa::disable_mfa(db, (*user)->id);
+    if (done) done = authd::mfa::disable_mfa(*tx, (*user)->id);
     if (done) {
         authd::json::Writer detail;
         detail.begin_object().key("operator").string(operator_name()).end_object();
@@ -231,7 +231,7 @@ int token_mint(const authd::Config& config, const std::string& raw_email, int co
         return 1;
     }
     auto issued = authd::sessions::create_session(
-        db, {(*user)->id, config.tokens.access_ttl, {"pwd"}, origin});
+        *tx, {(*user)->id, config.tokens.access_ttl, {"pwd"}, origin});
     authd::Result<void> done =
         issued ? authd::Result<void>()
                : authd::Result<void>(authd::Unexpected<authd::Error>{issued.error()});

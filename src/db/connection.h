@@ -101,6 +101,11 @@ public:
 
     Result<void> commit();
 
+    // The connection the transaction runs on, for the statements inside it.
+    // A function that must run inside a transaction takes the Transaction,
+    // not the Connection, and reaches the database through this.
+    Connection& connection() const noexcept { return *conn_; }
+
 private:
     explicit Transaction(Connection& conn) : conn_(&conn) {}
     Connection* conn_;

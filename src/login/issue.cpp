@@ -3,11 +3,12 @@
 
 namespace authd::login {
 
-Result<SignedIn> issue_login(Context& ctx, db::Transaction&, accounts::User user, bool remember_me,
-                             std::vector<std::string> amr, const audit::Origin& origin) {
+Result<SignedIn> issue_login(Context& ctx, db::Transaction& tx, accounts::User user,
+                             bool remember_me, std::vector<std::string> amr,
+                             const audit::Origin& origin) {
     const bool with_otp = amr.size() > 1;
     const int ttl = remember_me ? ctx.config.tokens.remember_me_ttl : ctx.config.tokens.session_ttl;
-    auto issued = sessions::create_session(ctx.db, {user.id, ttl, std::move(amr), origin});
+    auto issued = sessions::create_session(tx, {user.id, ttl, std::move(amr), origin});
     if (!issued) return Unexpected{issued.error()};
     if (auto r = accounts::record_login(ctx.db, user.id); !r) return Unexpected{r.error()};
     const std::string detail =

@@ -11,7 +11,7 @@ Result<PasswordOutcome> password_login(Context& ctx, db::Transaction& tx,
                                        const PasswordAttempt& attempt,
                                        const audit::Origin& origin) {
     const std::string subject = accounts::lockout_subject(ctx.keys.hmac_key(), attempt.email);
-    auto lock = accounts::lock_state(ctx.db, subject);
+    auto lock = accounts::lock_state(tx, subject);
     if (!lock) return Unexpected{lock.error()};
     if (lock->locked) return PasswordOutcome{Locked{lock->retry_after}};
     auto found = accounts::find_user_by_email(ctx.db, attempt.email);
@@ -37,7 +37,7 @@ Result<PasswordOutcome> password_login(Context& ctx, db::Transaction& tx,
     }
     accounts::User user = std::move(**found);
     if (!user.mfa_enabled) {
-        if (auto r = accounts::clear_failures(ctx.db, subject); !r) {
+        if (auto r = accounts::clear_failures(tx, subject); !r) {
             return Unexpected{r.error()};
         }
     }
@@ -53,8 +53,7 @@ Result<PasswordOutcome> password_login(Context& ctx, db::Transaction& tx,
     }
     if (user.mfa_enabled) {
         auto token = mfa::create_challenge(
-            ctx.db,
-            {user.id, attempt.remember_me, attempt.set_cookie, ctx.config.mfa.challenge_ttl});
+            tx, {user.id, attempt.remember_me, attempt.set_cookie, ctx.config.mfa.challenge_ttl});
         if (!token) return Unexpected{token.error()};
         return PasswordOutcome{SecondFactorNeeded{std::move(*token)}};
     }

@@ -11,15 +11,15 @@
 #include "mfa/mfa_store.h"
 
 namespace authd::login {
-Result<bool> check_second_factor(Context& ctx, db::Transaction&, const std::string& user_id,
+Result<bool> check_second_factor(Context& ctx, db::Transaction& tx, const std::string& user_id,
                                  const Secret& secret, std::string_view code, bool allow_backup) {
     if (auto step = crypto::match_totp(secret.reveal(), code, unix_now())) {
-        return mfa::accept_step(ctx.db, user_id, *step, false);
+        return mfa::accept_step(tx, user_id, *step, false);
     }
     if (!allow_backup) return false;
     auto normalized = mfa::normalize_backup_code(code);
     if (!normalized) return false;
-    return mfa::use_backup_code(ctx.db, ctx.keys.hmac_key(), user_id, *normalized);
+    return mfa::use_backup_code(tx, ctx.keys.hmac_key(), user_id, *normalized);
 }
 
 Result<SecondFactorOutcome> second_factor_login(Context& ctx, db::Transaction& tx,
@@ -27,7 +27,7 @@ Result<SecondFactorOutcome> second_factor_login(Context& ctx, db::Transaction& t
                                                 std::string_view code,
                                                 const audit::Origin& origin) {
     auto challenge =
-        mfa::lock_live_challenge(ctx.db, session_token, ctx.config.mfa.challenge_max_attempts);
+        mfa::lock_live_challenge(tx, session_token, ctx.config.mfa.challenge_max_attempts);
     if (!challenge) return Unexpected{challenge.error()};
     if (!*challenge) return SecondFactorOutcome{ChallengeDead{"mfa_session_dead"}};
     auto user = accounts::find_user_by_id(ctx.db, (*challenge)->user_id);
@@ -36,7 +36,7 @@ Result<SecondFactorOutcome> second_factor_login(Context& ctx, db::Transaction& t
         return SecondFactorOutcome{ChallengeDead{"mfa_user_gone"}};
     }
     const std::string subject = accounts::lockout_subject(ctx.keys.hmac_key(), (*user)->email);
-    auto lock = accounts::lock_state(ctx.db, subject);
+    auto lock = accounts::lock_state(tx, subject);
     if (!lock) return Unexpected{lock.error()};
     if (lock->locked) return SecondFactorOutcome{Locked{lock->retry_after}};
     auto stored = mfa::load_secret(ctx.db, ctx.keys, (*user)->id);
@@ -51,14 +51,14 @@ Result<SecondFactorOutcome> second_factor_login(Context& ctx, db::Transaction& t
     auto ok = check_second_factor(ctx, tx, (*user)->id, (*stored)->secret, code, true);
     if (!ok) return Unexpected{ok.error()};
     if (!*ok) {
-        Result<void> done = mfa::count_wrong_code(ctx.db, **challenge);
+        Result<void> done = mfa::count_wrong_code(tx, **challenge);
         if (done) done = count_failure(ctx, tx, subject, &**user, origin);
         if (done) done = audit::record(ctx.db, "mfa_failed", (*user)->id, origin);
         if (!done) return Unexpected{done.error()};
         return SecondFactorOutcome{WrongCode{}};
     }
-    Result<void> done = mfa::mark_used(ctx.db, **challenge);
-    if (done) done = accounts::clear_failures(ctx.db, subject);
+    Result<void> done = mfa::mark_used(tx, **challenge);
+    if (done) done = accounts::clear_failures(tx, subject);
     if (!done) return Unexpected{done.error()};
     auto signed_in =
         issue_login(ctx, tx, std::move(**user), (*challenge)->remember_me, {"pwd", "otp"}, origin);

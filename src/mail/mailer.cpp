@@ -201,7 +201,7 @@ private:
     Result<bool> deliver_one() {
         auto tx = db::Transaction::begin(db_);
         if (!tx) return Unexpected{tx.error()};
-        auto claimed = claim_next(db_);
+        auto claimed = claim_next(*tx);
         if (!claimed) return Unexpected{claimed.error()};
         if (!*claimed) return false;  // the transaction rolls back: nothing to keep
         const PendingMail& mail = **claimed;

@@ -111,8 +111,9 @@ Result<void> done(const Result<db::Rows>& r) {
 
 }  // namespace
 
-Result<void> enqueue(db::Connection& db, const keys::Keyring& keys, std::string_view template_name,
+Result<void> enqueue(db::Transaction& tx, const keys::Keyring& keys, std::string_view template_name,
                      std::string_view recipient, const std::map<std::string, std::string>& vars) {
+    db::Connection& db = tx.connection();
     if (!db.in_transaction()) {
         return fail(ErrorCode::internal, "mail::enqueue needs the caller's open transaction");
     }
@@ -141,7 +142,8 @@ Result<void> enqueue(db::Connection& db, const keys::Keyring& keys, std::string_
                                    crypto::hex_encode(*sealed), key.id, random_message_id()}));
 }
 
-Result<std::optional<PendingMail>> claim_next(db::Connection& db) {
+Result<std::optional<PendingMail>> claim_next(db::Transaction& tx) {
+    db::Connection& db = tx.connection();
     auto rows = db.exec(kClaimNext);
     if (!rows) return Unexpected{rows.error()};
     if (rows->empty()) return std::optional<PendingMail>{};

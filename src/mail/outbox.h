@@ -31,7 +31,7 @@ namespace authd::mail {
 // internal when no transaction is open, the template is unknown, or a
 // template with a code is given no 6-digit `code`; otherwise the errors of
 // sealing and of db::Connection::exec.
-Result<void> enqueue(db::Connection& db, const keys::Keyring& keys, std::string_view template_name,
+Result<void> enqueue(db::Transaction& tx, const keys::Keyring& keys, std::string_view template_name,
                      std::string_view recipient, const std::map<std::string, std::string>& vars);
 
 // A claimed row, as the mailer sees it.
@@ -46,12 +46,12 @@ struct PendingMail {
     int64_t age_seconds = 0;  // since enqueue
 };
 
-// Inside the caller's transaction: locks and returns the oldest due row
+// Locks and returns the oldest due row
 // (pending, next attempt not in the future) that no other transaction
 // holds (FOR UPDATE SKIP LOCKED), or nullopt when there is none.  The lock
 // lasts until the caller's transaction ends, so two mailers never hold the
 // same row.
-Result<std::optional<PendingMail>> claim_next(db::Connection& db);
+Result<std::optional<PendingMail>> claim_next(db::Transaction& tx);
 
 // Decrypts and parses a claimed row's variables.  invalid_input when the
 // payload was erased, its key is not in the keyring, the tag does not

@@ -34,7 +34,8 @@ std::string hash_hex(std::string_view token) { return crypto::hex_encode(crypto:
 
 }  // namespace
 
-Result<Secret> create_challenge(db::Connection& db, const NewChallenge& c) {
+Result<Secret> create_challenge(db::Transaction& tx, const NewChallenge& c) {
+    db::Connection& db = tx.connection();
     if (auto r = db.exec(kPurge); !r) return Unexpected{r.error()};
     Secret token(crypto::base64url_encode(crypto::random_bytes(32)));
     auto r = db.exec(kCreate, {hash_hex(token.reveal()), c.user_id, std::to_string(c.ttl_seconds),
@@ -43,8 +44,9 @@ Result<Secret> create_challenge(db::Connection& db, const NewChallenge& c) {
     return token;
 }
 
-Result<std::optional<Challenge>> lock_live_challenge(db::Connection& db, std::string_view token,
+Result<std::optional<Challenge>> lock_live_challenge(db::Transaction& tx, std::string_view token,
                                                      int max_attempts) {
+    db::Connection& db = tx.connection();
     const std::string hash = hash_hex(token);
     auto rows = db.exec(kLock, {hash, std::to_string(max_attempts)});
     if (!rows) return Unexpected{rows.error()};
@@ -53,12 +55,14 @@ Result<std::optional<Challenge>> lock_live_challenge(db::Connection& db, std::st
         Challenge{hash, std::string(rows->text(0, 0)), rows->boolean(0, 1), rows->boolean(0, 2)});
 }
 
-Result<void> count_wrong_code(db::Connection& db, const Challenge& challenge) {
+Result<void> count_wrong_code(db::Transaction& tx, const Challenge& challenge) {
+    db::Connection& db = tx.connection();
     if (auto r = db.exec(kWrong, {challenge.token_hash_hex}); !r) return Unexpected{r.error()};
     return {};
 }
 
-Result<void> mark_used(db::Connection& db, const Challenge& challenge) {
+Result<void> mark_used(db::Transaction& tx, const Challenge& challenge) {
+    db::Connection& db = tx.connection();
     if (auto r = db.exec(kUsed, {challenge.token_hash_hex}); !r) return Unexpected{r.error()};
     return {};
 }

@@ -22,8 +22,8 @@ struct NewChallenge {
     int ttl_seconds = 300;
 };
 
-// Inside the caller's transaction.  Returns the token in clear.
-Result<Secret> create_challenge(db::Connection& db, const NewChallenge& challenge);
+// Returns the token in clear.
+Result<Secret> create_challenge(db::Transaction& tx, const NewChallenge& challenge);
 
 struct Challenge {
     std::string token_hash_hex;
@@ -32,12 +32,12 @@ struct Challenge {
     bool set_cookie = false;
 };
 
-// Inside the caller's transaction; locks the row.  nullopt when unknown,
+// Locks the row until the transaction ends.  nullopt when unknown,
 // expired, used or out of attempts.
-Result<std::optional<Challenge>> lock_live_challenge(db::Connection& db, std::string_view token,
+Result<std::optional<Challenge>> lock_live_challenge(db::Transaction& tx, std::string_view token,
                                                      int max_attempts);
-Result<void> count_wrong_code(db::Connection& db, const Challenge& challenge);
-Result<void> mark_used(db::Connection& db, const Challenge& challenge);
+Result<void> count_wrong_code(db::Transaction& tx, const Challenge& challenge);
+Result<void> mark_used(db::Transaction& tx, const Challenge& challenge);
 
 // Deletes the challenges an hour past their expiry; returns how many.
 Result<int64_t> purge_expired_challenges(db::Connection& db);

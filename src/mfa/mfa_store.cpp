@@ -69,16 +69,18 @@ Result<std::optional<StoredSecret>> load_secret(db::Connection& db, const keys::
     return std::optional<StoredSecret>(StoredSecret{std::move(*opened), rows->boolean(0, 2)});
 }
 
-Result<void> save_pending_secret(db::Connection& db, const keys::Keyring& keys,
+Result<void> save_pending_secret(db::Transaction& tx, const keys::Keyring& keys,
                                  const std::string& user_id, const Secret& secret) {
+    db::Connection& db = tx.connection();
     const keys::AeadKey& key = keys.aead_current();
     auto sealed = crypto::aead_seal(key.key, secret.reveal(), associated_data(user_id));
     if (!sealed) return Unexpected{sealed.error()};
     return db.run(kSavePending, {user_id, crypto::hex_encode(*sealed), key.id});
 }
 
-Result<bool> accept_step(db::Connection& db, const std::string& user_id, int64_t step,
+Result<bool> accept_step(db::Transaction& tx, const std::string& user_id, int64_t step,
                          bool activate) {
+    db::Connection& db = tx.connection();
     auto r = db.exec(kAcceptStep, {user_id, std::to_string(step), activate ? "true" : "false"});
     if (!r) return Unexpected{r.error()};
     if (r->affected() != 1) return false;
@@ -88,9 +90,10 @@ Result<bool> accept_step(db::Connection& db, const std::string& user_id, int64_t
     return true;
 }
 
-Result<void> replace_backup_codes(db::Connection& db, const Secret& hmac_key,
+Result<void> replace_backup_codes(db::Transaction& tx, const Secret& hmac_key,
                                   const std::string& user_id,
                                   const std::vector<std::string>& codes) {
+    db::Connection& db = tx.connection();
     if (auto r = db.run(kDeleteCodes, {user_id}); !r) return r;
     for (const auto& code : codes) {
         if (auto r = db.run(kInsertCode, {user_id, code_hash_hex(hmac_key, user_id, code)}); !r) {
@@ -100,14 +103,16 @@ Result<void> replace_backup_codes(db::Connection& db, const Secret& hmac_key,
     return {};
 }
 
-Result<bool> use_backup_code(db::Connection& db, const Secret& hmac_key, const std::string& user_id,
-                             std::string_view code) {
+Result<bool> use_backup_code(db::Transaction& tx, const Secret& hmac_key,
+                             const std::string& user_id, std::string_view code) {
+    db::Connection& db = tx.connection();
     auto r = db.exec(kUseCode, {user_id, code_hash_hex(hmac_key, user_id, code)});
     if (!r) return Unexpected{r.error()};
     return r->affected() == 1;
 }
 
-Result<void> disable_mfa(db::Connection& db, const std::string& user_id) {
+Result<void> disable_mfa(db::Transaction& tx, const std::string& user_id) {
+    db::Connection& db = tx.connection();
     if (auto r = db.run(kDeleteSecret, {user_id}); !r) return r;
     if (auto r = db.run(kDeleteCodes, {user_id}); !r) return r;
     return db.run(kDisable, {user_id});

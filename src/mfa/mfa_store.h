@@ -12,7 +12,7 @@
 //    with the same code exactly one wins, on any number of workers and hosts.
 //  - Backup codes are keyed hashes; using one is a conditional UPDATE too.
 //
-// Functions that change state run inside the caller's transaction.
+// Functions that change state take the caller's transaction.
 #pragma once
 
 #include <optional>
@@ -35,24 +35,24 @@ Result<std::optional<StoredSecret>> load_secret(db::Connection& db, const keys::
                                                 const std::string& user_id);
 
 // Replaces any pending (never an active) secret with a new pending one.
-Result<void> save_pending_secret(db::Connection& db, const keys::Keyring& keys,
+Result<void> save_pending_secret(db::Transaction& tx, const keys::Keyring& keys,
                                  const std::string& user_id, const Secret& secret);
 
 // Accepts `step` if it is later than the last accepted one.  With
 // `activate`, only a pending secret qualifies and it becomes active (and
 // the user's mfa_enabled true); otherwise only an active one.
-Result<bool> accept_step(db::Connection& db, const std::string& user_id, int64_t step,
+Result<bool> accept_step(db::Transaction& tx, const std::string& user_id, int64_t step,
                          bool activate);
 
 // Replaces the user's backup codes by these (already normalised) codes.
-Result<void> replace_backup_codes(db::Connection& db, const Secret& hmac_key,
+Result<void> replace_backup_codes(db::Transaction& tx, const Secret& hmac_key,
                                   const std::string& user_id,
                                   const std::vector<std::string>& codes);
 // Marks a normalised backup code used; false if unknown or already used.
-Result<bool> use_backup_code(db::Connection& db, const Secret& hmac_key, const std::string& user_id,
-                             std::string_view code);
+Result<bool> use_backup_code(db::Transaction& tx, const Secret& hmac_key,
+                             const std::string& user_id, std::string_view code);
 
 // Removes secret and codes and turns mfa_enabled off.
-Result<void> disable_mfa(db::Connection& db, const std::string& user_id);
+Result<void> disable_mfa(db::Transaction& tx, const std::string& user_id);
 
 }  // namespace authd::mfa

@@ -151,7 +151,8 @@ bool is_uuid(std::string_view t) {
     return true;
 }
 
-Result<Issued> create_session(db::Connection& db, const NewSession& req) {
+Result<Issued> create_session(db::Transaction& tx, const NewSession& req) {
+    db::Connection& db = tx.connection();
     auto rows = db.exec(kCreate, {req.user_id, std::to_string(req.ttl_seconds), join(req.amr),
                                   req.origin.ip, req.origin.user_agent});
     if (!rows) return Unexpected{rows.error()};
@@ -169,7 +170,8 @@ Result<std::optional<Session>> find_session(db::Connection& db, const std::strin
     return std::optional<Session>(session_from_row(*rows, 0));
 }
 
-Result<bool> lock_live_session(db::Connection& db, const std::string& session_id) {
+Result<bool> lock_live_session(db::Transaction& tx, const std::string& session_id) {
+    db::Connection& db = tx.connection();
     if (!is_uuid(session_id)) return false;
     auto rows = db.exec(kLockLive, {session_id});
     if (!rows) return Unexpected{rows.error()};
@@ -200,7 +202,7 @@ Result<Rotation> rotate_refresh_token(db::Connection& db, std::string_view prese
     if (spent && !within_grace) {
         // NB: reuse after the window: revoke the session, so the thief and
         // the victim both lose it; the victim logs in again.
-        auto revoked = revoke_session(db, out.session.id, {}, "refresh_reuse");
+        auto revoked = revoke_session(*tx, out.session.id, {}, "refresh_reuse");
         if (!revoked) return Unexpected{revoked.error()};
         if (auto a = audit::record(db, "refresh_reuse_detected", out.session.user_id, origin,
                                    audit::session_detail(out.session.id));
@@ -237,16 +239,18 @@ Result<std::optional<std::string>> session_of_refresh_token(db::Connection& db,
     return std::optional<std::string>(std::string(rows->text(0, 0)));
 }
 
-Result<bool> revoke_session(db::Connection& db, const std::string& session_id,
+Result<bool> revoke_session(db::Transaction& tx, const std::string& session_id,
                             const std::string& user_id, std::string_view reason) {
+    db::Connection& db = tx.connection();
     if (!is_uuid(session_id)) return false;
     auto r = db.exec(kRevoke, {session_id, user_id, std::string(reason)});
     if (!r) return Unexpected{r.error()};
     return r->affected() > 0;
 }
 
-Result<int64_t> revoke_all_sessions(db::Connection& db, const std::string& user_id,
+Result<int64_t> revoke_all_sessions(db::Transaction& tx, const std::string& user_id,
                                     std::string_view reason, const std::string& keep) {
+    db::Connection& db = tx.connection();
     auto r = db.exec(kRevokeAll, {user_id, std::string(reason), keep});
     if (!r) return Unexpected{r.error()};
     return r->affected();

@@ -57,17 +57,16 @@ struct Issued {
     Secret refresh_token;
 };
 
-// Inside the caller's transaction.
-Result<Issued> create_session(db::Connection& db, const NewSession& request);
+Result<Issued> create_session(db::Transaction& tx, const NewSession& request);
 
 Result<std::optional<Session>> find_session(db::Connection& db, const std::string& session_id);
 
-// Inside a transaction: locks the session's row until commit when it is
+// Locks the session's row until commit when it is
 // still live (not revoked, not ended) and says whether it is.  A write made
 // for an authenticated caller takes this first, so it waits for a
 // revocation in flight (account deletion, password change, logout) and
 // then does not happen at all.
-Result<bool> lock_live_session(db::Connection& db, const std::string& session_id);
+Result<bool> lock_live_session(db::Transaction& tx, const std::string& session_id);
 
 // Live (not revoked, not expired) sessions of a user, newest first.
 Result<std::vector<Session>> list_sessions(db::Connection& db, const std::string& user_id);
@@ -90,14 +89,14 @@ Result<Rotation> rotate_refresh_token(db::Connection& db, std::string_view prese
 Result<std::optional<std::string>> session_of_refresh_token(db::Connection& db,
                                                             std::string_view presented);
 
-// Inside the caller's transaction.  Returns false when nothing was revoked
+// Returns false when nothing was revoked
 // (unknown, someone else's, already revoked).  `user_id` may be empty to
 // skip the ownership check.
-Result<bool> revoke_session(db::Connection& db, const std::string& session_id,
+Result<bool> revoke_session(db::Transaction& tx, const std::string& session_id,
                             const std::string& user_id, std::string_view reason);
 // Every live session of the user, except `keep` if not empty.  Returns how
 // many were revoked.
-Result<int64_t> revoke_all_sessions(db::Connection& db, const std::string& user_id,
+Result<int64_t> revoke_all_sessions(db::Transaction& tx, const std::string& user_id,
                                     std::string_view reason, const std::string& keep = {});
 
 // Why a session's tokens must be refused although their signature and exp

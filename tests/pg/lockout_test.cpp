@@ -47,12 +47,12 @@ Attempt fail_once(db::Connection& db, const std::string& subject, const Config::
     Attempt a;
     auto tx = db::Transaction::begin(db);
     EXPECT_TRUE(tx);
-    auto state = lock_state(db, subject);
+    auto state = lock_state(*tx, subject);
     EXPECT_TRUE(state) << state.error().detail;
     if (state->locked) {
         a.was_locked = true;
     } else {
-        auto count = record_failure(db, subject, c);
+        auto count = record_failure(*tx, subject, c);
         EXPECT_TRUE(count) << count.error().detail;
         a.locked_now = count->locked_now;
     }
@@ -77,13 +77,15 @@ TEST_F(Lockout, TwelveConcurrentFailuresLockExactlyOnce) {
     EXPECT_EQ(locked_now.load(), 1);  // the 5th failure, whichever thread had it
     EXPECT_EQ(refused.load(), 12 - 5);
     db::Connection db(pgtest::database());
-    auto state = lock_state(db, subject);
+    auto tx = db::Transaction::begin(db);
+    ASSERT_TRUE(tx);
+    auto state = lock_state(*tx, subject);
     ASSERT_TRUE(state);
     EXPECT_TRUE(state->locked);
     EXPECT_GT(state->retry_after, 0);
     EXPECT_LE(state->retry_after, 900);
-    ASSERT_TRUE(clear_failures(db, subject));
-    state = lock_state(db, subject);
+    ASSERT_TRUE(clear_failures(*tx, subject));
+    state = lock_state(*tx, subject);
     ASSERT_TRUE(state);
     EXPECT_FALSE(state->locked);
 }
@@ -93,7 +95,9 @@ TEST_F(Lockout, FourFailuresDoNotLock) {
     const std::string subject = subject_for("four");
     db::Connection db(pgtest::database());
     for (int i = 0; i < 4; ++i) EXPECT_FALSE(fail_once(db, subject, config).locked_now);
-    auto state = lock_state(db, subject);
+    auto tx = db::Transaction::begin(db);
+    ASSERT_TRUE(tx);
+    auto state = lock_state(*tx, subject);
     ASSERT_TRUE(state);
     EXPECT_FALSE(state->locked);
 }

@@ -51,7 +51,7 @@ protected:
         auto tx = db::Transaction::begin(db);
         ASSERT_TRUE(tx);
         for (int i = 0; i < n; ++i) {
-            auto r = enqueue(db, *keys_, "password_changed",
+            auto r = enqueue(*tx, *keys_, "password_changed",
                              "pg-" + std::to_string(i) + "@example.com", {{"first_name", "Pg"}});
             ASSERT_TRUE(r) << r.error().detail;
         }
@@ -68,15 +68,15 @@ TEST_F(Outbox, TwoOpenClaimsHoldDifferentRows) {
     auto ta = db::Transaction::begin(a);
     auto tb = db::Transaction::begin(b);
     ASSERT_TRUE(ta && tb);
-    auto ra = claim_next(a);
-    auto rb = claim_next(b);
+    auto ra = claim_next(*ta);
+    auto rb = claim_next(*tb);
     ASSERT_TRUE(ra && *ra && rb && *rb);
     EXPECT_NE((*ra)->id, (*rb)->id);
     ASSERT_TRUE(mark_sent(a, (*ra)->id));
     ASSERT_TRUE(ta->commit());
     // b's row is still b's until it commits; a's next claim is the third.
     auto ta2 = db::Transaction::begin(a);
-    auto ra2 = claim_next(a);
+    auto ra2 = claim_next(*ta2);
     ASSERT_TRUE(ra2 && *ra2);
     EXPECT_NE((*ra2)->id, (*rb)->id);
     EXPECT_NE((*ra2)->id, (*ra)->id);
@@ -91,7 +91,7 @@ TEST_F(Outbox, TwoMailersTakeEveryRowExactlyOnce) {
         for (;;) {
             auto tx = db::Transaction::begin(db);
             ASSERT_TRUE(tx);
-            auto row = claim_next(db);
+            auto row = claim_next(*tx);
             ASSERT_TRUE(row) << row.error().detail;
             if (!*row) return;
             ASSERT_TRUE(mark_sent(db, (*row)->id));

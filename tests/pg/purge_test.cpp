@@ -43,7 +43,7 @@ protected:
     std::string session(int ttl) {
         auto tx = db::Transaction::begin(db_);
         EXPECT_TRUE(tx);
-        auto issued = sessions::create_session(db_, {pgtest::new_user(db_), ttl, {"pwd"}, kOrigin});
+        auto issued = sessions::create_session(*tx, {pgtest::new_user(db_), ttl, {"pwd"}, kOrigin});
         EXPECT_TRUE(issued) << issued.error().detail;
         EXPECT_TRUE(tx->commit());
         return issued->session.id;
@@ -74,7 +74,7 @@ TEST_F(Purge, EmailCodesExpiredOverADayAgoGo) {
     for (const auto& u : {old_user, live_user}) {
         auto tx = db::Transaction::begin(db_);
         ASSERT_TRUE(tx);
-        ASSERT_TRUE(accounts::issue_code(db_, key, u, accounts::CodePurpose::verify_email, 3600));
+        ASSERT_TRUE(accounts::issue_code(*tx, key, u, accounts::CodePurpose::verify_email, 3600));
         ASSERT_TRUE(tx->commit());
     }
     run("t_age_codes",
@@ -99,8 +99,8 @@ TEST_F(Purge, LockoutRowsGoOnceTheirWindowAndLockAreOver) {
     for (const auto& s : {stale, locked, fresh}) {
         auto tx = db::Transaction::begin(db_);
         ASSERT_TRUE(tx);
-        ASSERT_TRUE(accounts::lock_state(db_, s));
-        ASSERT_TRUE(accounts::record_failure(db_, s, config));
+        ASSERT_TRUE(accounts::lock_state(*tx, s));
+        ASSERT_TRUE(accounts::record_failure(*tx, s, config));
         ASSERT_TRUE(tx->commit());
     }
     run("t_age_failures",
@@ -125,7 +125,7 @@ TEST_F(Purge, MfaChallengesLongExpiredGo) {
     for (const auto& u : {old_user, live_user}) {
         auto tx = db::Transaction::begin(db_);
         ASSERT_TRUE(tx);
-        ASSERT_TRUE(mfa::create_challenge(db_, {u, false, false, 300}));
+        ASSERT_TRUE(mfa::create_challenge(*tx, {u, false, false, 300}));
         ASSERT_TRUE(tx->commit());
     }
     run("t_age_challenges",

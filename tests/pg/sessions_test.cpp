@@ -30,7 +30,7 @@ protected:
     std::string login() {
         auto tx = db::Transaction::begin(db_);
         EXPECT_TRUE(tx);
-        auto issued = create_session(db_, {pgtest::new_user(db_), 3600, {"pwd"}, kOrigin});
+        auto issued = create_session(*tx, {pgtest::new_user(db_), 3600, {"pwd"}, kOrigin});
         EXPECT_TRUE(issued) << issued.error().detail;
         EXPECT_TRUE(tx->commit());
         session_id_ = issued->session.id;
