@@ -110,12 +110,18 @@ Answer delete_profile(Services& s, const Call& call) {
     if (!form) return invalid(form.error());
     auto user = accounts::find_user_by_id(s.db, caller->claims.user_id);
     if (!user) return failure(user.error());
-    if (!*user || !crypto::verify_password(form->password.reveal(), (*user)->password_hash)) {
-        return wrong_password("wrong_password");
-    }
+    if (!*user) return wrong_password("user_gone");
     const std::string& id = (*user)->id;
     auto tx = begin_as_caller(s, *caller);
     if (!tx) return Unexpected{tx.error()};
+    login::Context ctx = s.login_context();
+    if (auto ok = recheck_verdict(*tx,
+                                  login::recheck_password(ctx, *tx, **user, form->password.reveal(),
+                                                          audit_origin(call.request)),
+                                  wrong_password("wrong_password"));
+        !ok) {
+        return Unexpected{ok.error()};
+    }
     if (auto r = sessions::revoke_all_sessions(*tx, id, "account_deleted"); !r) {
         return failure(r.error());
     }

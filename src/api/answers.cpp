@@ -40,4 +40,14 @@ Unexpected<http::ApiError> account_locked(int retry_after) {
     return refuse(e);
 }
 
+Result<void, http::ApiError> recheck_verdict(db::Transaction& tx,
+                                             const Result<login::RecheckResult>& check,
+                                             Unexpected<http::ApiError> if_wrong) {
+    if (!check) return failure(check.error());
+    if (check->outcome == login::Recheck::passed) return {};
+    if (auto c = tx.commit(); !c) return failure(c.error());
+    if (check->outcome == login::Recheck::locked) return account_locked(check->retry_after);
+    return if_wrong;
+}
+
 }  // namespace authd::api

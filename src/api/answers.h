@@ -9,8 +9,10 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "db/connection.h"
 #include "forms/requests.h"
 #include "http/response.h"
+#include "login/recheck.h"
 
 namespace authd::api {
 
@@ -26,6 +28,14 @@ Unexpected<http::ApiError> code_error(std::string_view code, std::string reason)
 // 401 INVALID_CREDENTIALS for a signed-in user whose password (asked again
 // before a sensitive change) is not the account's; `reason` is for the log.
 Unexpected<http::ApiError> wrong_password(std::string_view reason);
+
+// A signed-in user's re-check of a secret (login/recheck.h) as the
+// handler's answer: success when it passed; else the transaction is
+// committed first (the failure must count) and the refusal is 429
+// ACCOUNT_LOCKED, or `if_wrong`.
+Result<void, http::ApiError> recheck_verdict(db::Transaction& tx,
+                                             const Result<login::RecheckResult>& check,
+                                             Unexpected<http::ApiError> if_wrong);
 
 // 429 ACCOUNT_LOCKED with Retry-After.
 Unexpected<http::ApiError> account_locked(int retry_after);

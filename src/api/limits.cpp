@@ -35,6 +35,8 @@ ratelimit::Limit limit_of(const Config::Limits& c, LimitKind kind) {
             return {"resend", c.resend_per_email, c.resend_window};
         case LimitKind::mfa_setup:
             return {"mfa_setup", c.mfa_setup_per_user, c.mfa_setup_window};
+        case LimitKind::recheck:
+            return {"recheck", c.recheck_per_user, c.recheck_window};
     }
     return {"other", 1, 1};
 }
@@ -72,7 +74,7 @@ std::optional<http::ApiError> over_limit(Services& s, LimitKind kind, std::strin
 
 std::optional<http::ApiError> over_limit_before_body(Services& s, LimitKind kind,
                                                      const http::Request& request) {
-    if (kind == LimitKind::mfa_setup) {
+    if (kind == LimitKind::mfa_setup || kind == LimitKind::recheck) {
         auto caller = authenticate(s, request);
         if (!caller) return std::nullopt;
         return over_limit(s, kind, caller->claims.user_id);

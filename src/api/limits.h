@@ -16,7 +16,14 @@
 
 namespace authd::api {
 
-enum class LimitKind { login, register_account, forgot_password, resend_verification, mfa_setup };
+enum class LimitKind {
+    login,
+    register_account,
+    forgot_password,
+    resend_verification,
+    mfa_setup,
+    recheck,  // a signed-in user's secret asked again, per user
+};
 
 // The client's address (IPv4, or IPv6 reduced to its /64) for per-IP limits.
 std::string client_address(const http::Request& request, const std::string& trusted_proxies);

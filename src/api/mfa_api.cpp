@@ -21,6 +21,7 @@
 #include "crypto/totp.h"
 #include "forms/requests.h"
 #include "json/writer.h"
+#include "login/recheck.h"
 #include "login/second_factor.h"
 #include "mail/outbox.h"
 #include "mfa/backup_codes.h"
@@ -51,20 +52,20 @@ Unexpected<http::ApiError> internal(const Error& error) {
     return failure(error);
 }
 
-// For the signed-in user's own 2FA changes, inside the caller's
-// transaction: success when `code` is a valid (and now consumed) second
-// factor of an active 2FA, else the refusal.
+// For the signed-in user's own 2FA changes: success when `code` is a valid
+// (and now consumed) second factor of an active 2FA, else the refusal; a
+// wrong code counts toward the lockout (login/recheck.h).
 Result<void, http::ApiError> check_active_factor(Services& s, db::Transaction& tx,
-                                                 const std::string& user_id, std::string_view code,
-                                                 bool allow_backup) {
-    auto stored = mfa::load_secret(s.db, s.keys, user_id);
+                                                 const accounts::User& user, std::string_view code,
+                                                 bool allow_backup, const audit::Origin& origin) {
+    auto stored = mfa::load_secret(s.db, s.keys, user.id);
     if (!stored) return internal(stored.error());
     if (!*stored || (*stored)->pending) return not_enabled();
     login::Context ctx = s.login_context();
-    auto ok = login::check_second_factor(ctx, tx, user_id, (*stored)->secret, code, allow_backup);
-    if (!ok) return failure(ok.error());
-    if (!*ok) return wrong_code(401);
-    return {};
+    return recheck_verdict(
+        tx,
+        login::recheck_second_factor(ctx, tx, user, (*stored)->secret, code, allow_backup, origin),
+        wrong_code(401));
 }
 
 std::vector<std::string> issue_backup_codes(Services& s, db::Transaction& tx,
@@ -98,19 +99,23 @@ Answer setup_mfa(Services& s, const Call& call) {
         return mfa_error(409, "MFA_ALREADY_ENABLED", "two-factor authentication is already on",
                          "mfa_already_enabled");
     }
+    auto tx = begin_as_caller(s, *caller);
+    if (!tx) return Unexpected{tx.error()};
     // NB: the password again, so a stolen access token cannot enrol the
-    // thief's authenticator.
-    if (!crypto::verify_password(form->password.reveal(), (*user)->password_hash)) {
-        return wrong_password("wrong_password");
+    // thief's authenticator; it counts toward the lockout.
+    login::Context ctx = s.login_context();
+    if (auto ok = recheck_verdict(*tx,
+                                  login::recheck_password(ctx, *tx, **user, form->password.reveal(),
+                                                          audit_origin(call.request)),
+                                  wrong_password("wrong_password"));
+        !ok) {
+        return Unexpected{ok.error()};
     }
     Secret secret(crypto::new_totp_secret());
     const std::string base32 = crypto::base32_encode(secret.reveal());
     const std::string uri = mfa::otpauth_uri(s.config.mfa.issuer, (*user)->email, base32);
     auto png = mfa::qr_png(uri);
     if (!png) return failure(png.error());
-
-    auto tx = begin_as_caller(s, *caller);
-    if (!tx) return Unexpected{tx.error()};
     Result<void> done = mfa::save_pending_secret(*tx, s.keys, user_id, secret);
     if (done) done = audit::record(s.db, "mfa_setup_started", user_id, audit_origin(call.request));
     if (done) done = tx->commit();
@@ -211,9 +216,14 @@ Answer regenerate_backup_codes(Services& s, const Call& call) {
     auto form = forms::parse_code(call.body.root());
     if (!form) return invalid(form.error());
     const std::string& user_id = caller->claims.user_id;
+    auto user = accounts::find_user_by_id(s.db, user_id);
+    if (!user) return failure(user.error());
+    if (!*user || !(*user)->mfa_enabled) return not_enabled();
     auto tx = begin_as_caller(s, *caller);
     if (!tx) return Unexpected{tx.error()};
-    if (auto checked = check_active_factor(s, *tx, user_id, form->code, false); !checked) {
+    if (auto checked =
+            check_active_factor(s, *tx, **user, form->code, false, audit_origin(call.request));
+        !checked) {
         return Unexpected{checked.error()};
     }
     Result<void> done;
@@ -240,12 +250,17 @@ Answer disable_mfa(Services& s, const Call& call) {
     auto user = accounts::find_user_by_id(s.db, user_id);
     if (!user) return failure(user.error());
     if (!*user || !(*user)->mfa_enabled) return not_enabled();
-    if (!crypto::verify_password(form->password.reveal(), (*user)->password_hash)) {
-        return wrong_password("wrong_password");
-    }
     auto tx = begin_as_caller(s, *caller);
     if (!tx) return Unexpected{tx.error()};
-    if (auto checked = check_active_factor(s, *tx, user_id, form->code, true); !checked) {
+    const audit::Origin origin = audit_origin(call.request);
+    login::Context ctx = s.login_context();
+    if (auto ok = recheck_verdict(
+            *tx, login::recheck_password(ctx, *tx, **user, form->password.reveal(), origin),
+            wrong_password("wrong_password"));
+        !ok) {
+        return Unexpected{ok.error()};
+    }
+    if (auto checked = check_active_factor(s, *tx, **user, form->code, true, origin); !checked) {
         return Unexpected{checked.error()};
     }
     Result<void> done = mfa::disable_mfa(*tx, user_id);

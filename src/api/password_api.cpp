@@ -126,18 +126,24 @@ Answer change_password(Services& s, const Call& call) {
     if (!form) return invalid(form.error());
     auto found = accounts::find_user_by_id(s.db, caller->claims.user_id);
     if (!found) return failure(found.error());
-    if (!*found ||
-        !crypto::verify_password(form->current_password.reveal(), (*found)->password_hash)) {
-        return wrong_password("wrong_password");
-    }
+    if (!*found) return wrong_password("user_gone");
     const accounts::User& user = **found;
+    auto tx = begin_as_caller(s, *caller);
+    if (!tx) return Unexpected{tx.error()};
+    login::Context ctx = s.login_context();
+    if (auto ok =
+            recheck_verdict(*tx,
+                            login::recheck_password(ctx, *tx, user, form->current_password.reveal(),
+                                                    audit_origin(call.request)),
+                            wrong_password("wrong_password"));
+        !ok) {
+        return Unexpected{ok.error()};
+    }
     if (auto e = policy_error(s, form->new_password, user.email, user.first_name, user.last_name)) {
         return invalid(*e);
     }
     auto hash = crypto::hash_password(form->new_password.reveal(), s.argon2);
     if (!hash) return failure(hash.error());
-    auto tx = begin_as_caller(s, *caller);
-    if (!tx) return Unexpected{tx.error()};
     // NB: only over the hash the current password was checked against: of
     // concurrent changes one wins, and for the others the current password
     // is no longer the one they proved.

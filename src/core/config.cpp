@@ -291,6 +291,12 @@ const Option kOptions[] = {
      integer<kLimits, &L::mfa_setup_per_user, 1, 1000000>},
     {"limits", "mfa_setup_window", "3600", "seconds of the 2FA setup window",
      integer<kLimits, &L::mfa_setup_window, 1, 86400>},
+    {"limits", "recheck_per_user", "20",
+     "requests per user per window that ask a signed-in user's password or code again "
+     "(mfa/backup-codes, mfa/disable, password/change, DELETE /users/profile)",
+     integer<kLimits, &L::recheck_per_user, 1, 1000000>},
+    {"limits", "recheck_window", "900", "seconds of the re-check window",
+     integer<kLimits, &L::recheck_window, 1, 86400>},
     {"limits", "shared_slots", "65536",
      "counters in shared memory that keep limits per host while memcached is down",
      integer<kLimits, &L::shared_slots, 1024, 16777216>},

@@ -95,6 +95,8 @@ struct Config {
         int resend_window = 3600;
         int mfa_setup_per_user = 3;
         int mfa_setup_window = 3600;
+        int recheck_per_user = 20;  // secrets asked again of a signed-in user
+        int recheck_window = 900;
         int shared_slots = 65536;     // per-host counters while memcached is down
         std::string trusted_proxies;  // comma-separated addresses allowed to set X-Forwarded-For
     } limits;

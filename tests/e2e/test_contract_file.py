@@ -72,7 +72,10 @@ AUTHENTICATED = {
 }
 # Section 6: rate limits.
 RATE_LIMITED = {
-    ("POST", "/auth/login"), ("POST", "/login"), ("POST", "/auth/register"), ("POST", "/auth/password/forgot"),
+    ("POST", "/auth/login"), ("POST", "/login"),
+    # Re-checks of a signed-in user's secret ([limits] recheck_per_user).
+    ("POST", "/auth/mfa/backup-codes"), ("POST", "/auth/mfa/disable"),
+    ("POST", "/auth/password/change"), ("DELETE", "/users/profile"), ("POST", "/auth/register"), ("POST", "/auth/password/forgot"),
     ("POST", "/auth/resend-verification"), ("POST", "/auth/mfa/setup"),
 }
 # Section 1: the codes each status may carry.
@@ -117,6 +120,11 @@ SECTION4 = [
     ("POST", "/auth/password/reset", 400, "CODE_EXPIRED"),
     ("POST", "/auth/password/reset", 400, "VALIDATION_ERROR"),
     ("POST", "/auth/password/change", 400, "VALIDATION_ERROR"),
+    ("POST", "/auth/mfa/setup", 429, "ACCOUNT_LOCKED"),
+    ("POST", "/auth/mfa/backup-codes", 429, "ACCOUNT_LOCKED"),
+    ("POST", "/auth/mfa/disable", 429, "ACCOUNT_LOCKED"),
+    ("POST", "/auth/password/change", 429, "ACCOUNT_LOCKED"),
+    ("DELETE", "/users/profile", 429, "ACCOUNT_LOCKED"),
     ("GET", "/auth/validate", 403, "MFA_REQUIRED"),
     ("GET", "/auth/validate", 403, "GROUP_REQUIRED"),
 ] + [
