@@ -114,11 +114,7 @@ Answer delete_profile(Services& s, const Call& call) {
     const std::string& id = (*user)->id;
     auto tx = begin_as_caller(s, *caller);
     if (!tx) return Unexpected{tx.error()};
-    login::Context ctx = s.login_context();
-    if (auto ok = recheck_verdict(*tx,
-                                  login::recheck_password(ctx, *tx, **user, form->password.reveal(),
-                                                          audit_origin(call.request)),
-                                  wrong_password("wrong_password"));
+    if (auto ok = check_password_again(s, *tx, **user, form->password, audit_origin(call.request));
         !ok) {
         return Unexpected{ok.error()};
     }

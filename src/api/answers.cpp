@@ -50,4 +50,13 @@ Result<void, http::ApiError> recheck_verdict(db::Transaction& tx,
     return if_wrong;
 }
 
+Result<void, http::ApiError> check_password_again(Services& s, db::Transaction& tx,
+                                                  const accounts::User& user,
+                                                  const Secret& password,
+                                                  const audit::Origin& origin) {
+    login::Context ctx = s.login_context();
+    return recheck_verdict(tx, login::recheck_password(ctx, tx, user, password.reveal(), origin),
+                           wrong_password("wrong_password"));
+}
+
 }  // namespace authd::api

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/services.h"
 #include "core/result.h"
 #include "db/connection.h"
 #include "forms/requests.h"
@@ -36,6 +37,14 @@ Unexpected<http::ApiError> wrong_password(std::string_view reason);
 Result<void, http::ApiError> recheck_verdict(db::Transaction& tx,
                                              const Result<login::RecheckResult>& check,
                                              Unexpected<http::ApiError> if_wrong);
+
+// The signed-in user's password asked again (login::recheck_password): 401
+// INVALID_CREDENTIALS when wrong, 429 ACCOUNT_LOCKED when locked; a failure
+// is committed first, so it counts.
+Result<void, http::ApiError> check_password_again(Services& services, db::Transaction& tx,
+                                                  const accounts::User& user,
+                                                  const Secret& password,
+                                                  const audit::Origin& origin);
 
 // 429 ACCOUNT_LOCKED with Retry-After.
 Unexpected<http::ApiError> account_locked(int retry_after);

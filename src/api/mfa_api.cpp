@@ -103,11 +103,7 @@ Answer setup_mfa(Services& s, const Call& call) {
     if (!tx) return Unexpected{tx.error()};
     // NB: the password again, so a stolen access token cannot enrol the
     // thief's authenticator; it counts toward the lockout.
-    login::Context ctx = s.login_context();
-    if (auto ok = recheck_verdict(*tx,
-                                  login::recheck_password(ctx, *tx, **user, form->password.reveal(),
-                                                          audit_origin(call.request)),
-                                  wrong_password("wrong_password"));
+    if (auto ok = check_password_again(s, *tx, **user, form->password, audit_origin(call.request));
         !ok) {
         return Unexpected{ok.error()};
     }
@@ -253,11 +249,7 @@ Answer disable_mfa(Services& s, const Call& call) {
     auto tx = begin_as_caller(s, *caller);
     if (!tx) return Unexpected{tx.error()};
     const audit::Origin origin = audit_origin(call.request);
-    login::Context ctx = s.login_context();
-    if (auto ok = recheck_verdict(
-            *tx, login::recheck_password(ctx, *tx, **user, form->password.reveal(), origin),
-            wrong_password("wrong_password"));
-        !ok) {
+    if (auto ok = check_password_again(s, *tx, **user, form->password, origin); !ok) {
         return Unexpected{ok.error()};
     }
     if (auto checked = check_active_factor(s, *tx, **user, form->code, true, origin); !checked) {

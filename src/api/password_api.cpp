@@ -130,12 +130,8 @@ Answer change_password(Services& s, const Call& call) {
     const accounts::User& user = **found;
     auto tx = begin_as_caller(s, *caller);
     if (!tx) return Unexpected{tx.error()};
-    login::Context ctx = s.login_context();
     if (auto ok =
-            recheck_verdict(*tx,
-                            login::recheck_password(ctx, *tx, user, form->current_password.reveal(),
-                                                    audit_origin(call.request)),
-                            wrong_password("wrong_password"));
+            check_password_again(s, *tx, user, form->current_password, audit_origin(call.request));
         !ok) {
         return Unexpected{ok.error()};
     }
