@@ -93,7 +93,10 @@ install_packages() {
 
 build() {
     say "building in $BUILD"
-    cmake -S "$ROOT" -B "$BUILD" "${CMAKE_FLAGS[@]}" >/dev/null
+    local launcher=()
+    # ccache, when the machine has it, shares objects between checkouts.
+    command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+    cmake -S "$ROOT" -B "$BUILD" "${CMAKE_FLAGS[@]}" "${launcher[@]}" >/dev/null
     cmake --build "$BUILD" -j"$(nproc)" >/dev/null 2>"$BUILD/build-errors.log" || { cat "$BUILD/build-errors.log" >&2; die "build failed"; }
 }
 
