@@ -242,6 +242,11 @@ EOF
 [limits]
 login_per_ip = 100000
 register_per_ip = 100000
+forgot_per_ip = 100000
+resend_per_ip = 100000
+reset_per_ip = 100000
+verify_email_per_ip = 100000
+mfa_verify_per_ip = 100000
 forgot_per_email = 3
 resend_per_email = 3
 

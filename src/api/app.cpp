@@ -2,7 +2,8 @@
 //
 // Order of the generic checks, each answering in the contract's error shape:
 // 413 body too large, 404 unknown path, 405 wrong method (with Allow),
-// the rate limit of login, register and mfa/setup (every request counts),
+// the endpoint's rate limit when it has one before its body (every request
+// counts),
 // 415 a non-empty body that is not JSON, 400 INVALID_JSON; then the handler.
 #include "api/app.h"
 

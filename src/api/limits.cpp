@@ -33,6 +33,16 @@ ratelimit::Limit limit_of(const Config::Limits& c, LimitKind kind) {
             return {"forgot", c.forgot_per_email, c.forgot_window};
         case LimitKind::resend_verification:
             return {"resend", c.resend_per_email, c.resend_window};
+        case LimitKind::forgot_per_ip:
+            return {"forgot_ip", c.forgot_per_ip, c.forgot_window};
+        case LimitKind::resend_per_ip:
+            return {"resend_ip", c.resend_per_ip, c.resend_window};
+        case LimitKind::reset_password:
+            return {"reset", c.reset_per_ip, c.reset_window};
+        case LimitKind::verify_email:
+            return {"verify_email", c.verify_email_per_ip, c.verify_email_window};
+        case LimitKind::mfa_verify:
+            return {"mfa_verify", c.mfa_verify_per_ip, c.mfa_verify_window};
         case LimitKind::mfa_setup:
             return {"mfa_setup", c.mfa_setup_per_user, c.mfa_setup_window};
         case LimitKind::recheck:

@@ -19,8 +19,15 @@ namespace authd::api {
 enum class LimitKind {
     login,
     register_account,
-    forgot_password,
-    resend_verification,
+    forgot_password,      // per email
+    resend_verification,  // per email
+    // Per client IP, in front of the endpoints whose subject a client
+    // chooses (an email in the body) or whose code it could guess at.
+    forgot_per_ip,
+    resend_per_ip,
+    reset_password,
+    verify_email,
+    mfa_verify,
     mfa_setup,
     recheck,  // a signed-in user's secret asked again, per user
 };
@@ -33,7 +40,7 @@ std::optional<http::ApiError> over_limit(Services& services, LimitKind kind,
                                          std::string_view subject);
 
 // The same for a limit whose subject the request itself names, before its
-// body is read: the client address (login, register) or the authenticated
+// body is read: the client address (the per-IP kinds) or the authenticated
 // caller (mfa/setup; a request that does not authenticate counts for
 // nobody, and its handler answers the 401).  Not for the per-email limits,
 // whose subject is in the body.

@@ -12,6 +12,7 @@
 #include "api/answers.h"
 #include "api/audit_origin.h"
 #include "api/auth.h"
+#include "api/limits.h"
 #include "api/services.h"
 #include "api/session_cookies.h"
 #include "api/token_response.h"
@@ -226,6 +227,15 @@ Answer signed_in(Services& s, const http::Request& req, const std::string& rd,
 // The code step of the form.
 Answer second_factor_step(Services& s, const http::Request& req, Page page,
                           const std::string& session_token) {
+    // The same per-IP limit as POST /auth/mfa/verify, on top of the form's
+    // login limit, which App counted before the body was read.
+    if (auto limited = over_limit(s, LimitKind::mfa_verify,
+                                  client_address(req, s.config.limits.trusted_proxies))) {
+        return page_with(429, page,
+                         "Too many attempts. Try again in " +
+                             human_duration(limited->retry_after.value_or(1)) + ".",
+                         limited->log_reason, limited->retry_after.value_or(1));
+    }
     login::Context ctx = s.login_context();
     auto tx = db::Transaction::begin(s.db);
     if (!tx) return failed(page, tx.error());

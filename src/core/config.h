@@ -90,9 +90,17 @@ struct Config {
         int register_per_ip = 10;
         int register_window = 3600;
         int forgot_per_email = 3;
+        int forgot_per_ip = 30;  // in front of the per-email limit, same window
         int forgot_window = 3600;
         int resend_per_email = 3;
+        int resend_per_ip = 30;
         int resend_window = 3600;
+        int reset_per_ip = 30;
+        int reset_window = 900;
+        int verify_email_per_ip = 60;
+        int verify_email_window = 900;
+        int mfa_verify_per_ip = 60;  // the second step of a login
+        int mfa_verify_window = 900;
         int mfa_setup_per_user = 3;
         int mfa_setup_window = 3600;
         int recheck_per_user = 20;  // secrets asked again of a signed-in user

@@ -10,8 +10,9 @@
 //
 // The decision takes the higher of memcached's count (all hosts) and the
 // table's (this host), so a memcached that restarts empty mid-window does
-// not reset the limit.  The price: a table full under a flood over-counts
-// (see shared_table.cpp) and limits early rather than late.
+// not reset the limit.  Both count only the subject's own requests (the
+// table evicts rather than shares a counter when it is full: see
+// shared_table.cpp), so no other client's subjects can raise either.
 #include "ratelimit/limiter.h"
 
 #include <algorithm>

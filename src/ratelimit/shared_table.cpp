@@ -3,13 +3,13 @@
 // The host-wide rate-limit table in anonymous shared memory.
 //
 // Layout: a header (the lock and the bucket count) followed by buckets of
-// kWays slots and one overflow counter each.  A key is hashed with SHA-256:
+// kWays slots each.  A key is hashed with SHA-256:
 // 64 bits are its tag, 64 others choose its bucket.  A slot is
 // (tag, window index, window end, count) and is free when its count is 0 or
 // its window ended no later than the start of the caller's window.
 //
 // Concurrency: one process-shared, robust pthread mutex guards the whole
-// table.  An increment holds it for a hash-free scan of nine slots, so
+// table.  An increment holds it for a hash-free scan of eight slots, so
 // contention between a host's workers is negligible, and a mutex is simpler
 // to get right than lock-free slots, whose (tag, window, count) would have
 // to change in one atomic step.  A worker SIGKILLed while holding it makes
@@ -18,22 +18,24 @@
 // new tag with the old count), which can make that one counter wrong until
 // its window ends; nothing else is at risk, as no update spans two slots.
 //
-// Full buckets: a live counter is never evicted (that would let a flood of
-// new subjects reset everyone's count).  A key that finds neither its own
-// slot nor a free one counts in the bucket's overflow counter, shared by all
-// such keys, whose window end is the latest of theirs, so it is reset only
-// once every window counted in it is over.  Such a key never finds a free
-// slot later in its window, so never starts afresh: when it overflowed,
-// every slot had count > 0 and ended after the key's window start, and a
-// slot is only ever rewritten by a caller whose window starts after the
-// slot's end, with a later end still.  So a count never falls below the true
-// count, and a full bucket limits too much, never too little.
+// Full buckets: the new key takes over the bucket's least-used slot (the
+// lowest count, then the earliest end), and the key it evicts starts again
+// from 1 if it comes back.  The alternative, never evicting and counting
+// the homeless keys in a shared counter, let anyone who can choose subjects
+// (made-up emails on forgot-password) fill the table and then refuse every
+// other client's first request.  Eviction keeps every count a count of its
+// own key's requests, so nobody's limit depends on someone else's subjects;
+// what a flood can do is make the least-used counters of a bucket forget,
+// and a counter near its limit is the last to go, since each of the seven
+// others would need a higher count.  Per-IP limits in front of the per-email
+// ones bound how many subjects one address can make up.
 #include "ratelimit/shared_table.h"
 
 #include <pthread.h>
 #include <sys/mman.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -56,7 +58,6 @@ struct Slot {
 
 struct Bucket {
     Slot ways[SharedTable::kWays];
-    Slot overflow;  // only window_end and count are used
 };
 
 constexpr size_t kHeaderSize = 128;  // the header, padded to keep buckets off its cache lines
@@ -107,8 +108,13 @@ private:
 
 struct Counted {
     uint64_t count;
-    bool overflow_started;
+    bool evicted;  // the key took over a live counter of another key
 };
+
+// True when `a` should be evicted before `b`.
+bool less_used(const Slot& a, const Slot& b) {
+    return a.count < b.count || (a.count == b.count && a.window_end < b.window_end);
+}
 
 Counted count_in(Bucket& bucket, uint64_t tag, int64_t window_index, int64_t window_end) {
     const int64_t start = window_start(window_index, window_end);
@@ -118,19 +124,16 @@ Counted count_in(Bucket& bucket, uint64_t tag, int64_t window_index, int64_t win
             return {++slot.count, false};
         }
     }
+    Slot* victim = &bucket.ways[0];
     for (Slot& slot : bucket.ways) {
         if (is_free(slot, start)) {
             slot = Slot{tag, window_index, window_end, 1};
             return {1, false};
         }
+        if (less_used(slot, *victim)) victim = &slot;
     }
-    Slot& overflow = bucket.overflow;
-    if (is_free(overflow, start)) {
-        overflow = Slot{0, 0, window_end, 1};
-        return {1, true};
-    }
-    if (overflow.window_end < window_end) overflow.window_end = window_end;
-    return {++overflow.count, false};
+    *victim = Slot{tag, window_index, window_end, 1};
+    return {1, true};
 }
 
 }  // namespace
@@ -203,8 +206,17 @@ uint64_t SharedTable::increment(std::string_view key, int64_t window_index,
         log::error("ratelimit_table_lock_failed").str("reason", strerror(error));
         return UINT64_MAX;
     }
-    if (counted.overflow_started) log::warn("ratelimit_table_bucket_full");
+    if (counted.evicted) note_eviction();
     return counted.count;
+}
+
+void SharedTable::note_eviction() {
+    ++evictions_;
+    const auto now = std::chrono::steady_clock::now();
+    if (evictions_logged_at_ && now - *evictions_logged_at_ < kEvictionLogInterval) return;
+    log::warn("ratelimit_table_full").num("evictions", evictions_);
+    evictions_logged_at_ = now;
+    evictions_ = 0;
 }
 
 void SharedTable::lock_and_keep_for_test() { pthread_mutex_lock(&shared_->mutex); }

@@ -8,9 +8,11 @@
 // request through to it so the count is already there when that happens.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "core/result.h"
@@ -39,15 +41,15 @@ public:
     // and treats any slot whose window ended by then as free (an older
     // window of the same key included).
     //
-    // The returned count is never lower than the number of increments of
-    // (key, window_index) so far.  It is higher only when the key's bucket
-    // was full of live counters at the key's first increment in the window:
-    // then the key counts, for the rest of its window, in the bucket's
-    // overflow counter, shared with the other keys that found no free slot
-    // (or, rarer than anything else here, when two keys' 64-bit hashes meet).
-    // A live counter is never evicted: a full table limits too much, never
-    // too little.  If the lock is unusable (which our use of it rules out)
-    // it returns UINT64_MAX, which every limit refuses.
+    // The returned count is the number of increments of (key, window_index)
+    // so far, unless the key was evicted meanwhile: when a key finds its
+    // bucket full of live counters, it takes over the least-used one, whose
+    // key then starts again from 1.  So a count is never higher than its own
+    // key's requests (a 64-bit tag collision aside), and nothing a client
+    // does to other keys can make it refuse this one; a warning
+    // "ratelimit_table_full" is logged at most once a minute per process
+    // while evictions happen.  If the lock is unusable (which our use of it
+    // rules out) it returns UINT64_MAX, which every limit refuses.
     uint64_t increment(std::string_view key, int64_t window_index, int64_t now_window_end);
 
     // Counters per bucket: a key hashes to one bucket and is looked for in
@@ -63,8 +65,15 @@ private:
     // then kills, to show that the others recover the lock.
     void lock_and_keep_for_test();
 
+    // Logs the eviction, or counts it for the next log line.
+    void note_eviction();
+    static constexpr std::chrono::seconds kEvictionLogInterval{60};
+
     Shared* shared_;
     size_t map_size_;
+    // Per process (each worker has its own copy of this object).
+    int64_t evictions_ = 0;
+    std::optional<std::chrono::steady_clock::time_point> evictions_logged_at_;
 };
 
 }  // namespace authd::ratelimit

@@ -77,6 +77,8 @@ RATE_LIMITED = {
     ("POST", "/auth/mfa/backup-codes"), ("POST", "/auth/mfa/disable"),
     ("POST", "/auth/password/change"), ("DELETE", "/users/profile"), ("POST", "/auth/register"), ("POST", "/auth/password/forgot"),
     ("POST", "/auth/resend-verification"), ("POST", "/auth/mfa/setup"),
+    # The per-IP limits in front of emails and codes (README, issue 12).
+    ("POST", "/auth/verify-email"), ("POST", "/auth/password/reset"), ("POST", "/auth/mfa/verify"),
 }
 # Section 1: the codes each status may carry.
 SECTION1_CODES = {
@@ -371,7 +373,8 @@ def test_check_rejects_wrong_error_code():
     # a real code, but not one this response may carry
     rejects(Fake(409, error("MFA_NOT_ENABLED")), "/auth/register", "POST", "MFA_NOT_ENABLED")
     rejects(Fake(401, error("INVALID_CREDENTIALS")), "/auth/refresh", "POST", "INVALID_CREDENTIALS")
-    rejects(Fake(429, error("RATE_LIMITED"), {"Retry-After": "5"}), "/auth/mfa/verify", "POST", "RATE_LIMITED")
+    rejects(Fake(429, error("ACCOUNT_LOCKED"), {"Retry-After": "5"}), "/auth/register", "POST",
+            "ACCOUNT_LOCKED")
 
 
 def test_check_rejects_missing_required_field():

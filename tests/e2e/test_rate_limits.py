@@ -6,6 +6,8 @@ import hashlib
 import socket
 import time
 
+import pytest
+
 import contract
 from conftest import (PASSWORD, assert_error, fresh_ip, login, new_email, register, session_from,
                       url, verified_user, wait_until)
@@ -191,5 +193,65 @@ def test_limits_hold_while_memcached_is_down_and_it_is_used_again(stack, http):
             assert login_attempt(c2).status_code == 401
         assert memcached_count(stack, "login", 300, ip2) == 6, "memcached not used again"
         assert_error(login_attempt(c2), 429, "RATE_LIMITED")
+    finally:
+        stack.reload_with(old)
+
+
+# The per-IP limits in front of endpoints whose subject a client makes up
+# (an email in the body) or whose code it could guess at (issue 12, defects
+# 1 and 4): (path, body, the answer under the limit, the limit's settings).
+PER_IP = [
+    ("/auth/password/forgot", lambda: {"email": new_email()}, (202, None),
+     {"forgot_per_ip": 4, "forgot_window": 600}),
+    ("/auth/resend-verification", lambda: {"email": new_email()}, (202, None),
+     {"resend_per_ip": 4, "resend_window": 600}),
+    ("/auth/password/reset",
+     lambda: {"email": new_email(), "code": "123456", "newPassword": "N3w-Horse!!"},
+     (400, "INVALID_CODE"), {"reset_per_ip": 4, "reset_window": 600}),
+    ("/auth/verify-email", lambda: {"email": new_email(), "code": "123456"},
+     (400, "INVALID_CODE"), {"verify_email_per_ip": 4, "verify_email_window": 600}),
+    ("/auth/mfa/verify", lambda: {"sessionToken": "A" * 43, "code": "123456"},
+     (401, "MFA_SESSION_EXPIRED"), {"mfa_verify_per_ip": 4, "mfa_verify_window": 600}),
+]
+
+
+@pytest.mark.parametrize("path,body,answer,limits", PER_IP, ids=[p[0] for p in PER_IP])
+def test_per_ip_limits_in_front_of_emails_and_codes(stack, path, body, answer, limits):
+    old = limited(stack, **limits)
+    try:
+        a, b = session_from(fresh_ip()), session_from(fresh_ip())
+        status, code = answer
+        for _ in range(4):
+            r = a.post(url(path), json=body())
+            if code:
+                assert_error(r, status, code)
+            else:
+                assert r.status_code == status, r.text
+        r = a.post(url(path), json=body())
+        assert_error(r, 429, "RATE_LIMITED")
+        assert 1 <= int(r.headers["Retry-After"]) <= 600
+        contract.check(r, path, "post")
+        # Counted before the body is read: a malformed one counts too.
+        assert_error(a.post(url(path), data=b"{", headers={"Content-Type": "application/json"}),
+                     429, "RATE_LIMITED")
+        # Another address is not affected.
+        assert b.post(url(path), json=body()).status_code == status
+    finally:
+        stack.reload_with(old)
+
+
+def test_the_login_pages_code_step_has_the_mfa_verify_limit(stack):
+    old = limited(stack, mfa_verify_per_ip=2, mfa_verify_window=600)
+    try:
+        c = session_from(fresh_ip())
+        form = {"sessionToken": "A" * 43, "code": "123456", "rd": ""}
+        headers = {"Origin": stack.url}
+        for _ in range(2):
+            r = c.post(url("/login"), data=form, headers=headers)
+            assert r.status_code == 401, r.text
+        r = c.post(url("/login"), data=form, headers=headers)
+        assert r.status_code == 429
+        assert "Too many attempts" in r.text
+        assert 1 <= int(r.headers["Retry-After"]) <= 600
     finally:
         stack.reload_with(old)

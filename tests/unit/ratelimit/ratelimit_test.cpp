@@ -1,7 +1,8 @@
 // tests/unit/ratelimit/ratelimit_test.cpp
 //
 // Rate limits: fixed-window arithmetic and memcached keys, per-IP subjects,
-// the shared table (counts per key and window, slot reuse, a full bucket,
+// the shared table (counts per key and window, slot reuse, eviction from a
+// full bucket,
 // several processes counting at once, a process dying while it holds the
 // lock) and the Limiter against a real memcached started by the fixture,
 // including memcached dying mid-window and coming back.
@@ -184,31 +185,44 @@ TEST(SharedTable, EndedWindowsFreeTheirSlots) {
     }
 }
 
-TEST(SharedTable, FullBucketCountsTooMuchNeverTooLittle) {
-    auto table = make_table(SharedTable::kWays);
+TEST(SharedTable, FullBucketEvictsItsLeastUsedCounter) {
+    auto table = make_table(SharedTable::kWays);  // one bucket
     ASSERT_TRUE(table);
-    // The bucket filled with live counters of 10 s windows...
-    const int64_t w10 = kT0 / 10;
-    const int64_t end10 = (w10 + 1) * 10;
-    for (size_t k = 0; k < SharedTable::kWays; ++k) {
-        EXPECT_EQ(table->increment("k" + std::to_string(k), w10, end10), 1u);
+    const int64_t w = kT0 / 3600;
+    const int64_t end = (w + 1) * 3600;
+    // Seven keys at 5 and "light" at 2: the bucket is full of live counters.
+    for (size_t k = 0; k + 1 < SharedTable::kWays; ++k) {
+        for (int i = 0; i < 5; ++i) table->increment("k" + std::to_string(k), w, end);
     }
-    // ...a new key counts in the overflow counter, without evicting anyone.
-    const int64_t w3600 = kT0 / 3600;
-    const int64_t end3600 = (w3600 + 1) * 3600;
-    EXPECT_EQ(table->increment("x", w3600, end3600), 1u);
-    EXPECT_EQ(table->increment("x", w3600, end3600), 2u);
-    EXPECT_EQ(table->increment("y", w10, end10), 3u);  // shares it: over-counted
-    EXPECT_EQ(table->increment("x", w3600, end3600), 4u);
-    for (size_t k = 0; k < SharedTable::kWays; ++k) {
-        EXPECT_EQ(table->increment("k" + std::to_string(k), w10, end10), 2u);
+    table->increment("light", w, end);
+    EXPECT_EQ(table->increment("light", w, end), 2u);
+    // A new key starts at 1, in the least-used slot...
+    EXPECT_EQ(table->increment("new", w, end), 1u);
+    EXPECT_EQ(table->increment("new", w, end), 2u);
+    // ...and the evicted key starts again if it comes back (taking the
+    // slot of "new", now the least used).
+    EXPECT_EQ(table->increment("light", w, end), 1u);
+    EXPECT_EQ(table->increment("new", w, end), 1u);
+    // The heavier counters never moved.
+    for (size_t k = 0; k + 1 < SharedTable::kWays; ++k) {
+        EXPECT_EQ(table->increment("k" + std::to_string(k), w, end), 6u) << k;
     }
-    // Once the 10 s windows end, their slots serve new windows, but "x",
-    // whose hour is not over, stays in the overflow and keeps its count.
-    EXPECT_EQ(table->increment("y", w10 + 1, end10 + 10), 1u);
-    EXPECT_EQ(table->increment("x", w3600, end3600), 5u);
-    // A key in the next hour finds the overflow over and starts afresh.
-    EXPECT_EQ(table->increment("x", w3600 + 1, end3600 + 3600), 1u);
+}
+
+TEST(SharedTable, AFloodOfNewKeysNeitherRefusesNorResetsOthers) {
+    auto table = make_table(SharedTable::kWays);  // one bucket: the worst case
+    ASSERT_TRUE(table);
+    const int64_t w = kT0 / 3600;
+    const int64_t end = (w + 1) * 3600;
+    for (int i = 0; i < 3; ++i) table->increment("near-its-limit", w, end);
+    // Ten thousand made-up subjects, one request each: every one of them
+    // counts 1 (none is charged for another's requests)...
+    for (int i = 0; i < 10000; ++i) {
+        ASSERT_EQ(table->increment("flood" + std::to_string(i), w, end), 1u) << i;
+    }
+    // ...a fresh key too, and the used counter kept its count.
+    EXPECT_EQ(table->increment("fresh", w, end), 1u);
+    EXPECT_EQ(table->increment("near-its-limit", w, end), 4u);
 }
 
 TEST(SharedTable, CountsExactlyAcrossProcesses) {
@@ -499,6 +513,34 @@ TEST_F(LimiterTest, LimitHoldsWhileMemcachedIsDownAndItIsUsedAgainAfter) {
     }
     EXPECT_TRUE(up);
     EXPECT_LE(Clock::now() - restarted, 2500ms);
+}
+
+TEST_F(LimiterTest, AFullTableLimitsNobodyElse) {
+    auto tiny = make_table(SharedTable::kWays);
+    ASSERT_TRUE(tiny);
+    Limiter limiter(*cache_, tiny.get());
+    const Limit forgot{"forgot", 3, 3600};
+    const Limit login{"login", 2, 900};
+    const int64_t now = kT0 + 10;
+    for (int i = 0; i < 500; ++i) {
+        ASSERT_TRUE(limiter.hit(forgot, "made-up-" + std::to_string(i) + "@example.com", now)
+                        .allowed)
+            << i;
+    }
+    EXPECT_TRUE(limiter.hit(login, "192.0.2.9", now).allowed);
+    EXPECT_TRUE(limiter.hit(login, "192.0.2.9", now).allowed);
+    EXPECT_FALSE(limiter.hit(login, "192.0.2.9", now).allowed);  // its own limit still holds
+    // And with memcached down, where the table decides alone.
+    server_->stop();
+    for (int i = 500; i < 1000; ++i) {
+        ASSERT_TRUE(limiter.hit(forgot, "made-up-" + std::to_string(i) + "@example.com", now)
+                        .allowed)
+            << i;
+    }
+    Decision d = limiter.hit(login, "192.0.2.10", now);
+    EXPECT_TRUE(d.cache_down);
+    EXPECT_TRUE(d.allowed);
+    EXPECT_EQ(d.count, 1u);
 }
 
 TEST_F(LimiterTest, WithoutATable) {
