@@ -6,8 +6,13 @@
 #                          http://127.0.0.1:8080; running it again is harmless
 #   scripts/dev.sh test    the same in a throwaway directory with the test
 #                          profile (short windows, port 18080), then every
-#                          test through ctest; stops the stack afterwards
-#                          (arguments after `test` go to ctest: -R e2e.test_mfa)
+#                          test through ctest, then the fuzz stage; stops the
+#                          stack afterwards (arguments after `test` go to
+#                          ctest and skip the fuzz stage: -R e2e.test_mfa)
+#   scripts/dev.sh fuzz    the fuzz stage alone: the libFuzzer targets of
+#                          fuzz/ built with clang in build-fuzz/, each run on
+#                          its seeds and regressions, then for
+#                          AUTHD_FUZZ_SECONDS (20) each
 #   scripts/dev.sh down    stop what `up` started
 #   scripts/dev.sh status  what is running
 #
@@ -27,7 +32,8 @@ PACKAGES=(build-essential cmake pkg-config git curl ca-certificates openssl
           postgresql memcached nginx
           python3 python3-pytest python3-requests python3-jwt python3-cryptography python3-jsonschema
           python3-yaml python3-aiosmtpd oathtool zbar-tools
-          chromium chromium-driver python3-selenium fonts-dejavu-core)
+          chromium chromium-driver python3-selenium fonts-dejavu-core
+          clang libclang-rt-14-dev)
 
 say() { printf 'dev.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -409,11 +415,32 @@ cmd_test() {
     return $rc
 }
 
+# The fuzz stage: needs no stack.  A crash leaves its input in
+# build-fuzz/fuzz-work/<target>.crashes/; fixed, it belongs in
+# fuzz/regressions/<target>/, which every run replays.
+cmd_fuzz() {
+    install_packages
+    local dir=$ROOT/build-fuzz launcher=()
+    command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    say "building the fuzz targets in $dir"
+    CC=clang CXX=clang++ cmake -S "$ROOT" -B "$dir" -DAUTHD_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DAUTHD_FUZZ_SECONDS="${AUTHD_FUZZ_SECONDS:-20}" "${launcher[@]}" >/dev/null
+    cmake --build "$dir" -j"$(nproc)" >/dev/null 2>"$dir/build-errors.log" || { cat "$dir/build-errors.log" >&2; die "fuzz build failed"; }
+    say "fuzzing: ${AUTHD_FUZZ_SECONDS:-20} s per target"
+    ctest --test-dir "$dir" --output-on-failure -j"$(nproc)" -L fuzz -R regressions
+    ctest --test-dir "$dir" --output-on-failure -j"$(nproc)" -L fuzz -E regressions
+}
+
 case "${1:-}" in
     up) cmd_up ;;
     down) cmd_down ;;
     status) cmd_status ;;
-    test) shift; cmd_test "$@" ;;
+    # Without ctest arguments: the stack's tests in a process of their own
+    # (its EXIT trap stops that stack), then the fuzz stage.
+    test) shift
+          if [ $# -gt 0 ]; then cmd_test "$@"; else bash "$0" test-stack; cmd_fuzz; fi ;;
+    test-stack) cmd_test ;;
+    fuzz) cmd_fuzz ;;
     pg-stop) load_stack; pg_stop ;;
     pg-start) load_stack; pg_start ;;
     mc-stop) load_stack; mc_stop ;;

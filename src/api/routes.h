@@ -14,8 +14,8 @@ namespace authd::api {
 
 // What a route leads to: the handler and, where there is one, the rate
 // limit that counts every request to the endpoint before its body is
-// looked at (per IP, or per user for the signed-in endpoints) (contract section 6: whatever its answer, a
-// 415 or an INVALID_JSON too; see over_limit_before_body).
+// looked at (per IP, or per user for the signed-in endpoints) (contract section 6: whatever its
+// answer, a 415 or an INVALID_JSON too; see over_limit_before_body).
 struct Endpoint {
     Handler handle;
     std::optional<LimitKind> limit = std::nullopt;

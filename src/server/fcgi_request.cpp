@@ -1,11 +1,7 @@
 // server/fcgi_request.cpp
 //
-// FastCGI params to http::Request: HTTP_* params are the client's headers
-// (lower-cased, '_' back to '-'); a few CGI params are nginx's own facts
-// (REQUEST_METHOD, DOCUMENT_URI, REMOTE_ADDR, REQUEST_ID); everything else
-// (AUTHD_*) is kept in `params`.  A client cannot forge a non-HTTP_ param:
-// nginx only sets those from its own configuration, and only peers on
-// [server] fastcgi_peers reach a TCP socket.
+// Reading a request: its params become an http::Request in
+// server/fcgi_params.h, then the body is read, up to http::kMaxBodyBytes.
 //
 // Handing libfcgi a connection: FCGX_Accept_r accepts only when the
 // request holds no connection (ipcFd < 0) and first finishes the previous
@@ -22,21 +18,9 @@
 #include <cerrno>
 #include <cstring>
 
-#include "core/ascii.h"
+#include "server/fcgi_params.h"
 
 namespace authd::server {
-namespace {
-
-std::string header_name(std::string_view env_name) {
-    std::string out;
-    out.reserve(env_name.size());
-    for (char ch : env_name) {
-        out += ch == '_' ? '-' : ascii_lower(ch);
-    }
-    return out;
-}
-
-}  // namespace
 
 FcgiRequest::FcgiRequest() { FCGX_InitRequest(&req_, -1, 0); }
 
@@ -58,33 +42,7 @@ int FcgiRequest::accept(UniqueFd connection) {
 http::Request FcgiRequest::read() {
     http::Request r;
     size_t content_length = 0;
-    for (char** env = req_.envp; env && *env; ++env) {
-        std::string_view kv(*env);
-        size_t eq = kv.find('=');
-        if (eq == std::string_view::npos) continue;
-        std::string_view name = kv.substr(0, eq);
-        std::string_view value = kv.substr(eq + 1);
-        if (name.starts_with("HTTP_")) {
-            r.headers[header_name(name.substr(5))] = std::string(value);
-        } else if (name == "REQUEST_METHOD") {
-            r.method_text = std::string(value);
-            r.method = http::parse_method(value);
-        } else if (name == "DOCUMENT_URI") {
-            r.path = std::string(value);
-        } else if (name == "QUERY_STRING") {
-            r.query = std::string(value);
-        } else if (name == "REQUEST_ID") {
-            r.request_id = std::string(value);
-        } else if (name == "REMOTE_ADDR") {
-            r.remote_addr = std::string(value);
-        } else if (name == "CONTENT_TYPE") {
-            r.content_type = std::string(value);
-        } else if (name == "CONTENT_LENGTH") {
-            content_length = std::strtoull(std::string(value).c_str(), nullptr, 10);
-        } else {
-            r.params[std::string(name)] = std::string(value);
-        }
-    }
+    for (char** env = req_.envp; env && *env; ++env) add_fcgi_param(r, *env, content_length);
     if (content_length > http::kMaxBodyBytes) {
         r.body_too_large = true;
         return r;

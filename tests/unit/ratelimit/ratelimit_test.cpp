@@ -523,8 +523,8 @@ TEST_F(LimiterTest, AFullTableLimitsNobodyElse) {
     const Limit login{"login", 2, 900};
     const int64_t now = kT0 + 10;
     for (int i = 0; i < 500; ++i) {
-        ASSERT_TRUE(limiter.hit(forgot, "made-up-" + std::to_string(i) + "@example.com", now)
-                        .allowed)
+        ASSERT_TRUE(
+            limiter.hit(forgot, "made-up-" + std::to_string(i) + "@example.com", now).allowed)
             << i;
     }
     EXPECT_TRUE(limiter.hit(login, "192.0.2.9", now).allowed);
@@ -533,8 +533,8 @@ TEST_F(LimiterTest, AFullTableLimitsNobodyElse) {
     // And with memcached down, where the table decides alone.
     server_->stop();
     for (int i = 500; i < 1000; ++i) {
-        ASSERT_TRUE(limiter.hit(forgot, "made-up-" + std::to_string(i) + "@example.com", now)
-                        .allowed)
+        ASSERT_TRUE(
+            limiter.hit(forgot, "made-up-" + std::to_string(i) + "@example.com", now).allowed)
             << i;
     }
     Decision d = limiter.hit(login, "192.0.2.10", now);
