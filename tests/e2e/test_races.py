@@ -85,3 +85,49 @@ def test_concurrent_forgot_requests_each_mail_a_code(stack, http):
     stack.wait_for_mail(address, "password_reset", count=3)
     time.sleep(0.5)
     assert len(stack.mails(address, "password_reset")) == 3
+
+
+def refresh_all_at_once(refresh_token, n=50):
+    """n refreshes of one token through nginx, released together."""
+    return in_parallel([post("/auth/refresh", {"refreshToken": refresh_token})] * n, workers=n)
+
+
+def test_fifty_concurrent_refreshes_in_strict_mode_one_wins_then_the_family_dies(stack, http):
+    """Grace window 0: the first rotation wins; every other presentation of
+    the spent token is a reuse, which revokes the whole session, the
+    winner's new pair included."""
+    old = stack.reconfigure(tokens__refresh_grace="0")
+    try:
+        tokens = login(http, verified_user(stack, http))
+        answers = refresh_all_at_once(tokens["refreshToken"])
+        statuses = [r.status_code for r in answers]
+        assert statuses.count(200) == 1, statuses
+        for r in answers:
+            if r.status_code != 200:
+                assert_error(r, 401, "INVALID_REFRESH_TOKEN")
+        winner = answers[statuses.index(200)].json()
+        assert_error(http.post(url("/auth/refresh"), json={"refreshToken": winner["refreshToken"]}),
+                     401, "INVALID_REFRESH_TOKEN")
+        time.sleep(1.1)  # the contract's revocation bound
+        for access in (tokens["accessToken"], winner["accessToken"]):
+            assert http.get(url("/auth/validate"), headers=bearer(access)).status_code == 401
+    finally:
+        stack.reload_with(old)
+
+
+def test_fifty_concurrent_refreshes_inside_the_grace_window_all_consistent(stack, http):
+    """Default window: every presentation inside it gets a fresh pair of the
+    same session, every successor stays valid, nothing is revoked."""
+    tokens = login(http, verified_user(stack, http))
+    answers = refresh_all_at_once(tokens["refreshToken"])
+    statuses = [r.status_code for r in answers]
+    assert statuses == [200] * 50, statuses
+    pairs = [r.json() for r in answers]
+    assert len({p["refreshToken"] for p in pairs}) == 50
+    sessions = http.get(url("/auth/sessions"), headers=bearer(pairs[0]["accessToken"]))
+    assert sessions.status_code == 200 and len(sessions.json()["sessions"]) == 1
+    # Each successor rotates once more, in turn, and its access token works.
+    for p in pairs:
+        assert http.get(url("/auth/validate"), headers=bearer(p["accessToken"])).status_code == 204
+        r = http.post(url("/auth/refresh"), json={"refreshToken": p["refreshToken"]})
+        assert r.status_code == 200, r.text
