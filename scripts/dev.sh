@@ -6,13 +6,16 @@
 #                          http://127.0.0.1:8080; running it again is harmless
 #   scripts/dev.sh test    the same in a throwaway directory with the test
 #                          profile (short windows, port 18080), then every
-#                          test through ctest, then the fuzz stage; stops the
-#                          stack afterwards (arguments after `test` go to
-#                          ctest and skip the fuzz stage: -R e2e.test_mfa)
+#                          test through ctest, then the fuzz and analyze
+#                          stages; stops the stack afterwards (arguments
+#                          after `test` go to ctest and skip those stages:
+#                          -R e2e.test_mfa)
 #   scripts/dev.sh fuzz    the fuzz stage alone: the libFuzzer targets of
 #                          fuzz/ built with clang in build-fuzz/, each run on
 #                          its seeds and regressions, then for
 #                          AUTHD_FUZZ_SECONDS (20) each
+#   scripts/dev.sh analyze static analysis: clang-tidy (.clang-tidy) and
+#                          cppcheck over src/, any finding fails
 #   scripts/dev.sh down    stop what `up` started
 #   scripts/dev.sh status  what is running
 #
@@ -33,7 +36,7 @@ PACKAGES=(build-essential cmake pkg-config git curl ca-certificates openssl
           python3 python3-pytest python3-requests python3-jwt python3-cryptography python3-jsonschema
           python3-yaml python3-aiosmtpd oathtool zbar-tools
           chromium chromium-driver python3-selenium fonts-dejavu-core
-          clang libclang-rt-14-dev)
+          clang libclang-rt-14-dev clang-tidy cppcheck)
 
 say() { printf 'dev.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -431,6 +434,20 @@ cmd_fuzz() {
     ctest --test-dir "$dir" --output-on-failure -j"$(nproc)" -L fuzz -E regressions
 }
 
+# Static analysis: clang-tidy (.clang-tidy) over src/ with the test
+# build's compile commands, and cppcheck; any finding fails.
+cmd_analyze() {
+    install_packages
+    profile test
+    [ -f "$BUILD/compile_commands.json" ] || cmake -S "$ROOT" -B "$BUILD" "${CMAKE_FLAGS[@]}" >/dev/null
+    say "static analysis: cppcheck"
+    cppcheck --enable=warning,performance,portability --std=c++20 --language=c++ -I "$ROOT/src" \
+        --inline-suppr --quiet -j"$(nproc)" --error-exitcode=1 "$ROOT/src"
+    say "static analysis: clang-tidy"
+    run-clang-tidy -quiet -p "$BUILD" -j"$(nproc)" "$ROOT/src/" >"$BUILD/clang-tidy.log" 2>&1 ||
+        { grep -E "warning:|error:" "$BUILD/clang-tidy.log" >&2; die "clang-tidy found problems (all of it: $BUILD/clang-tidy.log)"; }
+}
+
 case "${1:-}" in
     up) cmd_up ;;
     down) cmd_down ;;
@@ -438,9 +455,10 @@ case "${1:-}" in
     # Without ctest arguments: the stack's tests in a process of their own
     # (its EXIT trap stops that stack), then the fuzz stage.
     test) shift
-          if [ $# -gt 0 ]; then cmd_test "$@"; else bash "$0" test-stack; cmd_fuzz; fi ;;
+          if [ $# -gt 0 ]; then cmd_test "$@"; else bash "$0" test-stack; cmd_fuzz; cmd_analyze; fi ;;
     test-stack) cmd_test ;;
     fuzz) cmd_fuzz ;;
+    analyze) cmd_analyze ;;
     pg-stop) load_stack; pg_stop ;;
     pg-start) load_stack; pg_start ;;
     mc-stop) load_stack; mc_stop ;;

@@ -5,6 +5,7 @@
 // redirects.  The cookies are token_response()'s, the JSON API's own.
 #include "api/login_page.h"
 
+#include <charconv>
 #include <optional>
 #include <variant>
 
@@ -62,7 +63,10 @@ void pass_cookies(const http::Response& answer, http::Response& r) {
         r.add_header(name, value);
         const size_t at = value.find(kMaxAge);
         if (value.starts_with(kRefreshCookie) && at != std::string::npos) {
-            set_resume_cookie(r, std::atol(value.c_str() + at + kMaxAge.size()));
+            long max_age = 0;
+            const char* digits = value.data() + at + kMaxAge.size();
+            std::from_chars(digits, value.data() + value.size(), max_age);
+            set_resume_cookie(r, max_age);
         }
     }
 }

@@ -1,6 +1,7 @@
 // cache/client.cpp
 #include "cache/client.h"
 
+#include <charconv>
 #include <cstdlib>
 
 namespace authd::cache {
@@ -23,8 +24,9 @@ Client::Client(const Config::Cache& config) : mc_(memcached_create(nullptr)) {
     memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
     memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, config.timeout_ms);
     memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, config.timeout_ms);
-    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_SND_TIMEOUT, config.timeout_ms * 1000);
-    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_RCV_TIMEOUT, config.timeout_ms * 1000);
+    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_SND_TIMEOUT, static_cast<uint64_t>(config.timeout_ms) * 1000);
+    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_RCV_TIMEOUT,
+                           static_cast<uint64_t>(config.timeout_ms) * 1000);
     // A server that failed is tried again after a second, so a restarted
     // memcached is used again without restarting authd.
     memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 1);
@@ -45,7 +47,10 @@ Client::Client(const Config::Cache& config) : mc_(memcached_create(nullptr)) {
         size_t colon = item.rfind(':');
         in_port_t port = 11211;
         if (colon != std::string::npos) {
-            port = static_cast<in_port_t>(std::atoi(item.c_str() + colon + 1));
+            // The leading digits (none: 0, libmemcached's default port).
+            unsigned parsed = 0;
+            std::from_chars(item.data() + colon + 1, item.data() + item.size(), parsed);
+            port = static_cast<in_port_t>(parsed);
             item.resize(colon);
         }
         memcached_server_add(mc, item.c_str(), port);

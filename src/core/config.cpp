@@ -372,6 +372,13 @@ const Option* find_option(std::string_view section, std::string_view key) {
     return nullptr;
 }
 
+// The parts one after another: the parser's error messages.
+std::string joined(std::initializer_list<std::string_view> parts) {
+    std::string out;
+    for (std::string_view part : parts) out.append(part);
+    return out;
+}
+
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
@@ -452,11 +459,11 @@ Result<Config> parse_config(std::string_view text, const std::string& origin) {
         }
         if (!opt) {
             return fail(ErrorCode::invalid_input,
-                        where + ": unknown key " + key + " in [" + section + "]");
+                        joined({where, ": unknown key ", key, " in [", section, "]"}));
         }
         if (!seen.insert(section + "." + std::string(opt->key)).second) {
             return fail(ErrorCode::invalid_input,
-                        where + ": [" + section + "] " + key + " is set twice");
+                        joined({where, ": [", section, "] ", key, " is set twice"}));
         }
         Setting s{std::string(value), where};
         if (from_file) {

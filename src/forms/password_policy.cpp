@@ -18,6 +18,9 @@ namespace {
 
 constexpr std::size_t kMinPersonalLength = 3;  // shorter parts are too common to forbid
 
+// The view's bytes, as libunistring wants them: they live as long as what
+// the view looks at, not as long as the view.
+// cppcheck-suppress returnDanglingLifetime
 const uint8_t* bytes(std::string_view s) { return reinterpret_cast<const uint8_t*>(s.data()); }
 
 std::size_t code_points(std::string_view s) { return u8_mbsnlen(bytes(s), s.size()); }

@@ -117,6 +117,7 @@ void draw_row(const QRcode& qr, int y, png_bytep row) {
 // NB: no object with a destructor may live in this frame (see the top).
 bool write_png(png_structp png, png_infop info, WriteContext* ctx, const QRcode& qr, png_bytep row,
                size_t row_bytes) {
+    // NOLINTNEXTLINE(cert-err52-cpp): libpng reports its errors only by longjmp
     if (setjmp(png_jmpbuf(png))) return false;
     const int side = (qr.width + 2 * kQrQuietZoneModules) * kQrPixelsPerModule;
     png_set_write_fn(png, ctx, on_png_write, on_png_flush);

@@ -39,7 +39,6 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
-#include <new>
 #include <string>
 
 #include "core/log.h"
@@ -160,7 +159,7 @@ Result<std::unique_ptr<SharedTable>> SharedTable::create(size_t slots) {
     if (base == MAP_FAILED) {
         return fail(ErrorCode::internal, std::string("ratelimit table: mmap: ") + strerror(errno));
     }
-    Shared* shared = ::new (base) Shared{};
+    Shared* shared = std::construct_at(static_cast<Shared*>(base));
     // Owns the mapping from here on, so every failure below unmaps it.
     std::unique_ptr<SharedTable> table(new SharedTable(shared, map_size));
 
