@@ -27,12 +27,21 @@ Result<Secret> issue_code(db::Transaction& tx, const Secret& hmac_key, const std
 
 enum class CodeCheck { accepted, wrong, expired };
 
-// Locks the user's row, then the codes, until commit.  `accepted`
-// consumes every code of this purpose for the user; `wrong` counts a try
-// against the live code.
+// Locks the user's row, then the codes, until commit (the lock order of
+// accounts/user_store.h).  `accepted` consumes every code of this purpose
+// for the user (rolled back with the transaction: a caller that refuses
+// the request for another reason leaves the code live); `wrong` counts a
+// try against the live code.
 Result<CodeCheck> check_code(db::Transaction& tx, const Secret& hmac_key,
                              const std::string& user_id, CodePurpose purpose, std::string_view code,
                              int max_attempts);
+
+// For an email no account has: the same statements and hashing as
+// check_code for an account without a live code, and the same answer,
+// `wrong`, so neither the answer nor its time tells the two apart.
+Result<CodeCheck> check_code_of_nobody(db::Transaction& tx, const Secret& hmac_key,
+                                       CodePurpose purpose, std::string_view code,
+                                       int max_attempts);
 
 // Deletes the codes a day past their expiry; returns how many.
 Result<int64_t> purge_expired_codes(db::Connection& db);

@@ -14,6 +14,10 @@ constexpr db::Statement kFindByEmail{"user_find_by_email",
                                      "SELECT " AUTHD_USER_COLUMNS " FROM users WHERE email = $1"};
 constexpr db::Statement kFindById{"user_find_by_id",
                                   "SELECT " AUTHD_USER_COLUMNS " FROM users WHERE id = $1::uuid"};
+constexpr db::Statement kLockByEmail{
+    "user_lock_by_email", "SELECT " AUTHD_USER_COLUMNS " FROM users WHERE email = $1 FOR UPDATE"};
+constexpr db::Statement kLockById{
+    "user_lock_by_id", "SELECT " AUTHD_USER_COLUMNS " FROM users WHERE id = $1::uuid FOR UPDATE"};
 constexpr db::Statement kInsert{
     "user_insert",
     "INSERT INTO users (email, password_hash, first_name, last_name) VALUES ($1, $2, $3, $4)"
@@ -73,6 +77,14 @@ Result<std::optional<User>> find_user_by_email(db::Connection& db, const std::st
 
 Result<std::optional<User>> find_user_by_id(db::Connection& db, const std::string& id) {
     return find_one(db, kFindById, id);
+}
+
+Result<std::optional<User>> lock_user_by_email(db::Transaction& tx, const std::string& email) {
+    return find_one(tx.connection(), kLockByEmail, email);
+}
+
+Result<std::optional<User>> lock_user(db::Transaction& tx, const std::string& id) {
+    return find_one(tx.connection(), kLockById, id);
 }
 
 Result<User> create_user(db::Connection& db, const NewUser& user) {

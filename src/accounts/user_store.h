@@ -3,6 +3,24 @@
 // The users table.  Emails are stored normalised (forms::normalize_email),
 // so lookups are exact.  Timestamps come back already formatted as the
 // contract's RFC 3339 UTC text.
+//
+// Lock order.  Every transaction that touches more than one row of an
+// account takes the account's users row first (lock_user, FOR UPDATE), and
+// only then its sessions, refresh tokens, lockout row, email codes and MFA
+// rows.  The users row is also taken implicitly, and late, by many
+// statements: an INSERT into a table with a foreign key to users (sessions,
+// email_codes, mfa_*) takes KEY SHARE on it, an UPDATE of users takes NO KEY
+// UPDATE.  A transaction that held, say, the lockout row and then needed
+// the users row for its new session would wait for one that held the users
+// row and needed the lockout row (a password reset racing a login), and
+// Postgres would end that deadlock by failing one of them.  Holding the users
+// row first, every transaction on one account waits at its first statement,
+// holding nothing, and the rest is serialised.
+//
+// Where the users row cannot come first (a refresh token names only its
+// session), a transaction locks the session before the token and nothing
+// else of the account.  Fresh rows (a new session, code, challenge, outbox
+// or audit row) lock nothing another transaction can be waiting for.
 #pragma once
 
 #include <optional>
@@ -27,6 +45,13 @@ struct User {
 
 Result<std::optional<User>> find_user_by_email(db::Connection& db, const std::string& email);
 Result<std::optional<User>> find_user_by_id(db::Connection& db, const std::string& id);
+
+// The first statement of a transaction on an account (see "Lock order"):
+// locks the users row until the transaction ends and returns it as it is
+// once locked (a change committed while this waited is seen).  nullopt for
+// an unknown email or id, after the same query.
+Result<std::optional<User>> lock_user_by_email(db::Transaction& tx, const std::string& email);
+Result<std::optional<User>> lock_user(db::Transaction& tx, const std::string& id);
 
 struct NewUser {
     std::string email;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "accounts/user_store.h"
 #include "api/call.h"
 #include "core/ascii.h"
 #include "core/origin.h"
@@ -77,6 +78,10 @@ Result<Caller, http::ApiError> authenticate(Services& services, const http::Requ
 Result<db::Transaction, http::ApiError> begin_as_caller(Services& s, const Caller& caller) {
     auto tx = db::Transaction::begin(s.db);
     if (!tx) return failure(tx.error());
+    // The account's row before the session's (accounts/user_store.h).
+    if (auto user = accounts::lock_user(*tx, caller.claims.user_id); !user) {
+        return failure(user.error());
+    }
     auto live = sessions::lock_live_session(*tx, caller.session.id);
     if (!live) return failure(live.error());
     if (!*live) return refuse(http::unauthorized_error("INVALID_TOKEN", "session_revoked", true));

@@ -32,7 +32,8 @@ struct Caller {
 std::optional<http::ApiError> check_cookie_origin(const Config& config,
                                                   const http::Request& request);
 
-// Begins the handler's transaction and holds the caller's session in it
+// Begins the handler's transaction and holds the caller's account row
+// (first: the lock order of accounts/user_store.h) and session in it
 // (sessions::lock_live_session): a write for a caller whose session was
 // revoked since authenticate() (account deleted, password changed, logged
 // out, possibly by a concurrent request) waits for that revocation to

@@ -113,6 +113,8 @@ Answer logout(Services& s, const Call& call) {
 
     auto tx = db::Transaction::begin(s.db);
     if (!tx) return failure(tx.error());
+    // The account's row before its sessions (accounts/user_store.h).
+    if (auto user = accounts::lock_user(*tx, user_id); !user) return failure(user.error());
     if (form->all_devices) {
         if (auto r = sessions::revoke_all_sessions(*tx, user_id, "logout_all"); !r) {
             return failure(r.error());

@@ -4,14 +4,14 @@
 // the mail happen after the response is sent (Response::after_response),
 // so neither the body nor the time tells whether the account exists.
 //
-// Reset proves control of the mailbox, not of the account's second factor:
-// it sets the password and revokes every session but logs no one in, so
-// 2FA is never bypassed.  It also lifts a lockout.  Change needs the
-// current password and keeps only the session it was made from.
+// Reset's rules (what it checks in which order, and why) are
+// login/password_reset's.  Change needs the current password and keeps only
+// the session it was made from.
 #include "api/password_api.h"
 
+#include <variant>
+
 #include "accounts/email_codes.h"
-#include "accounts/lockout.h"
 #include "accounts/user_store.h"
 #include "api/answers.h"
 #include "api/audit_origin.h"
@@ -23,8 +23,10 @@
 #include "audit/audit.h"
 #include "core/human_duration.h"
 #include "core/log.h"
+#include "core/overloaded.h"
 #include "crypto/password.h"
 #include "forms/requests.h"
+#include "login/password_reset.h"
 #include "mail/outbox.h"
 
 namespace authd::api {
@@ -51,9 +53,9 @@ void send_reset_code(Services& s, const std::string& email, const audit::Origin&
 }
 
 // Inside the caller's transaction: the new password is in place.
-Result<void> after_password_set(Services& s, db::Transaction& tx, const accounts::User& user,
-                                std::string_view event, const audit::Origin& origin) {
-    if (auto r = audit::record(s.db, event, user.id, origin); !r) return r;
+Result<void> after_password_changed(Services& s, db::Transaction& tx, const accounts::User& user,
+                                    const audit::Origin& origin) {
+    if (auto r = audit::record(s.db, "password_changed", user.id, origin); !r) return r;
     return mail::enqueue(tx, s.keys, "password_changed", user.email,
                          {{"first_name", user.first_name}});
 }
@@ -77,46 +79,27 @@ Answer forgot_password(Services& s, const Call& call) {
 }
 
 Answer reset_password(Services& s, const Call& call) {
+    // The body's shape first (a malformed email or code is a
+    // VALIDATION_ERROR whoever asks); the rest is login/password_reset's.
     auto form = forms::parse_reset(call.body.root());
     if (!form) return invalid(form.error());
-    auto found = accounts::find_user_by_email(s.db, form->email);
-    if (!found) return failure(found.error());
-    if (!*found) {
-        if (auto e = policy_error(s, form->new_password, form->email, {}, {})) return invalid(*e);
-        return code_error("INVALID_CODE", "unknown_email");
-    }
-    const accounts::User& user = **found;
-    if (auto e = policy_error(s, form->new_password, user.email, user.first_name, user.last_name)) {
-        return invalid(*e);
-    }
-    auto hash = crypto::hash_password(form->new_password.reveal(), s.argon2);
-    if (!hash) return failure(hash.error());
-
-    const audit::Origin origin = audit_origin(call.request);
-    auto tx = db::Transaction::begin(s.db);
-    if (!tx) return failure(tx.error());
-    auto check =
-        accounts::check_code(*tx, s.keys.hmac_key(), user.id, accounts::CodePurpose::password_reset,
-                             form->code, s.config.accounts.code_max_attempts);
-    if (!check) return failure(check.error());
-    if (*check != accounts::CodeCheck::accepted) {
-        if (auto r = tx->commit(); !r) return failure(r.error());  // count the try
-        return *check == accounts::CodeCheck::expired ? code_error("CODE_EXPIRED", "code_expired")
-                                                      : code_error("INVALID_CODE", "wrong_code");
-    }
-    Result<void> done = accounts::set_password_hash(s.db, user.id, *hash);
-    if (done) {
-        auto revoked = sessions::revoke_all_sessions(*tx, user.id, "password_reset");
-        if (!revoked) done = Unexpected{revoked.error()};
-    }
-    if (done) {
-        done =
-            accounts::clear_failures(*tx, accounts::lockout_subject(s.keys.hmac_key(), user.email));
-    }
-    if (done) done = after_password_set(s, *tx, user, "password_reset", origin);
-    if (done) done = tx->commit();
-    if (!done) return failure(done.error());
-    return message_response(200, "Your password has been reset. Log in with the new password.");
+    login::Context ctx = s.login_context();
+    auto outcome = login::reset_password(ctx, s.policy, *form, audit_origin(call.request));
+    if (!outcome) return failure(outcome.error());
+    return std::visit(
+        Overloaded{
+            [](const login::CodeRefused& c) -> Answer {
+                return code_error(c.expired ? "CODE_EXPIRED" : "INVALID_CODE", c.reason);
+            },
+            [](const login::PasswordRefused& p) -> Answer {
+                return invalid(forms::FieldErrors{{{"newPassword", p.problem}}});
+            },
+            [](const login::PasswordReset&) -> Answer {
+                return message_response(
+                    200, "Your password has been reset. Log in with the new password.");
+            },
+        },
+        *outcome);
 }
 
 Answer change_password(Services& s, const Call& call) {
@@ -149,8 +132,7 @@ Answer change_password(Services& s, const Call& call) {
     auto revoked =
         sessions::revoke_all_sessions(*tx, user.id, "password_changed", caller->session.id);
     if (!revoked) return failure(revoked.error());
-    Result<void> done =
-        after_password_set(s, *tx, user, "password_changed", audit_origin(call.request));
+    Result<void> done = after_password_changed(s, *tx, user, audit_origin(call.request));
     if (done) done = tx->commit();
     if (!done) return failure(done.error());
     return message_response(200, "Your password has been changed.");

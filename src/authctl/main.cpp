@@ -106,6 +106,11 @@ int mfa_reset(const authd::Config& config, const std::string& raw_email) {
     authd::Result<void> done =
         tx ? authd::Result<void>()
            : authd::Result<void>(authd::Unexpected<authd::Error>{tx.error()});
+    // The account's row first (the lock order of accounts/user_store.h).
+    if (done) {
+        auto locked = authd::accounts::lock_user(*tx, (*user)->id);
+        if (!locked) done = authd::Unexpected<authd::Error>{locked.error()};
+    }
     if (done) done = authd::mfa::disable_mfa(*tx, (*user)->id);
     if (done) {
         authd::json::Writer detail;

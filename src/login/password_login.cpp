@@ -10,12 +10,17 @@ namespace authd::login {
 Result<PasswordOutcome> password_login(Context& ctx, db::Transaction& tx,
                                        const PasswordAttempt& attempt,
                                        const audit::Origin& origin) {
+    // NB: the account's row before its lockout row (the lock order of
+    // accounts/user_store.h): the session and the last-login time below
+    // touch the users row again, and a password reset holds it while it
+    // clears the lockout row.  Locked, the row's hash is also the one a
+    // reset committed meanwhile: no session is made from a replaced password.
+    auto found = accounts::lock_user_by_email(tx, attempt.email);
+    if (!found) return Unexpected{found.error()};
     const std::string subject = accounts::lockout_subject(ctx.keys.hmac_key(), attempt.email);
     auto lock = accounts::lock_state(tx, subject);
     if (!lock) return Unexpected{lock.error()};
     if (lock->locked) return PasswordOutcome{Locked{lock->retry_after}};
-    auto found = accounts::find_user_by_email(ctx.db, attempt.email);
-    if (!found) return Unexpected{found.error()};
 
     // NB: verify even when the account is unknown (against dummy_hash), so
     // the response time does not reveal which emails are registered.

@@ -5,8 +5,9 @@
 // against the dummy hash), so neither the outcome nor its timing tells
 // which emails are registered; only after a correct password does it tell
 // that the email is not verified yet.  Attempts on one account are
-// serialised on its lockout row until the transaction ends, so the
-// failure count is exact under concurrency.  With 2FA on, a correct
+// serialised on its users row, then its lockout row (an unknown email's,
+// on the lockout row alone) until the transaction ends, so the failure
+// count is exact under concurrency.  With 2FA on, a correct
 // password alone does not reset the count (or password logins could
 // launder guesses at the code), and the step ends in an MFA challenge.
 #pragma once

@@ -26,12 +26,17 @@ Result<SecondFactorOutcome> second_factor_login(Context& ctx, db::Transaction& t
                                                 std::string_view session_token,
                                                 std::string_view code,
                                                 const audit::Origin& origin) {
+    // NB: the account's row before the challenge's and the lockout row (the
+    // lock order of accounts/user_store.h); the challenge names the account.
+    auto owner = mfa::find_challenge_owner(ctx.db, session_token);
+    if (!owner) return Unexpected{owner.error()};
+    if (!*owner) return SecondFactorOutcome{ChallengeDead{"mfa_session_dead"}};
+    auto user = accounts::lock_user(tx, **owner);
+    if (!user) return Unexpected{user.error()};
     auto challenge =
         mfa::lock_live_challenge(tx, session_token, ctx.config.mfa.challenge_max_attempts);
     if (!challenge) return Unexpected{challenge.error()};
     if (!*challenge) return SecondFactorOutcome{ChallengeDead{"mfa_session_dead"}};
-    auto user = accounts::find_user_by_id(ctx.db, (*challenge)->user_id);
-    if (!user) return Unexpected{user.error()};
     if (!*user || !(*user)->mfa_enabled) {
         return SecondFactorOutcome{ChallengeDead{"mfa_user_gone"}};
     }

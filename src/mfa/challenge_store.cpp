@@ -23,6 +23,9 @@ constexpr db::Statement kLock{
     "SELECT user_id::text, remember_me, set_cookie FROM mfa_challenges"
     " WHERE token_hash = decode($1, 'hex') AND used_at IS NULL AND expires_at > now()"
     " AND attempts < $2::int FOR UPDATE"};
+constexpr db::Statement kOwner{
+    "mfa_challenge_owner",
+    "SELECT user_id::text FROM mfa_challenges WHERE token_hash = decode($1, 'hex')"};
 constexpr db::Statement kWrong{
     "mfa_challenge_wrong",
     "UPDATE mfa_challenges SET attempts = attempts + 1 WHERE token_hash = decode($1, 'hex')"};
@@ -42,6 +45,14 @@ Result<Secret> create_challenge(db::Transaction& tx, const NewChallenge& c) {
                                c.remember_me ? "true" : "false", c.set_cookie ? "true" : "false"});
     if (!r) return Unexpected{r.error()};
     return token;
+}
+
+Result<std::optional<std::string>> find_challenge_owner(db::Connection& db,
+                                                        std::string_view token) {
+    auto rows = db.exec(kOwner, {hash_hex(token)});
+    if (!rows) return Unexpected{rows.error()};
+    if (rows->empty()) return std::optional<std::string>();
+    return std::optional<std::string>(std::string(rows->text(0, 0)));
 }
 
 Result<std::optional<Challenge>> lock_live_challenge(db::Transaction& tx, std::string_view token,

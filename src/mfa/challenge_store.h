@@ -32,6 +32,11 @@ struct Challenge {
     bool set_cookie = false;
 };
 
+// The user a challenge was made for, whatever its state, without a lock:
+// what the code step needs to lock the users row before the challenge's
+// (the lock order of accounts/user_store.h).  nullopt when unknown.
+Result<std::optional<std::string>> find_challenge_owner(db::Connection& db, std::string_view token);
+
 // Locks the row until the transaction ends.  nullopt when unknown,
 // expired, used or out of attempts.
 Result<std::optional<Challenge>> lock_live_challenge(db::Transaction& tx, std::string_view token,

@@ -48,6 +48,10 @@ constexpr db::Statement kLockToken{
     " COALESCE(t.spent_at > clock_timestamp() - make_interval(secs => $2::int), false)"
     " FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id"
     " WHERE t.token_hash = decode($1, 'hex') FOR UPDATE OF t, s"};
+// The session first, then its token (the lock order of accounts/user_store.h:
+// deleting an account deletes its sessions, then their tokens).
+constexpr db::Statement kLockSession{"session_lock",
+                                     "SELECT 1 FROM sessions WHERE id = $1::uuid FOR UPDATE"};
 constexpr db::Statement kSpend{
     "refresh_spend",
     "UPDATE refresh_tokens SET spent_at = clock_timestamp() WHERE token_hash = decode($1, 'hex')"
@@ -191,10 +195,16 @@ Result<Rotation> rotate_refresh_token(db::Connection& db, std::string_view prese
     const std::string hash = token_hash_hex(presented);
     auto tx = db::Transaction::begin(db);
     if (!tx) return Unexpected{tx.error()};
+    Rotation out;
+    auto owner = db.exec(kSessionOfToken, {hash});
+    if (!owner) return Unexpected{owner.error()};
+    if (owner->empty()) return out;  // unknown token
+    if (auto r = db.exec(kLockSession, {std::string(owner->text(0, 0))}); !r) {
+        return Unexpected{r.error()};
+    }
     auto rows = db.exec(kLockToken, {hash, std::to_string(grace_seconds)});
     if (!rows) return Unexpected{rows.error()};
-    Rotation out;
-    if (rows->empty()) return out;  // unknown token
+    if (rows->empty()) return out;  // deleted meanwhile
     out.session = session_from_row(*rows, 0);
     const bool spent = rows->boolean(0, 12);
     const bool within_grace = rows->boolean(0, 13);
