@@ -149,7 +149,6 @@ Result<Transaction> Transaction::begin(Connection& conn) {
     return Transaction(conn);
 }
 
-// NOLINTNEXTLINE(bugprone-exception-escape): only std::bad_alloc could, which ends the worker anyway
 Transaction::~Transaction() {
     if (open_ && conn_->in_transaction()) (void)conn_->exec_simple("ROLLBACK");
 }

@@ -97,6 +97,7 @@ public:
         other.open_ = false;
     }
     Transaction(const Transaction&) = delete;
+    // NOLINTNEXTLINE(bugprone-exception-escape): only std::bad_alloc could, which ends the worker anyway
     ~Transaction();
 
     Result<void> commit();
