@@ -149,6 +149,7 @@ Result<Transaction> Transaction::begin(Connection& conn) {
     return Transaction(conn);
 }
 
+// NOLINTNEXTLINE(bugprone-exception-escape): as the declaration says
 Transaction::~Transaction() {
     if (open_ && conn_->in_transaction()) (void)conn_->exec_simple("ROLLBACK");
 }
