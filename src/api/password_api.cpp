@@ -28,6 +28,7 @@
 #include "forms/requests.h"
 #include "login/password_reset.h"
 #include "mail/outbox.h"
+#include "mfa/challenge_store.h"
 
 namespace authd::api {
 namespace {
@@ -132,6 +133,9 @@ Answer change_password(Services& s, const Call& call) {
     auto revoked =
         sessions::revoke_all_sessions(*tx, user.id, "password_changed", caller->session.id);
     if (!revoked) return failure(revoked.error());
+    if (auto ended = mfa::end_challenges_of_user(*tx, user.id); !ended) {
+        return failure(ended.error());
+    }
     Result<void> done = after_password_changed(s, *tx, user, audit_origin(call.request));
     if (done) done = tx->commit();
     if (!done) return failure(done.error());

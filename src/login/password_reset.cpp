@@ -6,6 +6,7 @@
 #include "accounts/user_store.h"
 #include "crypto/password.h"
 #include "mail/outbox.h"
+#include "mfa/challenge_store.h"
 #include "sessions/session_store.h"
 
 namespace authd::login {
@@ -19,6 +20,7 @@ Result<void> finish_reset(Context& ctx, db::Transaction& tx, const accounts::Use
     if (auto r = sessions::revoke_all_sessions(tx, user.id, "password_reset"); !r) {
         return Unexpected{r.error()};
     }
+    if (auto r = mfa::end_challenges_of_user(tx, user.id); !r) return r;
     const std::string subject = accounts::lockout_subject(ctx.keys.hmac_key(), user.email);
     if (auto r = accounts::clear_failures(tx, subject); !r) return r;
     if (auto r = audit::record(ctx.db, "password_reset", user.id, origin); !r) return r;

@@ -29,6 +29,10 @@ constexpr db::Statement kOwner{
 constexpr db::Statement kWrong{
     "mfa_challenge_wrong",
     "UPDATE mfa_challenges SET attempts = attempts + 1 WHERE token_hash = decode($1, 'hex')"};
+constexpr db::Statement kEndAllOfUser{
+    "mfa_challenges_end_all_of_user",
+    "UPDATE mfa_challenges SET used_at = now() WHERE user_id = $1 AND used_at IS NULL"};
+
 constexpr db::Statement kUsed{
     "mfa_challenge_used",
     "UPDATE mfa_challenges SET used_at = now() WHERE token_hash = decode($1, 'hex')"};
@@ -75,6 +79,12 @@ Result<void> count_wrong_code(db::Transaction& tx, const Challenge& challenge) {
 Result<void> mark_used(db::Transaction& tx, const Challenge& challenge) {
     db::Connection& db = tx.connection();
     if (auto r = db.exec(kUsed, {challenge.token_hash_hex}); !r) return Unexpected{r.error()};
+    return {};
+}
+
+Result<void> end_challenges_of_user(db::Transaction& tx, std::string_view user_id) {
+    if (auto r = tx.connection().exec(kEndAllOfUser, {std::string(user_id)}); !r)
+        return Unexpected{r.error()};
     return {};
 }
 

@@ -44,6 +44,10 @@ Result<std::optional<Challenge>> lock_live_challenge(db::Transaction& tx, std::s
 Result<void> count_wrong_code(db::Transaction& tx, const Challenge& challenge);
 Result<void> mark_used(db::Transaction& tx, const Challenge& challenge);
 
+// Ends every challenge of the user still pending: a new password (reset or
+// change) leaves no second step of the old one open.
+Result<void> end_challenges_of_user(db::Transaction& tx, std::string_view user_id);
+
 // Deletes the challenges an hour past their expiry; returns how many.
 Result<int64_t> purge_expired_challenges(db::Connection& db);
 

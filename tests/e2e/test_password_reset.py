@@ -125,3 +125,24 @@ def test_wrong_code_costs_the_same_for_known_and_unknown_emails_and_no_argon2(st
     assert a <= 0.5 * argon2, f"{times}"
     for s in sessions:
         s.close()
+
+
+def test_a_new_password_ends_the_pending_second_steps_of_the_old_one(stack, http):
+    """An MFA challenge proves the password step with the password of its
+    time: a reset or a change ends it, like the sessions of that password."""
+    from test_mfa import challenge, enable_mfa, mfa_verify, totp
+    address, tokens, setup, backup_codes = enable_mfa(stack, http)
+    pending = challenge(http, address)
+    code = forgot(stack, address)
+    assert reset({"email": address, "code": code, "newPassword": NEW_PASSWORD}).status_code == 200
+    assert_error(mfa_verify(http, pending, totp(setup["secret"], +1)), 401, "MFA_SESSION_EXPIRED")
+    # A change from a session that proved both factors does the same.
+    r = http.post(url("/auth/login"), json={"email": address, "password": NEW_PASSWORD})
+    signed_in = mfa_verify(http, r.json()["sessionToken"], backup_codes[0]).json()
+    pending = http.post(url("/auth/login"), json={"email": address, "password": NEW_PASSWORD}
+                        ).json()["sessionToken"]
+    r = http.post(url("/auth/password/change"), headers={"Authorization": "Bearer " +
+                                                         signed_in["accessToken"]},
+                  json={"currentPassword": NEW_PASSWORD, "newPassword": PASSWORD})
+    assert r.status_code == 200, r.text
+    assert_error(mfa_verify(http, pending, totp(setup["secret"], +1)), 401, "MFA_SESSION_EXPIRED")
