@@ -145,14 +145,17 @@ std::string render(const Page& p) {
     return h;
 }
 
-// Only the page's own script may run, and nothing may frame the page.  No
-// form-action: a signed-in form POST is redirected to rd on an app's host,
-// and browsers hold redirects of a form submission to form-action too.
+// Only the page's own script and style may apply, named by their hashes
+// (no 'unsafe-inline': an injected <style> or style attribute does
+// nothing), and nothing may frame the page.  Both pages carry kStyle, as
+// the whole text of their one <style> element.  No form-action: a
+// signed-in form POST is redirected to rd on an app's host, and browsers
+// hold redirects of a form submission to form-action too.
 const std::string& content_security_policy() {
     static const std::string policy =
         "default-src 'none'; script-src 'sha256-" + crypto::base64_encode(crypto::sha256(kScript)) +
-        "'; style-src 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; "
-        "base-uri 'none'";
+        "'; style-src 'sha256-" + crypto::base64_encode(crypto::sha256(kStyle)) +
+        "'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
     return policy;
 }
 

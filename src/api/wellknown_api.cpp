@@ -4,17 +4,20 @@
 #include <set>
 
 #include "api/services.h"
+#include "core/clock.h"
 #include "json/writer.h"
 
 namespace authd::api {
 
 Answer get_jwks(Services& s, const Call&) {
-    // Every key in the key directory may still verify a live token.
+    // Every key that may still verify a live token, and no other: the keys
+    // of the configured algorithm and the retired ones within their life
+    // (keys/keyring.h).
     std::string body = "{\"keys\":[";
     bool first = true;
-    for (const auto& key : s.keys.verification_keys()) {
+    for (const crypto::SigningKey* key : s.keys.verification_keys(unix_now())) {
         if (!first) body += ',';
-        body += key.public_jwk_json();
+        body += key->public_jwk_json();
         first = false;
     }
     body += "]}";
@@ -24,7 +27,9 @@ Answer get_jwks(Services& s, const Call&) {
 Answer get_openid_configuration(Services& s, const Call&) {
     const std::string& issuer = s.config.tokens.issuer;
     std::set<std::string_view> algs;
-    for (const auto& key : s.keys.verification_keys()) algs.insert(alg_name(key.alg()));
+    for (const crypto::SigningKey* key : s.keys.verification_keys(unix_now())) {
+        algs.insert(alg_name(key->alg()));
+    }
     json::Writer w;
     w.begin_object();
     w.key("issuer").string(issuer);

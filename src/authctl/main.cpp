@@ -32,9 +32,10 @@ void usage(FILE* out) {
                  "commands:\n"
                  "  migrate                 apply the schema migrations not yet applied\n"
                  "  keys init [--add-missing]\n"
-                 "                          create the key directory ([keys] dir): signing keys,\n"
-                 "                          HMAC and AEAD keys; --add-missing only adds what is\n"
-                 "                          not there yet (safe to run again)\n"
+                 "                          create the key directory ([keys] dir): a signing key\n"
+                 "                          of [tokens] algorithm, HMAC and AEAD keys;\n"
+                 "                          --add-missing only adds what is not there yet (safe\n"
+                 "                          to run again)\n"
                  "  purge                   delete expired sessions, codes, challenges, lockout\n"
                  "                          rows, stale unverified accounts and old sent mail\n"
                  "                          (the mailer also does it every 5 minutes)\n"
@@ -74,7 +75,7 @@ int purge(const authd::Config& config) {
 }
 
 int keys_init(const authd::Config& config, bool add_missing) {
-    auto created = authd::keys::init_keys(config.keys.dir, add_missing);
+    auto created = authd::keys::init_keys(config.keys.dir, config.tokens.alg, add_missing);
     if (!created) {
         std::fprintf(stderr, "authctl: keys init: %s\n", created.error().detail.c_str());
         return 1;

@@ -11,6 +11,11 @@
 //  - verify() rejects a signature of the wrong length before any arithmetic:
 //    ES256 and EdDSA exactly 64 bytes, RSA exactly the modulus size.  ES256
 //    travels as r||s (RFC 7518 3.4); OpenSSL speaks DER, converted here.
+//  - ES256 signatures are low-s only: ECDSA accepts (r, s) and (r, n - s)
+//    alike, so every token would have two spellings (a second token from
+//    the first, without the key).  sign() writes the low one (s <= n/2) and
+//    verify() refuses the high one, as Bitcoin's BIP 62 does.  RFC 7518
+//    allows both; the only tokens authd accepts are its own.
 //  - PS256 uses MGF1-SHA-256 and a salt as long as the digest, for signing
 //    and, strictly, for verifying.
 //  - Verification of ES256, RS256 and PS256 hashes the signing input and
@@ -30,6 +35,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include <cstring>
 #include <optional>
 
 #include "crypto/digest.h"
@@ -215,7 +221,21 @@ std::shared_ptr<EVP_PKEY_CTX> make_digest_verifier(EVP_PKEY* key, JwsAlg alg) {
     return ctx;
 }
 
-// DER ECDSA-Sig-Value -> 64-byte r||s.
+// The order n of P-256 (SEC 2, 2.4.2), and n/2 rounded down, big-endian.
+constexpr unsigned char kP256Order[kCoordSize] = {
+    0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+    0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17, 0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51};
+constexpr unsigned char kP256HalfOrder[kCoordSize] = {
+    0x7F, 0xFF, 0xFF, 0xFF, 0x80, 0x00, 0x00, 0x00, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+    0xDE, 0x73, 0x7D, 0x56, 0xD3, 0x8B, 0xCF, 0x42, 0x79, 0xDC, 0xE5, 0x61, 0x7E, 0x31, 0x92, 0xA8};
+
+// s of a 64-byte r||s is above n/2 (public values: no constant time needed).
+bool is_high_s(std::string_view raw) {
+    return std::memcmp(bytes_of(raw) + kCoordSize, kP256HalfOrder, kCoordSize) > 0;
+}
+
+// DER ECDSA-Sig-Value -> 64-byte r||s, with s in its low form (n - s when
+// s > n/2).
 std::optional<std::string> der_to_raw(std::string_view der) {
     const unsigned char* p = bytes_of(der);
     const EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())));
@@ -228,6 +248,14 @@ std::optional<std::string> der_to_raw(std::string_view der) {
     if (BN_bn2binpad(r, dst, kCoordSize) != kCoordSize ||
         BN_bn2binpad(s, dst + kCoordSize, kCoordSize) != kCoordSize) {
         return std::nullopt;
+    }
+    if (is_high_s(out)) {
+        const BignumPtr order(BN_bin2bn(kP256Order, kCoordSize, nullptr));
+        const BignumPtr low(BN_new());
+        if (!order || !low || BN_sub(low.get(), order.get(), s) != 1 ||
+            BN_bn2binpad(low.get(), dst + kCoordSize, kCoordSize) != kCoordSize) {
+            return std::nullopt;
+        }
     }
     return out;
 }
@@ -360,6 +388,7 @@ bool SigningKey::verify(std::string_view signing_input, std::string_view signatu
             // NB: exactly 64 bytes; a DER signature (the classic ES256 bug)
             // or anything else is refused before conversion.
             if (signature.size() != kRawSigSize) return false;
+            if (is_high_s(signature)) return false;
             auto converted = raw_to_der(signature);
             if (!converted) {
                 ERR_clear_error();

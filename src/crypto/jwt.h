@@ -5,7 +5,8 @@
 // token is.
 //
 // Algorithms: ES256 (P-256, signatures the 64-byte r||s of RFC 7518 3.4,
-// converted to and from DER; any other length is rejected), EdDSA
+// converted to and from DER; any other length is rejected; s is always
+// the low one of its pair, s <= n/2: signed so, and a high s is refused), EdDSA
 // (Ed25519), RS256 and PS256 (RSA >= 3072 bits; PSS with MGF1-SHA-256 and
 // salt length = digest length).
 #pragma once

@@ -24,10 +24,12 @@ struct AccessToken {
 };
 
 // nullopt when the request carries no credentials at all: no
-// Authorization header and no access cookie.  An empty `token` when they
-// are malformed, which is not the same as missing: an Authorization header
-// that is not `Bearer <token>` (the cookie is then not looked at), or an
-// empty access cookie.
+// Authorization header and no access cookie.  A Bearer header wins over
+// the cookie; a header of another scheme (Basic, ...) does not hide it.
+// An empty `token` when the credentials are malformed, which is not the
+// same as missing: a Bearer header without a token (the cookie is then not
+// looked at), a header of another scheme and no cookie, or an empty access
+// cookie.
 std::optional<AccessToken> find_access_token(const Request& request);
 
 // 401 INVALID_TOKEN or TOKEN_EXPIRED with the WWW-Authenticate challenge:

@@ -14,6 +14,11 @@
 //  - A signing key's file name must carry the kid computed from the key: a
 //    renamed or swapped file is refused rather than published under a kid
 //    that lies.
+//  - Which signing keys verify is decided here, once, from the layout
+//    (keyring.h): a key of another algorithm directly in signing/ never
+//    signed under this configuration, so it verifies nothing; a retired
+//    key carries the end of its life, checked at every lookup, so a worker
+//    that runs for days drops it on time without a reload.
 //  - Names starting with '.' are ignored: init_keys writes there first and
 //    only link()s a complete file under its real name, so a crash leaves no
 //    half-written key behind a real name.  link() also refuses to replace an
@@ -34,6 +39,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <limits>
+#include <set>
 #include <utility>
 
 #include "core/c_ptr.h"
@@ -50,9 +57,9 @@ using DirPtr = CPtr<DIR, closedir>;
 
 constexpr size_t kRawKeySize = 32;
 constexpr size_t kMaxPemSize = 64 * 1024;
-constexpr JwsAlg kAllAlgs[] = {JwsAlg::es256, JwsAlg::eddsa, JwsAlg::rs256, JwsAlg::ps256};
 constexpr std::string_view kHmacName = "hmac.key";
 constexpr std::string_view kSigningDir = "signing";
+constexpr std::string_view kRetiredDir = "retired";  // inside signing/
 constexpr std::string_view kAeadDir = "aead";
 constexpr std::string_view kPemSuffix = ".pem";
 constexpr std::string_view kKeySuffix = ".key";
@@ -142,6 +149,7 @@ Result<std::vector<std::string>> list_names(DIR* dir, const std::string& path) {
 struct KeyFile {
     Secret bytes;
     timespec mtime{};
+    timespec ctime{};
 };
 
 // Reads a key file of at most max_size bytes: a regular file that neither
@@ -181,7 +189,7 @@ Result<KeyFile> read_key_file(const std::string& path, size_t max_size) {
                     path + " is larger than " + std::to_string(max_size) + " bytes");
     }
     buf.resize(got);  // the capacity (and its bytes) stays with the Secret, which wipes it
-    return KeyFile{Secret(std::move(buf)), st.st_mtim};
+    return KeyFile{Secret(std::move(buf)), st.st_mtim, st.st_ctim};
 }
 
 Result<Secret> read_raw_key(const std::string& path) {
@@ -212,6 +220,51 @@ bool parse_signing_name(std::string_view name, JwsAlg* alg, std::string_view* ki
     *kid = stem.substr(dot + 1);
     return parse_alg(stem.substr(0, dot), alg);
 }
+
+// One signing key file, read and checked against its name.
+struct SigningFile {
+    std::string path;
+    crypto::SigningKey key;
+    KeyFile file;
+};
+
+// Every key in one signing directory (signing/ or signing/retired/);
+// `skip` names a subdirectory to leave out of the listing.  not_found when
+// the directory does not exist.
+Result<std::vector<SigningFile>> read_signing_dir(const std::string& path, std::string_view skip) {
+    auto handle = open_dir(path);
+    if (!handle) return Unexpected{handle.error()};
+    auto names = list_names(handle->get(), path);
+    if (!names) return Unexpected{names.error()};
+    std::vector<SigningFile> out;
+    for (const std::string& name : *names) {
+        if (!skip.empty() && name == skip) continue;
+        const std::string file_path = join(path, name);
+        JwsAlg alg{};
+        std::string_view kid;
+        if (!parse_signing_name(name, &alg, &kid)) {
+            return fail(ErrorCode::invalid_input,
+                        "unexpected file " + file_path +
+                            " (signing keys are named <ALG>.<kid>.pem, ALG one of ES256, "
+                            "EdDSA, RS256, PS256)");
+        }
+        auto file = read_key_file(file_path, kMaxPemSize);
+        if (!file) return fail(file.error().code, file.error().detail);
+        auto key = SigningKey::from_private_pem(file->bytes.reveal(), alg);
+        if (!key) return fail(ErrorCode::invalid_input, file_path + ": " + key.error().detail);
+        if (key->kid() != kid) {
+            return fail(ErrorCode::invalid_input, file_path + ": the file name says kid " +
+                                                      std::string(kid) + " but the key's kid is " +
+                                                      key->kid());
+        }
+        out.push_back({file_path, std::move(*key), std::move(*file)});
+    }
+    return out;
+}
+
+// When a retired key was put into signing/retired/: its ctime (rename and
+// copy set it; nothing can set it back), or its mtime if that is later.
+int64_t retired_at(const KeyFile& file) { return std::max(file.ctime.tv_sec, file.mtime.tv_sec); }
 
 struct AeadEntry {
     uint64_t id;
@@ -325,7 +378,7 @@ bool exists(const std::string& path) {
 
 }  // namespace
 
-Result<Keyring> Keyring::load(const std::string& dir, JwsAlg sign_alg) {
+Result<Keyring> Keyring::load(const std::string& dir, JwsAlg sign_alg, int64_t retired_life) {
     {
         auto top = open_dir(dir);
         if (!top) {
@@ -348,57 +401,78 @@ Result<Keyring> Keyring::load(const std::string& dir, JwsAlg sign_alg) {
     ring.aead_ = std::move(*aead);
 
     const std::string signing_dir = join(dir, kSigningDir);
-    auto handle = open_dir(signing_dir);
-    if (!handle) return fail(handle.error().code, handle.error().detail);
-    auto names = list_names(handle->get(), signing_dir);
-    if (!names) return fail(names.error().code, names.error().detail);
+    const std::string retired_dir = join(signing_dir, kRetiredDir);
+    auto active = read_signing_dir(signing_dir, kRetiredDir);
+    if (!active) return fail(active.error().code, active.error().detail);
+    std::vector<SigningFile> retired;
+    {
+        struct stat st {};
+        // A file named "retired" is a stray file like any other.
+        if (::lstat(retired_dir.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
+            return fail(ErrorCode::invalid_input,
+                        "unexpected file " + retired_dir + " (retired keys go in a directory)");
+        }
+        auto read = read_signing_dir(retired_dir, {});
+        if (!read && read.error().code != ErrorCode::not_found) {
+            return fail(read.error().code, read.error().detail);
+        }
+        if (read) retired = std::move(*read);
+    }
+
+    // Every kid once, across both directories.
+    std::set<std::string> kids;
+    for (const auto* files : {&*active, &retired}) {
+        for (const SigningFile& f : *files) {
+            if (!kids.insert(f.key.kid()).second) {
+                return fail(ErrorCode::invalid_input,
+                            f.path + ": kid " + f.key.kid() + " is already used by another file");
+            }
+        }
+    }
 
     bool have_current = false;
     timespec current_mtime{};
-    for (const std::string& name : *names) {  // sorted, so ties go to the last name
-        const std::string path = join(signing_dir, name);
-        JwsAlg alg{};
-        std::string_view kid;
-        if (!parse_signing_name(name, &alg, &kid)) {
-            return fail(ErrorCode::invalid_input,
-                        "unexpected file " + path +
-                            " (signing keys are named <ALG>.<kid>.pem, ALG one of ES256, "
-                            "EdDSA, RS256, PS256)");
+    for (SigningFile& f : *active) {  // sorted, so ties go to the last name
+        if (f.key.alg() != sign_alg) {
+            ring.unused_.push_back(f.path);
+            continue;
         }
-        auto file = read_key_file(path, kMaxPemSize);
-        if (!file) return fail(file.error().code, file.error().detail);
-        auto key = SigningKey::from_private_pem(file->bytes.reveal(), alg);
-        if (!key) return fail(ErrorCode::invalid_input, path + ": " + key.error().detail);
-        if (key->kid() != kid) {
-            return fail(ErrorCode::invalid_input, path + ": the file name says kid " +
-                                                      std::string(kid) + " but the key's kid is " +
-                                                      key->kid());
-        }
-        if (ring.find_key(key->kid()) != nullptr) {
-            return fail(ErrorCode::invalid_input,
-                        path + ": kid " + key->kid() + " is already used by another file");
-        }
-        if (alg == sign_alg && (!have_current || !newer(current_mtime, file->mtime))) {
+        if (!have_current || !newer(current_mtime, f.file.mtime)) {
             have_current = true;
-            current_mtime = file->mtime;
-            ring.current_ = ring.signing_.size();
+            current_mtime = f.file.mtime;
+            ring.current_ = ring.keys_.size();
         }
-        ring.signing_.push_back(std::move(*key));
+        ring.keys_.push_back({std::move(f.key), std::numeric_limits<int64_t>::max()});
     }
     if (!have_current) {
         return fail(ErrorCode::not_found,
                     "no " + std::string(alg_name(sign_alg)) + " signing key in " + signing_dir);
     }
+    for (SigningFile& f : retired) {
+        ring.keys_.push_back({std::move(f.key), retired_at(f.file) + retired_life});
+    }
     return ring;
 }
 
 Result<Keyring> Keyring::load_for(const Config& config) {
-    return load(config.keys.dir, config.tokens.alg);
+    return load(config.keys.dir, config.tokens.alg, retired_life_for(config.tokens));
 }
 
-const crypto::SigningKey* Keyring::find_key(std::string_view kid) const {
-    for (const auto& key : signing_) {
-        if (key.kid() == kid) return &key;
+int64_t Keyring::retired_life_for(const Config::Tokens& tokens) {
+    return static_cast<int64_t>(tokens.access_ttl) + tokens.leeway + kRetiredMarginSeconds;
+}
+
+std::vector<const crypto::SigningKey*> Keyring::verification_keys(int64_t now) const {
+    std::vector<const crypto::SigningKey*> out;
+    for (const auto& k : keys_) {
+        if (now < k.verifies_until) out.push_back(&k.key);
+    }
+    return out;
+}
+
+const crypto::SigningKey* Keyring::find_key(std::string_view kid, int64_t now) const {
+    for (const auto& k : keys_) {
+        if (k.key.kid() == kid) return now < k.verifies_until ? &k.key : nullptr;
     }
     return nullptr;
 }
@@ -418,27 +492,20 @@ const AeadKey* Keyring::find_aead(std::string_view id) const {
     return nullptr;
 }
 
-Result<std::vector<std::string>> init_keys(const std::string& dir, bool add_missing) {
+Result<std::vector<std::string>> init_keys(const std::string& dir, JwsAlg alg, bool add_missing) {
     if (auto ok = ensure_dir(dir); !ok) return fail(ok.error().code, ok.error().detail);
     const std::string signing_dir = join(dir, kSigningDir);
     const std::string aead_dir = join(dir, kAeadDir);
     const std::string hmac_path = join(dir, kHmacName);
 
     // What is there already, decided before anything is written.
-    const std::vector<std::string> signing_names = names_in(signing_dir);
-    std::vector<JwsAlg> missing_algs;
     std::vector<std::string> present;
-    for (const JwsAlg alg : kAllAlgs) {
-        const std::string prefix = std::string(alg_name(alg)) + ".";
-        const auto it =
-            std::find_if(signing_names.begin(), signing_names.end(), [&](const std::string& n) {
-                return n.starts_with(prefix) && ends_with(n, kPemSuffix);
-            });
-        if (it == signing_names.end()) {
-            missing_algs.push_back(alg);
-        } else {
-            present.push_back(join(signing_dir, *it));
-        }
+    const std::string prefix = std::string(alg_name(alg)) + ".";
+    bool signing_missing = true;
+    for (const std::string& name : names_in(signing_dir)) {
+        if (!ends_with(name, kPemSuffix)) continue;
+        present.push_back(join(signing_dir, name));  // any algorithm's: keys are there
+        if (name.starts_with(prefix)) signing_missing = false;
     }
     const bool hmac_missing = !exists(hmac_path);
     if (!hmac_missing) present.push_back(hmac_path);
@@ -455,10 +522,13 @@ Result<std::vector<std::string>> init_keys(const std::string& dir, bool add_miss
     }
 
     if (auto ok = ensure_dir(signing_dir); !ok) return fail(ok.error().code, ok.error().detail);
+    if (auto ok = ensure_dir(join(signing_dir, kRetiredDir)); !ok) {
+        return fail(ok.error().code, ok.error().detail);
+    }
     if (auto ok = ensure_dir(aead_dir); !ok) return fail(ok.error().code, ok.error().detail);
 
     std::vector<std::string> created;
-    for (const JwsAlg alg : missing_algs) {
+    if (signing_missing) {
         auto key = SigningKey::generate(alg);
         if (!key) return fail(key.error().code, key.error().detail);
         std::string pem = key->private_pem();

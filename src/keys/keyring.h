@@ -3,16 +3,36 @@
 // The key material of one authd installation, read from a directory made
 // by `authctl keys init` (every file mode 0600, the directory 0700):
 //
-//   signing/<ALG>.<kid>.pem   JWS signing keys; several may be present
-//   hmac.key                  32 random bytes: keyed hashes of codes and emails
-//   aead/<id>.key             32 random bytes each: AES-256-GCM keys; the
-//                             highest id (a decimal number) encrypts, all decrypt
+//   signing/<ALG>.<kid>.pem          JWS signing keys.  Those of [tokens]
+//                                    algorithm verify, and the newest of
+//                                    them (by modification time) signs;
+//                                    those of another algorithm are not
+//                                    used at all (they never sign, so no
+//                                    token of theirs can be alive)
+//   signing/retired/<ALG>.<kid>.pem  keys being rotated out, of any
+//                                    algorithm: they never sign, and they
+//                                    verify (and are published) for
+//                                    retired_life seconds after they were
+//                                    put there
+//   hmac.key                         32 random bytes: keyed hashes of codes and emails
+//   aead/<id>.key                    32 random bytes each: AES-256-GCM keys; the
+//                                    highest id (a decimal number) encrypts, all decrypt
+//
+// "Put there" is the file's status-change time (ctime), or its
+// modification time if later: mv sets the ctime (rename(2) does on Linux
+// filesystems), and so do touch, cp and a restore, none of which can date a
+// file back.  It errs only towards keeping a key longer.  load_for() takes
+// retired_life = access_ttl + leeway + kRetiredMarginSeconds: the tokens the
+// key signed until the reload that retired it live access_ttl (leeway:
+// another host's clock), and the margin is the time an operator may take
+// between the mv and that reload.
 //
 // authd refuses to start when the directory, the HMAC key, an AEAD key, or
 // a signing key for the configured algorithm is missing or unreadable, and
 // never creates one itself.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -30,48 +50,72 @@ struct AeadKey {
     Secret key;
 };
 
+// How long a retired key verifies beyond the current access_ttl + leeway:
+// the time an operator may take between moving a key into signing/retired/
+// and the reload that stops it signing.
+inline constexpr int64_t kRetiredMarginSeconds = 3600;
+
 class Keyring {
 public:
-    // `sign_alg`: the algorithm new tokens are signed with.  Fails (not_found
-    // for what is missing, invalid_input for what is wrong, unavailable for
-    // I/O errors; the detail names the file, never key bytes) when: the
-    // directory, hmac.key, every aead/<id>.key or every sign_alg key is
-    // missing; a key file is not a regular file, is accessible by group or
-    // others (mode & 077), or has the wrong size (raw keys exactly 32 bytes);
-    // a directory is writable by group or others (mode & 022); a PEM does not
-    // parse, does not fit its ALG, or its kid differs from the file name's;
-    // two files hold one kid; a name does not follow the layout.  Names
-    // starting with '.' are ignored.
-    static Result<Keyring> load(const std::string& dir, JwsAlg sign_alg);
-    // The keyring a configuration names: load([keys] dir, [tokens] algorithm).
-    // What every process that signs or verifies calls.
+    // `sign_alg`: the algorithm new tokens are signed with; `retired_life`:
+    // the seconds a key in signing/retired/ verifies after it was put
+    // there.  Fails (not_found for what is missing, invalid_input for what
+    // is wrong, unavailable for I/O errors; the detail names the file, never
+    // key bytes) when: the directory, hmac.key, every aead/<id>.key or
+    // every sign_alg key directly in signing/ is missing; a key file is not
+    // a regular file, is accessible by group or others (mode & 077), or has
+    // the wrong size (raw keys exactly 32 bytes); a directory is writable by
+    // group or others (mode & 022); a PEM does not parse, does not fit its
+    // ALG, or its kid differs from the file name's; two files hold one kid
+    // (also one in signing/ and one in signing/retired/: move, do not copy);
+    // a name does not follow the layout.  Every file is checked, used or
+    // not.  Names starting with '.' are ignored.
+    static Result<Keyring> load(const std::string& dir, JwsAlg sign_alg, int64_t retired_life);
+    // The keyring a configuration names: load([keys] dir, [tokens]
+    // algorithm, retired_life_for([tokens])).  What every process that
+    // signs or verifies calls.
     static Result<Keyring> load_for(const Config& config);
+    static int64_t retired_life_for(const Config::Tokens& tokens);
 
     // The newest key (by file modification time, then name) of sign_alg.
-    const crypto::SigningKey& signing_key() const { return signing_[current_]; }
-    // Every signing key present: all of them verify and are published.
-    const std::vector<crypto::SigningKey>& verification_keys() const { return signing_; }
-    const crypto::SigningKey* find_key(std::string_view kid) const;
+    const crypto::SigningKey& signing_key() const { return keys_[current_].key; }
+    // The keys that verify at `now` (unix seconds): every sign_alg key in
+    // signing/, and the retired keys within their life.  What
+    // /.well-known/jwks.json publishes.
+    std::vector<const crypto::SigningKey*> verification_keys(int64_t now) const;
+    // The key of `kid` if it verifies at `now`; nullptr otherwise (unknown,
+    // of another algorithm than sign_alg and not retired, retired too long).
+    const crypto::SigningKey* find_key(std::string_view kid, int64_t now) const;
+    // The files in signing/ of another algorithm than sign_alg, which are
+    // neither signing nor verifying: for a warning to the operator.
+    const std::vector<std::string>& unused_keys() const { return unused_; }
 
     const Secret& hmac_key() const { return hmac_; }
     const AeadKey& aead_current() const;
     const AeadKey* find_aead(std::string_view id) const;
 
 private:
-    std::vector<crypto::SigningKey> signing_;
+    struct VerificationKey {
+        crypto::SigningKey key;
+        int64_t verifies_until;  // unix seconds (exclusive); INT64_MAX: not retired
+    };
+    std::vector<VerificationKey> keys_;
     size_t current_ = 0;
+    std::vector<std::string> unused_;
     Secret hmac_;
     std::vector<AeadKey> aead_;  // ascending id; back() is current
 };
 
-// Creates the directory (0700) with one signing key per algorithm, the HMAC
-// key and AEAD key 1.  Fails if the directory already holds keys, unless
-// the missing pieces are added with `add_missing`.
+// Creates the directory (0700) with a signing key of `alg` (the configured
+// algorithm: keys of others would never sign), an empty signing/retired/,
+// the HMAC key and AEAD key 1.  Fails if the directory already holds keys,
+// unless the missing pieces are added with `add_missing` (a signing key of
+// `alg` is missing when signing/ has none; retired ones do not count).
 //
 // Returns the paths of the files it created (none when nothing was
 // missing).  Files are 0600 and directories it creates 0700 whatever the
 // umask; an existing file is never replaced (conflict), and an existing
 // directory keeps its mode.  The parent of `dir` must exist.
-Result<std::vector<std::string>> init_keys(const std::string& dir, bool add_missing);
+Result<std::vector<std::string>> init_keys(const std::string& dir, JwsAlg alg, bool add_missing);
 
 }  // namespace authd::keys

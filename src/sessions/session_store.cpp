@@ -61,34 +61,58 @@ constexpr db::Statement kTouch{"session_touch",
 constexpr db::Statement kSessionOfToken{
     "refresh_session_of",
     "SELECT session_id::text FROM refresh_tokens WHERE token_hash = decode($1, 'hex')"};
+// NB: revoked_sessions.revoked_at is clock_timestamp() taken by the INSERT
+// as it reads a row the UPDATE returned, so after the UPDATE held that
+// session's row lock: every refresh that minted a token for the session
+// had committed by then (a refresh holds the row too), and every later one
+// waits and finds the session revoked.  So no token of the session is
+// younger than revoked_at (give or take the mint after its commit and the
+// hosts' clocks: RevokedSessions::kMarginMs), which is what lets the
+// validator forget the row a token life after it.  now(), the
+// transaction's start, could be any time before the lock.
+// revoking_xact takes its default, the writing transaction's id
+// (find_ended_since's cursor).
 constexpr db::Statement kRevoke{
     "session_revoke",
     "WITH r AS (UPDATE sessions SET revoked_at = now(), revoke_reason = $3"
     "  WHERE id = $1::uuid AND ($2 = '' OR user_id::text = $2) AND revoked_at IS NULL"
     "  RETURNING id, expires_at)"
-    " INSERT INTO revoked_sessions (session_id, expires_at) SELECT id, expires_at FROM r"
+    " INSERT INTO revoked_sessions (session_id, expires_at, revoked_at)"
+    " SELECT id, expires_at, clock_timestamp() FROM r"
     " ON CONFLICT (session_id) DO NOTHING"};
 constexpr db::Statement kRevokeAll{
     "session_revoke_all",
     "WITH r AS (UPDATE sessions SET revoked_at = now(), revoke_reason = $2"
     "  WHERE user_id = $1::uuid AND revoked_at IS NULL AND expires_at > now()"
     "  AND ($3 = '' OR id::text <> $3) RETURNING id, expires_at)"
-    " INSERT INTO revoked_sessions (session_id, expires_at) SELECT id, expires_at FROM r"
+    " INSERT INTO revoked_sessions (session_id, expires_at, revoked_at)"
+    " SELECT id, expires_at, clock_timestamp() FROM r"
     " ON CONFLICT (session_id) DO NOTHING"};
 
-// Both kinds of ending, each through its own index (revoked_sessions_at_idx,
-// sessions_expires_idx): revocations newer than the cursor, and sessions
-// whose fixed end fell between the cursor and the database's now().  A
-// session end is only visible once it is in the past.
+// Both kinds of ending (see find_ended_since), each through its own index
+// (revoked_sessions_xact_idx, sessions_expires_idx), and the cursor of the
+// next call: the xmin of this statement's own snapshot (pg_current_snapshot()
+// is the active snapshot, the one the scans read with) and the database's
+// now().  The LEFT JOIN returns the cursor row even when nothing ended.
+// $1: the previous xmin (NULL: none), $2: the previous now() in unix ms
+// (0: none), $3: the horizon in unix ms (nothing at or before it matters).
 constexpr db::Statement kEndedSince{
     "session_ended_since",
-    "SELECT session_id::text, floor(extract(epoch FROM revoked_at) * 1000)::bigint, false"
-    " FROM revoked_sessions"
-    " WHERE revoked_at > to_timestamp($1::bigint / 1000.0)"
-    " UNION ALL"
-    " SELECT id::text, floor(extract(epoch FROM expires_at) * 1000)::bigint, true"
-    " FROM sessions"
-    " WHERE expires_at > to_timestamp($1::bigint / 1000.0) AND expires_at <= now()"};
+    "SELECT c.xact::text, c.at_ms, e.session_id, e.at_ms, e.expired"
+    " FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xact,"
+    "              floor(extract(epoch FROM now()) * 1000)::bigint AS at_ms) c"
+    " LEFT JOIN ("
+    "  SELECT session_id::text AS session_id,"
+    "         floor(extract(epoch FROM revoked_at) * 1000)::bigint AS at_ms, false AS expired"
+    "  FROM revoked_sessions"
+    "  WHERE revoking_xact >= COALESCE($1::xid8, '0'::xid8)"
+    "  AND revoked_at > to_timestamp($3::bigint / 1000.0)"
+    "  UNION ALL"
+    "  SELECT id::text, floor(extract(epoch FROM expires_at) * 1000)::bigint, true"
+    "  FROM sessions"
+    "  WHERE expires_at > to_timestamp(GREATEST($2::bigint, $3::bigint) / 1000.0)"
+    "  AND expires_at <= now()"
+    " ) e ON true"};
 constexpr db::Statement kPurgeSessions{
     "purge_sessions", "DELETE FROM sessions WHERE expires_at < now() - interval '1 day'"};
 constexpr db::Statement kPurgeRevoked{
@@ -266,16 +290,22 @@ Result<int64_t> revoke_all_sessions(db::Transaction& tx, const std::string& user
     return r->affected();
 }
 
-Result<std::vector<Revocation>> find_ended_since(db::Connection& db, int64_t after_ms) {
-    auto rows = db.exec(kEndedSince, {std::to_string(after_ms)});
+Result<EndedSince> find_ended_since(db::Connection& db, const std::optional<EndedCursor>& after,
+                                    int64_t horizon_ms) {
+    const db::Param xact = after ? db::Param(after->xact) : std::nullopt;
+    const std::string ended = std::to_string(after ? after->ended_ms : 0);
+    auto rows = db.exec(kEndedSince, {xact, ended, std::to_string(horizon_ms)});
     if (!rows) return Unexpected{rows.error()};
-    std::vector<Revocation> found;
-    found.reserve(static_cast<size_t>(rows->size()));
+    if (rows->empty()) return fail(ErrorCode::internal, "session_ended_since: no cursor row");
+    EndedSince out;
+    out.next = EndedCursor{std::string(rows->text(0, 0)), rows->integer(0, 1)};
+    out.rows.reserve(static_cast<size_t>(rows->size()));
     for (int r = 0; r < rows->size(); ++r) {
-        found.push_back(Revocation{std::string(rows->text(r, 0)), rows->integer(r, 1),
-                                   rows->boolean(r, 2) ? Ending::expired : Ending::revoked});
+        if (rows->is_null(r, 2)) continue;  // the cursor row of an empty answer
+        out.rows.push_back(Revocation{std::string(rows->text(r, 2)), rows->integer(r, 3),
+                                      rows->boolean(r, 4) ? Ending::expired : Ending::revoked});
     }
-    return found;
+    return out;
 }
 
 Result<int64_t> purge_sessions(db::Connection& db, const Config::Tokens& tokens) {

@@ -110,10 +110,35 @@ struct Revocation {
     Ending ending = Ending::revoked;
 };
 
-// In one statement: the revocations newer than `after_ms` (unix ms), and
-// the sessions whose fixed end fell after `after_ms` and is now past.  A
-// session may come twice (revoked, then ended).
-Result<std::vector<Revocation>> find_ended_since(db::Connection& db, int64_t after_ms);
+// Where the next find_ended_since picks up.
+struct EndedCursor {
+    // A Postgres transaction id (xid8, decimal text): the oldest transaction
+    // still running when the previous call's snapshot was taken.
+    std::string xact;
+    int64_t ended_ms = 0;  // the database's now() at the previous call, unix ms
+};
+
+struct EndedSince {
+    std::vector<Revocation> rows;
+    EndedCursor next;  // for the next call
+};
+
+// In one statement, the sessions that ended since the previous call
+// (`after`, its `next`; nullopt for the first call), and only those whose
+// time (Revocation::at_ms) is after `horizon_ms` (unix ms):
+//  - revocations written by a transaction from `after->xact` on (every
+//    one, on the first call).  A revocation that no call returned yet was
+//    not committed when the previous call's snapshot was taken, so its
+//    transaction was running then or began later: its id is at least
+//    that snapshot's xmin, `after->xact`.  No commit can slip past the
+//    cursor, however long its transaction was open (proof in
+//    validate/revoked_sessions.h);
+//  - sessions whose fixed end fell after `after->ended_ms` (the previous
+//    call's database now()) and is now past.
+// A session may come twice (revoked, then ended), and a revocation may
+// come again in a later call (harmless: RevokedSessions is a set).
+Result<EndedSince> find_ended_since(db::Connection& db, const std::optional<EndedCursor>& after,
+                                    int64_t horizon_ms);
 
 // Deletes the sessions (with their refresh tokens) a day past their end,
 // and the revocations older than any token they could refuse.  Returns

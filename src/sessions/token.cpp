@@ -1,6 +1,8 @@
 // sessions/token.cpp
 #include "sessions/token.h"
 
+#include <algorithm>
+
 #include "crypto/encoding.h"
 #include "crypto/jwt.h"
 #include "crypto/random.h"
@@ -88,7 +90,7 @@ Result<AccessClaims, TokenFailure> verify_access_token(const keys::Keyring& keys
     auto kid = header->root().find_string("kid");
     auto typ = header->root().find_string("typ");
     if (!alg || !*alg || !kid || !*kid || !typ) return refuse("malformed_header");
-    const crypto::SigningKey* key = keys.find_key(**kid);
+    const crypto::SigningKey* key = keys.find_key(**kid, now);
     if (!key) return refuse("unknown_kid");
     // NB: the key decides the algorithm; a header naming another one (none,
     // HS256 with the public key as secret) is refused before any check.
@@ -127,6 +129,13 @@ Result<AccessClaims, TokenFailure> verify_access_token(const keys::Keyring& keys
     // NB: exp is never stretched (RFC 7519 4.1.4: now must be before it);
     // the leeway is for iat, from a host whose clock runs a little ahead.
     if (now >= **exp) return refuse("expired", true);
+    // NB: and never longer than access_ttl after iat, whatever exp says: a
+    // token minted under a longer access_ttl, before a reload lowered it,
+    // must not outlive the window in which the validator remembers its
+    // session's revocation (validate/revoked_sessions.h), which is the
+    // current access_ttl's.
+    const int64_t life_end = **iat + config.access_ttl;
+    if (now >= life_end) return refuse("expired_by_access_ttl", true);
 
     AccessClaims out;
     out.user_id = std::move(**sub);
@@ -136,7 +145,7 @@ Result<AccessClaims, TokenFailure> verify_access_token(const keys::Keyring& keys
     if (*amr) out.amr = std::move(**amr);
     if (*groups) out.groups = std::move(**groups);
     out.auth_time = *auth_time ? **auth_time : 0;
-    out.expires_at = **exp;
+    out.expires_at = std::min(**exp, life_end);
     return out;
 }
 

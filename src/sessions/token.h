@@ -50,7 +50,7 @@ struct AccessClaims {
     std::vector<std::string> amr;
     std::vector<std::string> groups;  // empty when the claim is absent
     int64_t auth_time = 0;
-    int64_t expires_at = 0;  // exp
+    int64_t expires_at = 0;  // exp, or iat + access_ttl when that is earlier
 };
 
 struct TokenFailure {
@@ -58,10 +58,14 @@ struct TokenFailure {
     std::string reason;    // for the log: "bad_signature", "unknown_kid", ...
 };
 
-// Verifies signature and claims: the alg of the key named by kid (never
-// the header's say-so alone; "none" never), typ at+jwt, iss, aud, exp
-// (refused from exp on: no leeway), iat not more than `leeway` seconds in
-// the future, token_use "access", sub, sid.  `groups` may be absent
+// Verifies signature and claims: the alg of the key named by kid (a key
+// that verifies at `now`, keys::Keyring::find_key; never the header's
+// say-so alone; "none" never), typ at+jwt, iss, aud, exp (refused from exp
+// on: no leeway), iat not more than `leeway` seconds in the future, and
+// not `access_ttl` or more seconds in the past (TOKEN_EXPIRED: a token
+// minted before a reload lowered access_ttl lives no longer than the
+// current access_ttl; AccessClaims::expires_at is the earlier of the two
+// ends), token_use "access", sub, sid.  `groups` may be absent
 // (no groups); present, it must be an array of strings ("malformed_claims"
 // otherwise, JSON null included).
 Result<AccessClaims, TokenFailure> verify_access_token(const keys::Keyring& keys,

@@ -16,6 +16,7 @@
 // retries, so they cannot make a reload worse.
 #include "startup/check.h"
 
+#include "core/log.h"
 #include "forms/banned_passwords.h"
 #include "keys/keyring.h"
 #include "mail/mailer.h"
@@ -23,8 +24,17 @@
 namespace authd::startup {
 
 Result<void> check_can_start(const Config& config) {
-    if (auto keys = keys::Keyring::load_for(config); !keys) {
-        return fail(keys.error().code, "[keys] dir: " + keys.error().detail);
+    auto keys = keys::Keyring::load_for(config);
+    if (!keys) return fail(keys.error().code, "[keys] dir: " + keys.error().detail);
+    // Not an error (an old `keys init` made one per algorithm), but the
+    // operator should know that they do nothing.
+    for (const std::string& path : keys->unused_keys()) {
+        log::warn("signing_key_unused")
+            .str("path", path)
+            .str("reason",
+                 "not of [tokens] algorithm " + std::string(alg_name(config.tokens.alg)) +
+                     ": it neither signs nor verifies; delete it, or move it to signing/retired/ "
+                     "if it signed tokens that are still alive");
     }
     if (!config.passwords.banned_file.empty()) {
         if (auto banned = forms::BannedPasswords::load(config.passwords.banned_file); !banned) {

@@ -14,8 +14,9 @@ namespace authd::startup {
 // Loads the keyring of `config` (its [keys] dir, for its [tokens]
 // algorithm) and the [passwords] banned_file if one is set, checks the mail
 // transport's settings (mail::check_transport_settings), and throws them
-// all away.  Fails with the first error, its detail starting with the
-// setting at fault ("[keys] dir: ...", "[passwords] banned_file: ...",
+// all away.  Logs a warning (signing_key_unused) for each key in signing/
+// of another algorithm than [tokens] algorithm.  Fails with the first error, its detail starting
+// with the setting at fault ("[keys] dir: ...", "[passwords] banned_file: ...",
 // "[mail] dir ...", "[mail] smtp_url ...") for the operator's log.
 Result<void> check_can_start(const Config& config);
 

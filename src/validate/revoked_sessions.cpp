@@ -6,11 +6,9 @@
 // hold the same ids.
 //
 // The refresh query itself (both kinds of ending, each through its own
-// index) belongs to the sessions it reads: sessions::find_ended_since.  The
-// cursor is the newest time seen in either kind; a session end is only
-// visible once it is in the past, and every query asks for everything after
-// the previous cursor minus the overlap, so no end that passed between two
-// queries is skipped.
+// index, and the cursor of the next one) belongs to the sessions it reads:
+// sessions::find_ended_since.  The cursor is Postgres's, not a time this
+// file computes (the proof is in the header).
 #include "validate/revoked_sessions.h"
 
 #include <algorithm>
@@ -31,16 +29,9 @@ bool RevokedSessions::refresh_due(int64_t now_ms) const {
            now_ms - last_attempt_ms_ >= kRefreshIntervalMs;
 }
 
-int64_t RevokedSessions::query_after_ms(int64_t now_ms) const {
-    const int64_t horizon = now_ms - window_ms_;
-    if (!newest_ms_) return horizon;
-    return std::max(*newest_ms_ - kOverlapMs, horizon);
-}
-
 void RevokedSessions::apply(std::span<const Revocation> rows, int64_t now_ms) {
-    const int64_t horizon = now_ms - window_ms_;
+    const int64_t horizon = horizon_ms(now_ms);
     for (const Revocation& row : rows) {
-        newest_ms_ = newest_ms_ ? std::max(*newest_ms_, row.at_ms) : row.at_ms;
         if (row.at_ms < horizon) continue;
         auto it = entries_.find(row.session_id);
         if (it != entries_.end()) {
@@ -56,7 +47,7 @@ void RevokedSessions::apply(std::span<const Revocation> rows, int64_t now_ms) {
 }
 
 void RevokedSessions::prune(int64_t now_ms) {
-    const int64_t horizon = now_ms - window_ms_;
+    const int64_t horizon = horizon_ms(now_ms);
     while (!by_time_.empty() && by_time_.begin()->first < horizon) {
         entries_.erase(by_time_.begin()->second);
         by_time_.erase(by_time_.begin());
@@ -71,9 +62,12 @@ void RevokedSessions::mark_refreshed(int64_t now_ms) {
 Result<void> RevokedSessions::refresh(db::Connection& db, int64_t now_ms) {
     if (!refresh_due(now_ms)) return {};
     last_attempt_ms_ = now_ms;
-    auto found = sessions::find_ended_since(db, query_after_ms(now_ms));
+    std::optional<sessions::EndedCursor> after = cursor_;
+    if (after) after->ended_ms -= kEndOverlapMs;
+    auto found = sessions::find_ended_since(db, after, horizon_ms(now_ms));
     if (!found) return Unexpected{found.error()};
-    apply(*found, now_ms);
+    apply(found->rows, now_ms);
+    cursor_ = std::move(found->next);
     mark_refreshed(now_ms);
     return {};
 }

@@ -2,6 +2,9 @@
 //
 // The auth_request hot path.  Order per request, and why:
 //  1. path and method (404/405) before anything else; the body is ignored.
+//     Then, where nginx forwards the identity to an app, a client X-Auth-*
+//     header that nginx does not overwrite (403 FORBIDDEN_HEADER): it
+//     would reach the app beside authd's own, and no token makes it right.
 //  2. the token, verified or found in the cache: an invalid token is a 401
 //     that needs no database, so it is answered even during an outage.
 //  3. the revoked set, refreshed if due and consulted on every request: a
@@ -20,6 +23,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 
 #include "core/clock.h"
@@ -42,6 +46,26 @@ std::string_view trim_blanks(std::string_view s) {
     const size_t first = s.find_first_not_of(" \t");
     if (first == std::string_view::npos) return {};
     return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+}
+
+// The X-Auth-* request headers nginx's identity snippets set, and so
+// overwrite (nginx/snippets/authd-identity-*.conf), lower-case.
+constexpr std::string_view kIdentityHeaders[] = {"x-auth-user-id",    "x-auth-email",
+                                                 "x-auth-name",       "x-auth-mfa",
+                                                 "x-auth-session-id", "x-auth-groups"};
+constexpr std::string_view kIdentityPrefix = "x-auth-";
+
+// A client header of the X-Auth- family that nginx would pass to the app
+// untouched.  Looks only at the names after "x-auth-" in the sorted map.
+bool has_foreign_identity_header(const http::Request& request) {
+    for (auto it = request.headers.lower_bound(std::string(kIdentityPrefix));
+         it != request.headers.end() && it->first.starts_with(kIdentityPrefix); ++it) {
+        if (std::find(std::begin(kIdentityHeaders), std::end(kIdentityHeaders), it->first) ==
+            std::end(kIdentityHeaders)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 std::string join_groups(const std::vector<std::string>& groups) {
@@ -138,6 +162,19 @@ http::Response Validator::check(const http::Request& request) {
     const std::string& rid = request.request_id;
     const int64_t now_ms = wall_clock_ms();
     const int64_t now = now_ms / 1000;
+
+    // NB: nginx cannot drop client headers by prefix, so a location that
+    // forwards the identity (AUTHD_FORWARDS_IDENTITY=1, set by the identity
+    // snippets) has its request refused instead: an app that reads an
+    // X-Auth-* name authd never sets would otherwise believe the client.
+    if (param_is(request, "AUTHD_FORWARDS_IDENTITY", "1") && has_foreign_identity_header(request)) {
+        http::ApiError e{403, "FORBIDDEN_HEADER",
+                         "X-Auth-* request headers are reserved for the authentication service"};
+        e.log_reason = "client_sent_x_auth_header";
+        http::Response r = http::error_response(e, rid);
+        r.add_header("X-Auth-Error", "FORBIDDEN_HEADER");
+        return r;
+    }
 
     std::optional<http::AccessToken> credentials = http::find_access_token(request);
     if (!credentials) return unauthorized(request, "INVALID_TOKEN", "no_credentials", false);

@@ -15,6 +15,11 @@
 //        on the redirect allow-list (prefixed with [http] public_url when
 //        the URL is on another origin), else /login
 //   403  MFA_REQUIRED when nginx sets AUTHD_REQUIRE_MFA=1 and amr lacks otp
+//   403  FORBIDDEN_HEADER (also in X-Auth-Error) when nginx sets
+//        AUTHD_FORWARDS_IDENTITY=1 (the location passes X-Auth-* headers
+//        to an app) and the client sent an X-Auth-* header other than the
+//        six nginx overwrites (User-Id, Email, Name, Mfa, Session-Id,
+//        Groups); checked first, token or not
 //   403  GROUP_REQUIRED (also in X-Auth-Error) when nginx sets
 //        AUTHD_REQUIRE_GROUP and the token's groups hold none of those it
 //        names (see groups_satisfy)

@@ -113,5 +113,9 @@ def test_login_page_screenshots(stack, width, height):
         shot(driver, f"login-{width}")
         form = driver.find_element(By.ID, "password-step")
         assert form.size["width"] <= width  # no horizontal overflow on a phone
+        # The page's style applies under its CSP (allowed by hash, with no
+        # 'unsafe-inline'): the body is the style's 24rem column.
+        assert driver.execute_script(
+            "return getComputedStyle(document.body).maxWidth") == "384px"
     finally:
         driver.quit()

@@ -85,8 +85,10 @@ SECTION1_CODES = {
     400: {"INVALID_JSON", "VALIDATION_ERROR", "INVALID_CODE", "CODE_EXPIRED", "INVALID_MFA_CODE"},
     401: {"INVALID_CREDENTIALS", "INVALID_TOKEN", "TOKEN_EXPIRED", "INVALID_REFRESH_TOKEN",
           "INVALID_MFA_CODE", "MFA_SESSION_EXPIRED"},
-    # GROUP_REQUIRED: the validator's AUTHD_REQUIRE_GROUP (groups, README "Groups").
-    403: {"EMAIL_NOT_VERIFIED", "MFA_REQUIRED", "GROUP_REQUIRED", "FORBIDDEN_ORIGIN"},
+    # GROUP_REQUIRED: the validator's AUTHD_REQUIRE_GROUP (groups, README "Groups");
+    # FORBIDDEN_HEADER: its AUTHD_FORWARDS_IDENTITY (README, the nginx recipe).
+    403: {"EMAIL_NOT_VERIFIED", "MFA_REQUIRED", "GROUP_REQUIRED", "FORBIDDEN_HEADER",
+          "FORBIDDEN_ORIGIN"},
     404: {"NOT_FOUND"}, 405: {"METHOD_NOT_ALLOWED"},
     409: {"EMAIL_EXISTS", "MFA_ALREADY_ENABLED", "MFA_NOT_ENABLED", "MFA_NOT_PENDING"},
     413: {"PAYLOAD_TOO_LARGE"}, 415: {"UNSUPPORTED_MEDIA_TYPE"},
@@ -129,6 +131,7 @@ SECTION4 = [
     ("DELETE", "/users/profile", 429, "ACCOUNT_LOCKED"),
     ("GET", "/auth/validate", 403, "MFA_REQUIRED"),
     ("GET", "/auth/validate", 403, "GROUP_REQUIRED"),
+    ("GET", "/auth/validate", 403, "FORBIDDEN_HEADER"),
 ] + [
     (m, p, 403, "FORBIDDEN_ORIGIN") for (m, p) in sorted(AUTHENTICATED) if m != "GET"
 ] + [("POST", "/auth/refresh", 403, "FORBIDDEN_ORIGIN")]
@@ -168,7 +171,7 @@ def error_headers(status, code):
         h["Retry-After"] = "60"
     if status == 401 and code in ("INVALID_TOKEN", "TOKEN_EXPIRED"):
         h["WWW-Authenticate"] = 'Bearer error="invalid_token"'
-    if code in ("MFA_REQUIRED", "GROUP_REQUIRED"):  # only the validator answers them
+    if code in ("MFA_REQUIRED", "GROUP_REQUIRED", "FORBIDDEN_HEADER"):  # only the validator answers them
         h["X-Auth-Error"] = code
     return h
 

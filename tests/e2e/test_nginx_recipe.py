@@ -244,6 +244,26 @@ def test_recipe_admin_wants_the_second_factor_and_the_group(stack, http, recipe_
     assert r.json()["groups"] == "admins" and r.json()["mfa"] == "true"
 
 
+def test_recipe_checks_a_prefix_asked_for_without_its_slash(stack, http, recipe_nginx):
+    # nginx's own HTML 301 to /admin/ would come before any check.
+    r = recipe_nginx.get("/admin")
+    assert_error(r, 401, "INVALID_TOKEN")
+    r = recipe_nginx.get("/admin", headers={"Accept": "text/html"})
+    assert r.status_code == 302 and "/login?rd=" in r.headers["Location"]
+    tokens = login(http, verified_user(stack, http))
+    assert_error(recipe_nginx.get("/admin", headers=bearer(tokens["accessToken"])), 403,
+                 "MFA_REQUIRED")
+
+
+def test_recipe_lets_no_other_x_auth_header_reach_the_app(stack, http, recipe_nginx):
+    tokens = login(http, verified_user(stack, http))
+    for path in ("/anything", "/admin/"):
+        r = recipe_nginx.get(path, headers={**bearer(tokens["accessToken"]),
+                                            "X-Auth-Role": "admin"})
+        assert_error(r, 403, "FORBIDDEN_HEADER")
+        assert_app_not_reached(r)
+
+
 def test_recipe_with_a_dead_validator_answers_the_json_503(stack, http, tmp_path, certs):
     tokens = login(http, verified_user(stack, http))
     dead = str(tmp_path / "nobody-listens.sock")
@@ -302,3 +322,5 @@ server {{{{
             assert_error(n.get(path), 401, "INVALID_TOKEN")
             r = n.get(path, headers=bearer(tokens["accessToken"]))
             assert r.status_code == 200 and r.json()["user"] == tokens["user"]["userId"]
+            r = n.get(path, headers={**bearer(tokens["accessToken"]), "X-Auth-Tenant": "x"})
+            assert_error(r, 403, "FORBIDDEN_HEADER")

@@ -6,11 +6,12 @@ setting, and the old generation of every pool (api, validate, mailer) keeps
 serving.  Once the file is fixed, the next SIGHUP starts a new generation."""
 import shutil
 import signal
+import time
 
 import pytest
 
-from conftest import (assert_error, bearer, login, new_email, url, verified_user, wait_until,
-                      with_settings)
+from conftest import (assert_error, bearer, login, new_email, refused_within, url, verified_user,
+                      wait_until, with_settings)
 
 POOLS = ("api", "validate", "mailer")
 
@@ -107,5 +108,36 @@ def test_reload_with_good_banned_file_takes_effect(stack, http, tmp_path):
             "firstName": "Ada", "lastName": "Lovelace"})
         body = assert_error(r, 400, "VALIDATION_ERROR")
         assert "common" in body["fields"]["password"], body
+    finally:
+        stack.reload_with(old)
+
+
+def test_a_reload_that_lowers_access_ttl_revives_no_logged_out_token(stack, http):
+    """The validator remembers a revocation for access_ttl + leeway (+ a
+    margin) after it, the current access_ttl's; a token minted under a
+    longer one is accepted no longer than the current access_ttl after its
+    iat either, so lowering access_ttl cannot bring a logged-out token back.
+    The timeline, moved into the past so the test need not wait: a token
+    minted 160 s ago with the 900 s of its day, its session logged out
+    156 s ago; then access_ttl becomes 30 (window 30 + 0 + 60 s < 156 s)."""
+    from test_validator import es256_sign, parts_of, signing_key
+    tokens = login(http, verified_user(stack, http))
+    header, claims, _ = parts_of(tokens["accessToken"])
+    now = int(time.time())
+    old_token = es256_sign(signing_key(stack, header), header,
+                           dict(claims, iat=now - 160, exp=now + 740))
+    check = lambda: http.get(url("/auth/validate"), headers=bearer(old_token))  # noqa: E731
+    assert check().status_code == 204
+    assert http.post(url("/auth/logout"), headers=bearer(tokens["accessToken"])).status_code == 204
+    assert refused_within(lambda: check().status_code)
+    stack.psql("UPDATE revoked_sessions SET revoked_at = now() - interval '156 seconds'"
+               f" WHERE session_id = '{claims['sid']}'")
+    old = stack.reconfigure(tokens__access_ttl="30", tokens__leeway="0")
+    try:
+        r = check()
+        assert r.status_code == 401, (r.status_code, r.headers)
+        assert r.headers["X-Auth-Error"] == "TOKEN_EXPIRED"
+        assert http.get(url("/demo/"), headers=bearer(old_token)).status_code == 401
+        assert http.get(url("/users/profile"), headers=bearer(old_token)).status_code == 401
     finally:
         stack.reload_with(old)

@@ -1,6 +1,8 @@
 """Login, tokens, refresh rotation and logout (contract sections 3-5)."""
 import json
+import os
 import statistics
+import subprocess
 import time
 
 import jwt
@@ -54,6 +56,11 @@ def test_token_response_and_claims(stack, http):
 
 @pytest.mark.parametrize("alg", ["EdDSA", "RS256", "PS256", "ES256"])
 def test_every_algorithm_verifies_with_pyjwt(stack, http, alg):
+    # `keys init` makes the configured algorithm's key only: add this one's.
+    made = subprocess.run([stack.env()["BUILD"] + "/authctl", "--config", str(stack.config_path),
+                           "keys", "init", "--add-missing"], capture_output=True, text=True,
+                          env={**os.environ, "AUTHD_TOKENS_ALGORITHM": alg})
+    assert made.returncode == 0, made.stderr
     old = stack.reconfigure(tokens__algorithm=alg)
     try:
         address = verified_user(stack, http)

@@ -223,10 +223,27 @@ def parts_of(token):
     return json.loads(unb64(h)), json.loads(unb64(p)), s
 
 
-def es256_sign(key, header, claims):
+P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+
+
+def es256_sign(key, header, claims, low_s=True):
+    """A token signed as authd signs: r||s with s in its low form (authd
+    refuses the high twin n - s of a signature); low_s=False keeps the high
+    form whenever the signer produced it."""
     signing_input = (b64url_json(header) + "." + b64url_json(claims)).encode()
     r, s = decode_dss_signature(key.sign(signing_input, ec.ECDSA(hashes.SHA256())))
+    if low_s and s > P256_ORDER // 2:
+        s = P256_ORDER - s
     return signing_input.decode() + "." + b64url(r.to_bytes(32, "big") + s.to_bytes(32, "big"))
+
+
+def high_s_twin(token):
+    """The same token with s replaced by n - s: as valid as the original to
+    plain ECDSA."""
+    h, p, sig = token.split(".")
+    raw = unb64(sig)
+    s = int.from_bytes(raw[32:], "big")
+    return f"{h}.{p}." + b64url(raw[:32] + (P256_ORDER - s).to_bytes(32, "big"))
 
 
 def signing_key(stack, header):
@@ -304,6 +321,23 @@ def test_every_bad_token_is_401(stack, check, user):
     own, now = signing_key(stack, header), int(time.time())
     assert_accepted(check(es256_sign(own, header, dict(claims, iat=now - 898, exp=now + 2))))
     assert_accepted(check(es256_sign(own, header, dict(claims, iat=now + 5, exp=now + 905))))
+
+
+def test_the_high_s_twin_of_a_valid_token_is_refused(stack, check, user):
+    _, tokens = user
+    access = tokens["accessToken"]
+    header, claims, _ = parts_of(access)
+    twin = high_s_twin(access)
+    assert twin != access
+    r = check(twin)
+    assert r.status_code == 401 and r.header("X-Auth-Error") == "INVALID_TOKEN"
+    assert_accepted(check(access))
+    # Whatever s the signer drew, only the low one passes.
+    own = signing_key(stack, header)
+    for _ in range(4):
+        token = es256_sign(own, header, claims)
+        assert_accepted(check(token))
+        assert check(high_s_twin(token)).status_code == 401
 
 
 def test_bad_tokens_through_nginx_have_the_error_shape(stack, http, user):

@@ -30,8 +30,8 @@ protected:
         char templ[] = "/tmp/authd-pg-keys-XXXXXX";
         ASSERT_NE(mkdtemp(templ), nullptr);
         dir_ = templ;
-        ASSERT_TRUE(keys::init_keys(dir_ + "/keys", false));
-        auto k = keys::Keyring::load(dir_ + "/keys", JwsAlg::es256);
+        ASSERT_TRUE(keys::init_keys(dir_ + "/keys", JwsAlg::es256, false));
+        auto k = keys::Keyring::load(dir_ + "/keys", JwsAlg::es256, 0);
         ASSERT_TRUE(k) << k.error().detail;
         keys_ = std::make_unique<keys::Keyring>(std::move(*k));
     }

@@ -242,6 +242,60 @@ TEST(Jwt, Es256SignatureIsRawRAndS) {
     }
 }
 
+// The order n of P-256 and the signature with s replaced by n - s: the
+// other of the two values ECDSA accepts for one (r, message).
+std::string with_s_negated(std::string_view raw) {
+    static const BignumPtr order = [] {
+        BIGNUM* n = nullptr;
+        EXPECT_NE(BN_hex2bn(&n, "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551"),
+                  0);
+        return BignumPtr(n);
+    }();
+    const BignumPtr s(
+        BN_bin2bn(reinterpret_cast<const unsigned char*>(raw.data()) + 32, 32, nullptr));
+    const BignumPtr negated(BN_new());
+    EXPECT_EQ(BN_sub(negated.get(), order.get(), s.get()), 1);
+    std::string out(raw.substr(0, 32));
+    out.resize(64);
+    EXPECT_EQ(BN_bn2binpad(negated.get(), reinterpret_cast<unsigned char*>(out.data()) + 32, 32),
+              32);
+    return out;
+}
+
+// s > n/2: the high form of the pair.
+bool high_s(std::string_view raw) {
+    static const std::string kHalfOrder =
+        hex_decode("7FFFFFFF800000007FFFFFFFFFFFFFFFDE737D56D38BCF4279DCE5617E3192A8").value();
+    return raw.substr(32) > std::string_view(kHalfOrder);
+}
+
+TEST(Jwt, Es256SignsLowSOnly) {
+    const SigningKey& key = test_key(JwsAlg::es256, 0);
+    // Half of all raw ECDSA signatures have a high s: 64 tries without
+    // normalisation would all be low with probability 2^-64.
+    for (int i = 0; i < 64; ++i) {
+        auto sig = key.sign("input" + std::to_string(i));
+        ASSERT_TRUE(sig);
+        EXPECT_FALSE(high_s(*sig)) << i;
+        EXPECT_TRUE(key.verify("input" + std::to_string(i), *sig));
+    }
+}
+
+TEST(Jwt, Es256HighSTwinIsRefused) {
+    const SigningKey& key = test_key(JwsAlg::es256, 0);
+    for (int i = 0; i < 8; ++i) {
+        const std::string input = "input" + std::to_string(i);
+        auto sig = key.sign(input);
+        ASSERT_TRUE(sig);
+        const std::string twin = with_s_negated(*sig);
+        ASSERT_TRUE(high_s(twin));
+        // (r, n - s) is as valid as (r, s) to ECDSA: one token, two
+        // spellings.  Only the low one is accepted.
+        EXPECT_FALSE(key.verify(input, twin)) << i;
+        EXPECT_TRUE(key.verify(input, *sig)) << i;
+    }
+}
+
 std::string raw_to_der(std::string_view raw) {
     const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
     EcdsaSigPtr sig(ECDSA_SIG_new());
@@ -315,7 +369,12 @@ TEST(Jwt, Rfc7515Es256KnownAnswer) {
     ASSERT_TRUE(jws) << jws.error().detail;
     EXPECT_EQ(jws->header_json, R"({"alg":"ES256"})");
     EXPECT_EQ(jws->signature.size(), 64u);
-    EXPECT_TRUE(key.verify(jws->signing_input, jws->signature));
+    // NB: the RFC's example signature has a high s, which authd refuses
+    // (it accepts only the low form, and signs only that); its low twin
+    // verifies.
+    ASSERT_TRUE(high_s(jws->signature));
+    EXPECT_FALSE(key.verify(jws->signing_input, jws->signature));
+    EXPECT_TRUE(key.verify(jws->signing_input, with_s_negated(jws->signature)));
 
     const JsonPtr jwk(cJSON_Parse(key.public_jwk_json().c_str()));
     ASSERT_TRUE(jwk);

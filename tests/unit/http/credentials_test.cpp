@@ -45,8 +45,26 @@ TEST(FindAccessToken, AnAuthorizationHeaderWinsOverTheCookie) {
     EXPECT_FALSE(t->from_cookie);
 }
 
+TEST(FindAccessToken, AnotherSchemeLeavesTheCookieInCharge) {
+    // Basic (an app's own login in front of authd), Negotiate, ...: not a
+    // token of ours, so the browser's access cookie is the credential.
+    for (const char* auth :
+         {"Basic dXNlcjpwYXNz", "Negotiate abc", "Digest x=1", "BearerX tok", "Bearer-ish tok"}) {
+        auto t = find_access_token(
+            with_headers({{"authorization", auth}, {"cookie", "__Secure-authd_access=ck"}}));
+        ASSERT_TRUE(t) << auth;
+        EXPECT_EQ(t->token, "ck") << auth;
+        EXPECT_TRUE(t->from_cookie) << auth;
+    }
+    // Without a cookie it is still a malformed credential, not none.
+    auto basic = find_access_token(with_headers({{"authorization", "Basic dXNlcjpwYXNz"}}));
+    ASSERT_TRUE(basic);
+    EXPECT_EQ(basic->token, "");
+    EXPECT_FALSE(basic->from_cookie);
+}
+
 TEST(FindAccessToken, MalformedIsAnEmptyTokenNotNoCredentials) {
-    for (const char* auth : {"Basic dXNlcjpwYXNz", "Bearer", "Bearer    ", "bearer"}) {
+    for (const char* auth : {"Bearer", "Bearer    ", "bearer", "", "   "}) {
         auto t = find_access_token(
             with_headers({{"authorization", auth}, {"cookie", "__Secure-authd_access=ck"}}));
         ASSERT_TRUE(t) << auth;

@@ -35,9 +35,9 @@ protected:
         char templ[] = "/tmp/authd-token-test-XXXXXX";
         ASSERT_NE(::mkdtemp(templ), nullptr);
         dir_ = templ;
-        auto made = keys::init_keys(dir_ + "/keys", false);
+        auto made = keys::init_keys(dir_ + "/keys", JwsAlg::es256, false);
         ASSERT_TRUE(made) << made.error().detail;
-        auto loaded = keys::Keyring::load(dir_ + "/keys", JwsAlg::es256);
+        auto loaded = keys::Keyring::load(dir_ + "/keys", JwsAlg::es256, 0);
         ASSERT_TRUE(loaded) << loaded.error().detail;
         keys_.emplace(std::move(*loaded));
     }
@@ -163,6 +163,29 @@ TEST_F(TokenTest, MalformedGroupsAreAnInvalidToken) {
         EXPECT_EQ(r.error().reason, "malformed_claims") << bad;
         EXPECT_FALSE(r.error().expired) << bad;
     }
+}
+
+// A reload that lowers access_ttl shortens the tokens already out: none is
+// accepted access_ttl or more after its iat, whatever its exp, so none
+// outlives the validator's memory of its session's revocation
+// (validate/revoked_sessions.h), which follows the current access_ttl.
+TEST_F(TokenTest, NoTokenLivesLongerThanTheCurrentAccessTtl) {
+    config_.access_ttl = 900;
+    const std::string token = mint(subject());  // iat kNow, exp kNow + 900
+    auto fine = verify_access_token(*keys_, config_, token, kNow + 156);
+    ASSERT_TRUE(fine) << fine.error().reason;
+    EXPECT_EQ(fine->expires_at, kNow + 900);
+
+    config_.access_ttl = 60;  // the reload
+    auto old = verify_access_token(*keys_, config_, token, kNow + 156);
+    ASSERT_FALSE(old);
+    EXPECT_TRUE(old.error().expired);
+    EXPECT_EQ(old.error().reason, "expired_by_access_ttl");
+    // Inside the new life it still passes, and the cache keeps it no longer.
+    auto young = verify_access_token(*keys_, config_, token, kNow + 59);
+    ASSERT_TRUE(young) << young.error().reason;
+    EXPECT_EQ(young->expires_at, kNow + 60);
+    EXPECT_FALSE(verify_access_token(*keys_, config_, token, kNow + 60));
 }
 
 }  // namespace

@@ -23,7 +23,11 @@ protected:
         char templ[] = "/tmp/authd-startup-test-XXXXXX";
         ASSERT_NE(::mkdtemp(templ), nullptr);
         dir_ = templ;
-        auto made = keys::init_keys(dir_ + "/keys", false);
+        auto made = keys::init_keys(dir_ + "/keys", JwsAlg::es256, false);
+        ASSERT_TRUE(made) << made.error().detail;
+        // A PS256 key too, as `keys init --add-missing` makes one after
+        // [tokens] algorithm changed.
+        made = keys::init_keys(dir_ + "/keys", JwsAlg::ps256, true);
         ASSERT_TRUE(made) << made.error().detail;
         std::filesystem::create_directory(dir_ + "/mail");
         std::ofstream(dir_ + "/banned.txt") << "password1\n";
@@ -75,6 +79,13 @@ TEST_F(StartCheckTest, RefusesUnusableKeys) {
         }
     }
     expect_refused(c, "[keys] dir: " + c.keys.dir + "/signing/ES256.");
+}
+
+TEST_F(StartCheckTest, RefusesAnAlgorithmWithoutAKey) {
+    // Switching [tokens] algorithm before its key exists: the reload is
+    // refused and the old workers keep signing with the old key.
+    expect_refused(config("[tokens]\nalgorithm = EdDSA\n"),
+                   "[keys] dir: no EdDSA signing key in " + dir_ + "/keys/signing");
 }
 
 TEST_F(StartCheckTest, RefusesAMissingBannedFile) {
