@@ -11,11 +11,15 @@
 //  - verify() rejects a signature of the wrong length before any arithmetic:
 //    ES256 and EdDSA exactly 64 bytes, RSA exactly the modulus size.  ES256
 //    travels as r||s (RFC 7518 3.4); OpenSSL speaks DER, converted here.
-//  - ES256 signatures are low-s only: ECDSA accepts (r, s) and (r, n - s)
-//    alike, so every token would have two spellings (a second token from
-//    the first, without the key).  sign() writes the low one (s <= n/2) and
-//    verify() refuses the high one, as Bitcoin's BIP 62 does.  RFC 7518
-//    allows both; the only tokens authd accepts are its own.
+//  - ES256: ECDSA accepts (r, s) and (r, n - s) alike, so a signature has
+//    two spellings.  sign() always writes the low one (s <= n/2), so each
+//    token authd issues has one.  verify() accepts both, as RFC 7518 and
+//    every standard ECDSA signer and verifier do (OpenSSL, pyjwt, Go, Java
+//    draw either): refusing the high form would refuse half of the tokens
+//    any other ES256 signer makes with the key (tooling, an authd before
+//    this rule).  The second spelling gives nobody anything the first does
+//    not: it carries the same claims and session, revocation goes by
+//    session, and the validator's cache, keyed by the token, just misses.
 //  - PS256 uses MGF1-SHA-256 and a salt as long as the digest, for signing
 //    and, strictly, for verifying.
 //  - Verification of ES256, RS256 and PS256 hashes the signing input and
@@ -388,7 +392,6 @@ bool SigningKey::verify(std::string_view signing_input, std::string_view signatu
             // NB: exactly 64 bytes; a DER signature (the classic ES256 bug)
             // or anything else is refused before conversion.
             if (signature.size() != kRawSigSize) return false;
-            if (is_high_s(signature)) return false;
             auto converted = raw_to_der(signature);
             if (!converted) {
                 ERR_clear_error();
