@@ -1,11 +1,14 @@
 // authctl/main.cpp
 //
 // The admin CLI: `authctl [--config FILE] COMMAND`, the commands in usage().
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <exception>
 #include <string>
+#include <string_view>
 
 #include "accounts/groups.h"
 #include "accounts/user_store.h"
@@ -280,9 +283,7 @@ int token_mint(const authd::Config& config, const std::string& raw_email, int co
     return 0;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
     std::string config_path = kDefaultConfig;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; ++i) {
@@ -313,7 +314,12 @@ int main(int argc, char** argv) {
         int count = 1;
         for (int k = i + 2; k + 1 < argc; k += 2) {
             if (std::string(argv[k]) == "--email") email = argv[k + 1];
-            if (std::string(argv[k]) == "--count") count = std::atoi(argv[k + 1]);
+            if (std::string(argv[k]) == "--count") {
+                const std::string_view text = argv[k + 1];
+                const auto [end, error] =
+                    std::from_chars(text.data(), text.data() + text.size(), count);
+                if (error != std::errc() || end != text.data() + text.size()) count = 0;
+            }
         }
         if (email.empty() || count < 1 || count > 1000000) {
             usage(stderr);
@@ -337,4 +343,17 @@ int main(int argc, char** argv) {
     }
     usage(stderr);
     return 64;
+}
+
+}  // namespace
+
+// What escapes run() is std::bad_alloc or a bug: say so and exit 70
+// (EX_SOFTWARE) rather than abort.
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "authctl: %s\n", e.what());
+        return 70;
+    }
 }

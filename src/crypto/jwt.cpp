@@ -62,7 +62,7 @@ constexpr int kMinRsaBits = 3072;
 constexpr size_t kCoordSize = 32;   // P-256 coordinates and scalars, Ed25519 keys
 constexpr size_t kRawSigSize = 64;  // ES256 r||s and Ed25519 signatures
 constexpr size_t kKidBytes = 16;
-constexpr size_t kMaxPemSize = 64 * 1024;
+constexpr size_t kMaxPemSize = size_t{64} * 1024;
 
 const unsigned char* bytes_of(std::string_view s) {
     static const unsigned char kEmpty = 0;

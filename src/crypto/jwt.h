@@ -69,7 +69,7 @@ private:
 };
 
 // Tokens longer than this are refused before any decoding.
-inline constexpr std::size_t kMaxJwsSize = 16 * 1024;
+inline constexpr std::size_t kMaxJwsSize = std::size_t{16} * 1024;
 
 // The parts of a compact JWS, decoded.  Only structure is checked here:
 // at most kMaxJwsSize bytes, exactly three non-empty parts separated by two

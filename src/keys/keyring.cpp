@@ -56,7 +56,7 @@ using crypto::SigningKey;
 using DirPtr = CPtr<DIR, closedir>;
 
 constexpr size_t kRawKeySize = 32;
-constexpr size_t kMaxPemSize = 64 * 1024;
+constexpr size_t kMaxPemSize = size_t{64} * 1024;
 constexpr std::string_view kHmacName = "hmac.key";
 constexpr std::string_view kSigningDir = "signing";
 constexpr std::string_view kRetiredDir = "retired";  // inside signing/

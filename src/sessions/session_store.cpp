@@ -210,6 +210,7 @@ Result<std::vector<Session>> list_sessions(db::Connection& db, const std::string
     auto rows = db.exec(kList, {user_id});
     if (!rows) return Unexpected{rows.error()};
     std::vector<Session> out;
+    out.reserve(static_cast<size_t>(rows->size()));
     for (int i = 0; i < rows->size(); ++i) out.push_back(session_from_row(*rows, i));
     return out;
 }
