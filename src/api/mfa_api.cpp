@@ -5,6 +5,13 @@
 // signed-in user's own 2FA changes (setup, verify-setup, backup codes,
 // disable), whose codes are checked by the same login::check_second_factor
 // (TOTP steps consumed atomically, so a code works once).
+//
+// Turning 2FA on ends every other session of the user, as a password
+// change does: a session that signed in with the password alone must not
+// outlive the second factor.  The enrolling session goes on, and counts
+// as having proved the second factor (mfa/session_proof.h): only such a
+// session may then manage the 2FA (backup codes, disable), else 403
+// MFA_REQUIRED.
 #include "api/mfa_api.h"
 
 #include "accounts/lockout.h"
@@ -28,6 +35,8 @@
 #include "mfa/challenge_store.h"
 #include "mfa/mfa_store.h"
 #include "mfa/qr_png.h"
+#include "mfa/session_proof.h"
+#include "sessions/session_store.h"
 
 namespace authd::api {
 namespace {
@@ -52,19 +61,33 @@ Unexpected<http::ApiError> internal(const Error& error) {
     return failure(error);
 }
 
-// For the signed-in user's own 2FA changes: success when `code` is a valid
-// (and now consumed) second factor of an active 2FA, else the refusal; a
-// wrong code counts toward the lockout (login/recheck.h).
-Result<void, http::ApiError> check_active_factor(Services& s, db::Transaction& tx,
-                                                 const accounts::User& user, std::string_view code,
-                                                 bool allow_backup, const audit::Origin& origin) {
-    auto stored = mfa::load_secret(s.db, s.keys, user.id);
+// The active secret, for managing it: 409 MFA_NOT_ENABLED when 2FA is
+// off, 403 MFA_REQUIRED when the caller's session has not proved the
+// second factor (checked before any secret, so such a session cannot
+// guess at the password or the code here either).
+Result<mfa::StoredSecret, http::ApiError> secret_to_manage(Services& s, const Caller& caller) {
+    auto stored = mfa::load_secret(s.db, s.keys, caller.claims.user_id);
     if (!stored) return internal(stored.error());
     if (!*stored || (*stored)->pending) return not_enabled();
+    if (!mfa::session_proved_second_factor(caller.session.amr, caller.session.id,
+                                           (*stored)->enrolling_session)) {
+        return mfa_error(403, "MFA_REQUIRED",
+                         "sign in with your second factor to manage two-factor authentication",
+                         "second_factor_not_proven");
+    }
+    return std::move(**stored);
+}
+
+// For the signed-in user's own 2FA changes: success when `code` is a valid
+// (and now consumed) second factor of the active `secret`, else the
+// refusal; a wrong code counts toward the lockout (login/recheck.h).
+Result<void, http::ApiError> check_active_factor(Services& s, db::Transaction& tx,
+                                                 const accounts::User& user, const Secret& secret,
+                                                 std::string_view code, bool allow_backup,
+                                                 const audit::Origin& origin) {
     login::Context ctx = s.login_context();
     return recheck_verdict(
-        tx,
-        login::recheck_second_factor(ctx, tx, user, (*stored)->secret, code, allow_backup, origin),
+        tx, login::recheck_second_factor(ctx, tx, user, secret, code, allow_backup, origin),
         wrong_code(401));
 }
 
@@ -72,6 +95,7 @@ std::vector<std::string> issue_backup_codes(Services& s, db::Transaction& tx,
                                             const std::string& user_id, Result<void>& status) {
     std::vector<std::string> shown = mfa::new_backup_codes();
     std::vector<std::string> canonical;
+    canonical.reserve(shown.size());
     for (const auto& c : shown) canonical.push_back(*mfa::normalize_backup_code(c));
     status = mfa::replace_backup_codes(tx, s.keys.hmac_key(), user_id, canonical);
     return shown;
@@ -132,26 +156,44 @@ Answer verify_mfa_setup(Services& s, const Call& call) {
     auto form = forms::parse_code(call.body.root());
     if (!form) return invalid(form.error());
     const std::string& user_id = caller->claims.user_id;
+    auto not_pending = [] {
+        return mfa_error(409, "MFA_NOT_PENDING", "no two-factor setup is waiting to be verified",
+                         "mfa_not_pending");
+    };
+    auto user = accounts::find_user_by_id(s.db, user_id);
+    if (!user) return failure(user.error());
+    if (!*user) return not_pending();
 
     auto tx = begin_as_caller(s, *caller);
     if (!tx) return Unexpected{tx.error()};
     auto stored = mfa::load_secret(s.db, s.keys, user_id);
     if (!stored) return internal(stored.error());
-    if (!*stored || !(*stored)->pending) {
-        return mfa_error(409, "MFA_NOT_PENDING", "no two-factor setup is waiting to be verified",
-                         "mfa_not_pending");
-    }
+    if (!*stored || !(*stored)->pending) return not_pending();
     auto step = crypto::match_totp((*stored)->secret.reveal(), form->code, unix_now());
     if (!step) return wrong_code(400);
+
     // Verifying the setup consumes its time step too.
     auto accepted = mfa::accept_step(*tx, user_id, *step, true);
     if (!accepted) return failure(accepted.error());
     if (!*accepted) return wrong_code(400);
+    // NB: begin_as_caller holds the account's users row, which a password
+    // login locks before it reads whether 2FA is on: a login that read
+    // "off" has committed its session by now, and is ended here; a later
+    // one reads "on" and answers with a challenge.
+    if (auto r = mfa::record_enrolling_session(*tx, user_id, caller->session.id); !r) {
+        return failure(r.error());
+    }
+    auto ended = sessions::revoke_all_sessions(*tx, user_id, "mfa_enabled", caller->session.id);
+    if (!ended) return failure(ended.error());
     Result<void> done;
     std::vector<std::string> codes = issue_backup_codes(s, *tx, user_id, done);
-    if (done) done = audit::record(s.db, "mfa_enabled", user_id, audit_origin(call.request));
-    auto user = accounts::find_user_by_id(s.db, user_id);
-    if (done && user && *user) {
+    if (done) {
+        const std::string count = std::to_string(*ended);
+        done = audit::record(
+            s.db, "mfa_enabled", user_id, audit_origin(call.request),
+            audit::detail({{"session_id", caller->session.id}, {"sessions_revoked", count}}));
+    }
+    if (done) {
         done = mail::enqueue(*tx, s.keys, "mfa_enabled", (*user)->email,
                              {{"first_name", (*user)->first_name}});
     }
@@ -217,8 +259,10 @@ Answer regenerate_backup_codes(Services& s, const Call& call) {
     if (!*user || !(*user)->mfa_enabled) return not_enabled();
     auto tx = begin_as_caller(s, *caller);
     if (!tx) return Unexpected{tx.error()};
-    if (auto checked =
-            check_active_factor(s, *tx, **user, form->code, false, audit_origin(call.request));
+    auto secret = secret_to_manage(s, *caller);
+    if (!secret) return Unexpected{secret.error()};
+    if (auto checked = check_active_factor(s, *tx, **user, secret->secret, form->code, false,
+                                           audit_origin(call.request));
         !checked) {
         return Unexpected{checked.error()};
     }
@@ -249,10 +293,14 @@ Answer disable_mfa(Services& s, const Call& call) {
     auto tx = begin_as_caller(s, *caller);
     if (!tx) return Unexpected{tx.error()};
     const audit::Origin origin = audit_origin(call.request);
+    auto secret = secret_to_manage(s, *caller);
+    if (!secret) return Unexpected{secret.error()};
     if (auto ok = check_password_again(s, *tx, **user, form->password, origin); !ok) {
         return Unexpected{ok.error()};
     }
-    if (auto checked = check_active_factor(s, *tx, **user, form->code, true, origin); !checked) {
+    if (auto checked =
+            check_active_factor(s, *tx, **user, secret->secret, form->code, true, origin);
+        !checked) {
         return Unexpected{checked.error()};
     }
     Result<void> done = mfa::disable_mfa(*tx, user_id);

@@ -10,8 +10,8 @@ namespace {
 
 constexpr db::Statement kLoad{
     "mfa_load",
-    "SELECT encode(secret_sealed, 'hex'), key_id, pending FROM mfa_secrets"
-    " WHERE user_id = $1::uuid"};
+    "SELECT encode(secret_sealed, 'hex'), key_id, pending,"
+    " COALESCE(enrolling_session::text, '') FROM mfa_secrets WHERE user_id = $1::uuid"};
 constexpr db::Statement kSavePending{
     "mfa_save_pending",
     "INSERT INTO mfa_secrets (user_id, secret_sealed, key_id, pending)"
@@ -26,6 +26,9 @@ constexpr db::Statement kAcceptStep{"mfa_accept_step",
 constexpr db::Statement kEnable{"mfa_enable",
                                 "UPDATE users SET mfa_enabled = true, updated_at = now()"
                                 " WHERE id = $1::uuid"};
+constexpr db::Statement kRecordEnrolling{
+    "mfa_record_enrolling",
+    "UPDATE mfa_secrets SET enrolling_session = $2::uuid WHERE user_id = $1::uuid AND NOT pending"};
 constexpr db::Statement kDeleteCodes{"mfa_codes_delete",
                                      "DELETE FROM mfa_backup_codes WHERE user_id = $1::uuid"};
 constexpr db::Statement kInsertCode{
@@ -66,7 +69,8 @@ Result<std::optional<StoredSecret>> load_secret(db::Connection& db, const keys::
     if (!opened) {
         return fail(ErrorCode::internal, "mfa secret of user " + user_id + " fails to decrypt");
     }
-    return std::optional<StoredSecret>(StoredSecret{std::move(*opened), rows->boolean(0, 2)});
+    return std::optional<StoredSecret>(
+        StoredSecret{std::move(*opened), rows->boolean(0, 2), std::string(rows->text(0, 3))});
 }
 
 Result<void> save_pending_secret(db::Transaction& tx, const keys::Keyring& keys,
@@ -88,6 +92,17 @@ Result<bool> accept_step(db::Transaction& tx, const std::string& user_id, int64_
         if (auto e = db.run(kEnable, {user_id}); !e) return Unexpected{e.error()};
     }
     return true;
+}
+
+Result<void> record_enrolling_session(db::Transaction& tx, const std::string& user_id,
+                                      const std::string& session_id) {
+    db::Connection& db = tx.connection();
+    auto r = db.exec(kRecordEnrolling, {user_id, session_id});
+    if (!r) return Unexpected{r.error()};
+    if (r->affected() != 1) {
+        return fail(ErrorCode::internal, "no active mfa secret of user " + user_id + " to record");
+    }
+    return {};
 }
 
 Result<void> replace_backup_codes(db::Transaction& tx, const Secret& hmac_key,

@@ -11,6 +11,8 @@
 //    step is advanced by a conditional UPDATE, so of two concurrent requests
 //    with the same code exactly one wins, on any number of workers and hosts.
 //  - Backup codes are keyed hashes; using one is a conditional UPDATE too.
+//  - Beside an active secret: the session that enrolled it at verify-setup
+//    (mfa/session_proof.h).
 //
 // Functions that change state take the caller's transaction.
 #pragma once
@@ -28,6 +30,7 @@ namespace authd::mfa {
 struct StoredSecret {
     Secret secret;  // raw bytes
     bool pending = false;
+    std::string enrolling_session;  // the session that activated it; empty if unknown
 };
 
 // nullopt when the user has neither a pending nor an active secret.
@@ -43,6 +46,11 @@ Result<void> save_pending_secret(db::Transaction& tx, const keys::Keyring& keys,
 // the user's mfa_enabled true); otherwise only an active one.
 Result<bool> accept_step(db::Transaction& tx, const std::string& user_id, int64_t step,
                          bool activate);
+
+// After accept_step activated the secret in this transaction: `session_id`
+// is the session that enrolled it (mfa/session_proof.h).
+Result<void> record_enrolling_session(db::Transaction& tx, const std::string& user_id,
+                                      const std::string& session_id);
 
 // Replaces the user's backup codes by these (already normalised) codes.
 Result<void> replace_backup_codes(db::Transaction& tx, const Secret& hmac_key,
