@@ -22,6 +22,10 @@ constexpr db::Statement kInsert{
     "user_insert",
     "INSERT INTO users (email, password_hash, first_name, last_name) VALUES ($1, $2, $3, $4)"
     " ON CONFLICT (email) DO NOTHING RETURNING " AUTHD_USER_COLUMNS};
+constexpr db::Statement kReplaceUnverified{
+    "user_replace_unverified",
+    "UPDATE users SET password_hash = $2, first_name = $3, last_name = $4, created_at = now(),"
+    " updated_at = now() WHERE email = $1 AND NOT email_verified RETURNING " AUTHD_USER_COLUMNS};
 constexpr db::Statement kPurgeUnverified{
     "user_purge_unverified",
     "DELETE FROM users WHERE id IN (SELECT id FROM users WHERE NOT email_verified"
@@ -92,6 +96,15 @@ Result<User> create_user(db::Connection& db, const NewUser& user) {
     if (!rows) return Unexpected{rows.error()};
     if (rows->empty()) return fail(ErrorCode::conflict, "email_exists");
     return user_from_row(*rows, 0);
+}
+
+Result<std::optional<User>> replace_unverified_registration(db::Transaction& tx,
+                                                            const NewUser& user) {
+    auto rows = tx.connection().exec(
+        kReplaceUnverified, {user.email, user.password_hash, user.first_name, user.last_name});
+    if (!rows) return Unexpected{rows.error()};
+    if (rows->empty()) return std::optional<User>();
+    return std::optional<User>(user_from_row(*rows, 0));
 }
 
 Result<void> purge_unverified(db::Connection& db, int ttl_seconds) {

@@ -63,6 +63,14 @@ struct NewUser {
 // ErrorCode::conflict when the email is taken.
 Result<User> create_user(db::Connection& db, const NewUser& user);
 
+// A registration of an email whose account is still unverified takes it
+// over: `user`'s password hash and names replace the pending ones, and the
+// account counts as registered now (created_at, for the unverified
+// accounts' purge).  nullopt when the account is verified (or gone) by
+// the time its row is locked.
+Result<std::optional<User>> replace_unverified_registration(db::Transaction& tx,
+                                                            const NewUser& user);
+
 // Removes unverified accounts older than `ttl_seconds` (a bounded batch).
 Result<void> purge_unverified(db::Connection& db, int ttl_seconds);
 

@@ -3,6 +3,16 @@
 // Registration writes the user, the verification code, the outbox row and
 // the audit event in one transaction: either the account exists and its
 // mail will go out, or nothing happened.
+//
+// Pre-hijacking: whoever registers an email first chooses its password,
+// but only the mailbox's owner can verify it.  A registration of an email
+// whose account is still unverified answers 409 EMAIL_EXISTS, as the
+// contract says, and, when its password is another one, takes the pending
+// account over (password and names) and mails a fresh code that
+// supersedes every code mailed before.  The password a live code verifies
+// is then always the one it was mailed for: the owner who registers and
+// enters the newest code gets their own password, and the first
+// registrant, who cannot read the mail, is left with a superseded one.
 #include "api/registration_api.h"
 
 #include "accounts/email_codes.h"
@@ -24,16 +34,47 @@
 namespace authd::api {
 namespace {
 
-// A fresh code and its mail.
-Result<void> send_verification(Services& s, db::Transaction& tx, const accounts::User& user) {
+// A fresh code, superseding the live one, and its mail; with `deliver`
+// false the code goes to no one and only retires the live one.
+Result<void> send_verification(Services& s, db::Transaction& tx, const accounts::User& user,
+                               bool deliver = true) {
     auto code =
         accounts::issue_code(tx, s.keys.hmac_key(), user.id, accounts::CodePurpose::verify_email,
                              s.config.accounts.verification_ttl);
     if (!code) return Unexpected{code.error()};
+    if (!deliver) return {};
     return mail::enqueue(tx, s.keys, "verify_email", user.email,
                          {{"code", std::string(code->reveal())},
                           {"first_name", user.first_name},
                           {"code_lifetime", human_duration(s.config.accounts.verification_ttl)}});
+}
+
+// A registration of a taken email, inside its transaction; the answer is
+// 409 whatever happens here.  An unverified account registered with
+// another password is taken over (see the top of this file).  The per-email
+// mail limit of resend-verification counts these mails too, so a mailbox
+// cannot be flooded; over it the takeover happens all the same, with a
+// code mailed to no one: a first registrant who spent the limit must not
+// keep a code live for their own password.
+Result<void> register_again(Services& s, db::Transaction& tx, const forms::RegisterForm& form,
+                            const accounts::NewUser& fresh, const audit::Origin& origin) {
+    auto found = accounts::find_user_by_email(s.db, form.email);
+    if (!found) return Unexpected{found.error()};
+    if (!*found) return {};  // purged meanwhile
+    // NB: verified or not, the password is checked, so the time of the 409
+    // tells little about the account's state (its existence the 409 tells).
+    const bool same_password =
+        crypto::verify_password(form.password.reveal(), (*found)->password_hash);
+    // The same registration again (a retry) changes nothing, and its code
+    // stays live.
+    if ((*found)->email_verified || same_password) return {};
+    const bool deliver = !over_limit(s, LimitKind::resend_verification, form.email);
+    auto replaced = accounts::replace_unverified_registration(tx, fresh);
+    if (!replaced) return Unexpected{replaced.error()};
+    if (!*replaced) return {};  // verified meanwhile: it keeps its password
+    if (auto r = send_verification(s, tx, **replaced, deliver); !r) return r;
+    return audit::record(s.db, "registration_replaced", (*replaced)->id, origin,
+                         audit::detail({{"mailed", deliver}}));
 }
 
 }  // namespace
@@ -51,10 +92,14 @@ Answer register_account(Services& s, const Call& call) {
     if (auto r = accounts::purge_unverified(s.db, s.config.accounts.unverified_ttl); !r) {
         return failure(r.error());
     }
-    auto user = accounts::create_user(
-        s.db, {form->email, std::move(*hash), form->first_name, form->last_name});
+    const accounts::NewUser fresh{form->email, std::move(*hash), form->first_name, form->last_name};
+    auto user = accounts::create_user(s.db, fresh);
     if (!user) {
         if (user.error().code != ErrorCode::conflict) return failure(user.error());
+        if (auto r = register_again(s, *tx, *form, fresh, audit_origin(call.request)); !r) {
+            return failure(r.error());
+        }
+        if (auto r = tx->commit(); !r) return failure(r.error());
         http::ApiError e{409, "EMAIL_EXISTS", "an account with this email already exists"};
         e.log_reason = "email_exists";
         return refuse(e);
