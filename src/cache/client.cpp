@@ -24,7 +24,8 @@ Client::Client(const Config::Cache& config) : mc_(memcached_create(nullptr)) {
     memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
     memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, config.timeout_ms);
     memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, config.timeout_ms);
-    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_SND_TIMEOUT, static_cast<uint64_t>(config.timeout_ms) * 1000);
+    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_SND_TIMEOUT,
+                           static_cast<uint64_t>(config.timeout_ms) * 1000);
     memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_RCV_TIMEOUT,
                            static_cast<uint64_t>(config.timeout_ms) * 1000);
     // A server that failed is tried again after a second, so a restarted

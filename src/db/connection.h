@@ -97,7 +97,8 @@ public:
         other.open_ = false;
     }
     Transaction(const Transaction&) = delete;
-    // NOLINTNEXTLINE(bugprone-exception-escape): only std::bad_alloc could, which ends the worker anyway
+    // NOLINTNEXTLINE(bugprone-exception-escape): only std::bad_alloc could, which ends the worker
+    // anyway
     ~Transaction();
 
     Result<void> commit();

@@ -57,7 +57,7 @@ namespace {
 constexpr int kPollMs = 500;
 constexpr int64_t kPurgeEveryMs = int64_t{5} * 60 * 1000;
 constexpr int kRetryDbMs = 1000;
-constexpr int kUndecryptableDelay = 3600;           // seconds
+constexpr int kUndecryptableDelay = 3600;                    // seconds
 constexpr int64_t kGiveUpAfter = int64_t{3} * 24 * 60 * 60;  // seconds since enqueue
 constexpr const char* kChannel = "authd_mail";
 
