@@ -97,8 +97,8 @@ public:
         other.open_ = false;
     }
     Transaction(const Transaction&) = delete;
-    // NOLINTNEXTLINE(bugprone-exception-escape): only std::bad_alloc could, which ends the worker
-    // anyway
+    // Only std::bad_alloc could escape the rollback, which ends the worker anyway.
+    // NOLINTNEXTLINE(bugprone-exception-escape)
     ~Transaction();
 
     Result<void> commit();
