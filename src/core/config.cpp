@@ -213,6 +213,10 @@ const Option kOptions[] = {
     {"database", "password", "", "database password", secret<kDatabase, &D::password>, true},
     {"database", "connect_timeout", "5", "seconds to wait for a database connection",
      integer<kDatabase, &D::connect_timeout, 1, 300>},
+    {"database", "statement_timeout_ms", "5000",
+     "milliseconds a statement may run, waiting for a lock included, before Postgres cancels it "
+     "and the request answers 503 (0: no limit; authctl migrate never has one)",
+     integer<kDatabase, &D::statement_timeout_ms, 0, 600000>},
     {"database", "prepared_statements", "true",
      "use server-side prepared statements (false for PgBouncer transaction pooling)",
      boolean<kDatabase, &D::prepared_statements>},
