@@ -106,9 +106,10 @@ class Traffic:
         assert not self.crashes, self.crashes
 
 
-def check_answers(answers, allowed, bound):
+def check_answers(answers, allowed, bound, unavailable_ok=True):
     """The checks of the module docstring over `answers`; `allowed` maps an
-    answer's name to the statuses it may have (503 is always allowed)."""
+    answer's name to the statuses it may have (and 503, unless
+    `unavailable_ok` is false)."""
     problems = []
     for a in answers:
         if a.response is None:
@@ -116,7 +117,7 @@ def check_answers(answers, allowed, bound):
             continue
         if a.elapsed > bound:
             problems.append((f"slower than {bound}s", a))
-        ok = set(allowed[a.name]) | {503}
+        ok = set(allowed[a.name]) | ({503} if unavailable_ok else set())
         if a.status not in ok:
             problems.append((f"status not in {sorted(ok)}", a))
             continue
