@@ -36,10 +36,14 @@ def test_memcached_stopped_restarted_and_flushed_under_load(stack, http):
         4th request for an address in its window is 429 RATE_LIMITED,
         whether its first ones were counted before the outage, during it,
         or before a flush_all; and so is every later one;
-      - after memcached is back, counting continues where it was.
+      - after memcached is back, counting continues where it was;
+      - a revocation and a lockout made before the outage hold after the
+        restart and the flush (neither lives in memcached).
     """
     address = verified_user(stack, http)
-    tokens = login(http, address)
+    revoked = login(http, address)
+    assert http.post(url("/auth/logout"), headers=bearer(revoked["accessToken"])).status_code == 204
+    locked = verified_user(stack, http)
     rec = Recorder(timeout=CACHE_BOUND + 10)
 
     def user_loop(s, stop):
@@ -82,6 +86,16 @@ def test_memcached_stopped_restarted_and_flushed_under_load(stack, http):
         for email in (before_flush, before_outage, during_outage):
             assert_error(forgot(http, email), 429, "RATE_LIMITED")
         time.sleep(0.5)
+
+        assert_error(http.get(url("/demo/x"), headers=bearer(revoked["accessToken"])),
+                     401, "INVALID_TOKEN")
+        # The lock (3 s in the test stack) is taken just before a flush.
+        for _ in range(5):
+            http.post(url("/auth/login"), json={"email": locked, "password": "Wr0ng-Horse!"})
+        flush_all(stack)
+        assert_error(http.post(url("/auth/login"), json={"email": locked,
+                                                         "password": "Corr3ct-Horse!"}),
+                     429, "ACCOUNT_LOCKED")
 
     check_answers(rec.answers, {"login": [200], "demo": [200], "refresh": [200],
                                 "forgot_other": [202], "health": [200]}, CACHE_BOUND)
