@@ -307,7 +307,7 @@ const Option kOptions[] = {
     {"limits", "verify_email_window", "900", "seconds of the email verification window",
      integer<kLimits, &L::verify_email_window, 1, 86400>},
     {"limits", "mfa_verify_per_ip", "60",
-     "second login steps (mfa/verify and the login page's code) per client IP per window",
+     "second login steps (`mfa/verify` and the login page's code) per client IP per window",
      integer<kLimits, &L::mfa_verify_per_ip, 1, 1000000>},
     {"limits", "mfa_verify_window", "900", "seconds of the second-step window",
      integer<kLimits, &L::mfa_verify_window, 1, 86400>},
@@ -322,7 +322,8 @@ const Option kOptions[] = {
     {"limits", "recheck_window", "900", "seconds of the re-check window",
      integer<kLimits, &L::recheck_window, 1, 86400>},
     {"limits", "shared_slots", "65536",
-     "counters in shared memory that keep limits per host while memcached is down",
+     "counters in shared memory that keep limits per host while memcached is down (a full table "
+     "forgets its least-used counters; it never refuses anyone)",
      integer<kLimits, &L::shared_slots, 1024, 16777216>},
     {"limits", "trusted_proxies", "",
      "comma-separated proxy addresses whose X-Forwarded-For is believed (empty: none)",
