@@ -106,11 +106,14 @@ class Traffic:
         assert not self.crashes, self.crashes
 
 
-def check_answers(answers, allowed, bound, unavailable_ok=True):
+def check_answers(answers, allowed, bound, unavailable_ok=True, schema_checks=3):
     """The checks of the module docstring over `answers`; `allowed` maps an
     answer's name to the statuses it may have (and 503, unless
-    `unavailable_ok` is false)."""
+    `unavailable_ok` is false).  contract.check (tens of milliseconds) runs
+    on the first `schema_checks` answers of each name and status; every
+    answer gets the rest."""
     problems = []
+    checked = {}
     for a in answers:
         if a.response is None:
             problems.append(("no answer", a))
@@ -121,9 +124,13 @@ def check_answers(answers, allowed, bound, unavailable_ok=True):
         if a.status not in ok:
             problems.append((f"status not in {sorted(ok)}", a))
             continue
+        seen = checked[(a.name, a.status)] = checked.get((a.name, a.status), 0) + 1
         try:
-            body = contract.check(a.response, a.path, a.method)
-        except AssertionError as e:
+            if seen <= schema_checks:
+                body = contract.check(a.response, a.path, a.method)
+            else:
+                body = a.response.json() if a.response.content else None
+        except (AssertionError, ValueError) as e:
             problems.append((str(e)[:300], a))
             continue
         if a.status == 503 and a.path != "/health" and body.get("error") != SERVICE_UNAVAILABLE:
