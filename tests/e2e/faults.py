@@ -20,7 +20,7 @@ import uuid
 import requests
 
 import contract
-from conftest import PASSWORD, bearer, login, url, verified_user, wait_until
+from conftest import bearer, url, wait_until
 
 SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 
@@ -190,16 +190,10 @@ def user_id(stack, address):
     return rows[0][0] if rows else None
 
 
-def signed_in_user(stack, http, **extra):
-    """A verified user and the tokens of one login: (email, tokens)."""
-    address = verified_user(stack, http)
-    return address, login(http, address, **extra)
-
-
 def works(http, access_token):
     """True when the access token passes the validator through nginx."""
     return http.get(url("/auth/validate"), headers=bearer(access_token)).status_code == 204
 
 
 __all__ = ["Answer", "Recorder", "Traffic", "Holder", "check_answers", "assert_json_503",
-           "user_id", "signed_in_user", "works", "PASSWORD"]
+           "user_id", "works"]

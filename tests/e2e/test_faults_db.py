@@ -8,10 +8,8 @@ half-written, nothing fails open, and authd recovers without a restart
 import threading
 import time
 
-import requests
-
-from conftest import (PASSWORD, assert_error, bearer, login, new_email, register, url,
-                      verified_user, wait_until)
+from conftest import (PASSWORD, assert_error, bearer, login, new_email, url, verified_user,
+                      wait_until)
 from faults import Holder, Recorder, Traffic, assert_json_503, check_answers, user_id, works
 from test_mfa import challenge, enable_mfa, mfa_verify, totp
 
