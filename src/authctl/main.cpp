@@ -55,7 +55,9 @@ void usage(FILE* out) {
 }
 
 int migrate(const authd::Config& config) {
-    authd::db::Connection conn(config.database);
+    // NB: no statement timeout: building an index on a large table may take
+    // longer than any request should.
+    authd::db::Connection conn(config.database, 0);
     auto applied = authd::db::apply_migrations(conn);
     if (!applied) {
         std::fprintf(stderr, "authctl: migrate: %s\n", applied.error().detail.c_str());

@@ -38,6 +38,7 @@ struct Config {
         std::string url;  // libpq conninfo or postgresql:// URI, no password
         Secret password;
         int connect_timeout = 5;
+        int statement_timeout_ms = 5000;  // 0: no limit
         bool prepared_statements = true;
     } database;
 

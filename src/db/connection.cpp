@@ -23,8 +23,11 @@ Unexpected<Error> from_result(const PGresult* res, PGconn* conn) {
     while (!detail.empty() && detail.back() == '\n') detail.pop_back();
     std::string_view s = state ? state : "";
     if (s == "23505") return fail(ErrorCode::conflict, detail);
-    if (s.starts_with("08") || s == "57P01" || s == "57P02" || s == "57P03" ||
-        (conn && PQstatus(conn) != CONNECTION_OK)) {
+    // NB: 57014 is the statement_timeout (or a cancel) and 55P03 a lock not
+    // granted: Postgres too slow to answer in time is the database being
+    // unavailable, not an internal error.
+    if (s.starts_with("08") || s == "57P01" || s == "57P02" || s == "57P03" || s == "57014" ||
+        s == "55P03" || (conn && PQstatus(conn) != CONNECTION_OK)) {
         return fail(ErrorCode::unavailable, detail);
     }
     return fail(ErrorCode::internal, detail);
@@ -45,9 +48,13 @@ int64_t Rows::affected() const {
 }
 
 Connection::Connection(const Config::Database& config)
+    : Connection(config, config.statement_timeout_ms) {}
+
+Connection::Connection(const Config::Database& config, int statement_timeout_ms)
     : url_(config.url),
       password_(config.password),
       connect_timeout_(config.connect_timeout),
+      statement_timeout_ms_(statement_timeout_ms),
       prepared_(config.prepared_statements) {}
 
 Result<void> Connection::ensure_connected() {
@@ -74,6 +81,17 @@ Result<void> Connection::ensure_connected() {
     // and must not reach stderr unstructured.
     PQsetNoticeProcessor(
         conn_.get(), [](void*, const char*) {}, nullptr);
+    // A session setting, not a startup option: PgBouncer refuses unknown
+    // startup parameters.
+    if (statement_timeout_ms_ > 0) {
+        const std::string set = "SET statement_timeout = " + std::to_string(statement_timeout_ms_);
+        PgResultPtr res(PQexec(conn_.get(), set.c_str()));
+        if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) {
+            auto failed = from_result(res.get(), conn_.get());
+            conn_.reset();
+            return fail(ErrorCode::unavailable, "postgres connect: " + failed.error.detail);
+        }
+    }
     return {};
 }
 

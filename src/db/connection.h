@@ -7,8 +7,13 @@
 //  - A statement that finds the connection lost (Postgres restarted, a
 //    network blip) reconnects and runs once more, unless a transaction was
 //    open: then the transaction is gone and the caller gets `unavailable`.
+//  - Every statement is bounded: each connection sets Postgres's
+//    statement_timeout, so a statement stuck behind another session's lock
+//    (or a Postgres too slow to answer) is cancelled and the request gets
+//    its 503 instead of holding a worker until nginx gives up.
 //  - libpq's failures are translated here, once: a lost or refused
-//    connection is `unavailable`, SQLSTATE 23505 `conflict`, the rest
+//    connection, a statement cancelled by the timeout (57014) or refused a
+//    lock (55P03) is `unavailable`, SQLSTATE 23505 `conflict`, the rest
 //    `internal`.  Error details carry the SQLSTATE and primary message only,
 //    never parameter values.
 #pragma once
@@ -63,6 +68,9 @@ private:
 class Connection {
 public:
     explicit Connection(const Config::Database& config);
+    // With a statement timeout of its own (milliseconds, 0: none) instead of
+    // [database] statement_timeout_ms.
+    Connection(const Config::Database& config, int statement_timeout_ms);
 
     // Connects if not connected.  `unavailable` while Postgres is down.
     Result<void> ensure_connected();
@@ -84,6 +92,7 @@ private:
     std::string url_;
     Secret password_;  // kept for reconnects; never logged, wiped with the connection
     int connect_timeout_;
+    int statement_timeout_ms_;
     bool prepared_;
     PgConnPtr conn_;
     std::set<std::string_view> prepared_names_;

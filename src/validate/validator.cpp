@@ -68,6 +68,13 @@ bool has_foreign_identity_header(const http::Request& request) {
     return false;
 }
 
+// [database] statement_timeout_ms, capped at kRefreshQueryTimeoutMs (0 is
+// "no limit" there, which the hot path cannot afford).
+int refresh_query_timeout_ms(const Config::Database& database) {
+    const int configured = database.statement_timeout_ms;
+    return configured > 0 ? std::min(configured, kRefreshQueryTimeoutMs) : kRefreshQueryTimeoutMs;
+}
+
 std::string join_groups(const std::vector<std::string>& groups) {
     std::string out;
     for (const auto& g : groups) {
@@ -105,7 +112,10 @@ bool groups_satisfy(const std::vector<std::string>& groups, std::string_view req
 }
 
 Validator::Validator(const Config& config, keys::Keyring keys)
-    : config_(config), keys_(std::move(keys)), db_(config.database), revoked_(config.tokens) {}
+    : config_(config),
+      keys_(std::move(keys)),
+      db_(config.database, refresh_query_timeout_ms(config.database)),
+      revoked_(config.tokens) {}
 
 Result<std::unique_ptr<Validator>> Validator::create(const Config& config) {
     auto keyring = keys::Keyring::load_for(config);

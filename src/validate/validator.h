@@ -65,6 +65,11 @@
 namespace authd::validate {
 
 inline constexpr int64_t kMaxStalenessMs = 10000;
+// The refresh query runs on a request's path: a Postgres that does not
+// answer it within this (a lock on the table, an overloaded server) has it
+// cancelled, the set stays as it was, and kMaxStalenessMs decides.  Lower
+// than [database] statement_timeout_ms when that is higher.
+inline constexpr int kRefreshQueryTimeoutMs = 1000;
 
 class Validator : public http::RequestHandler {
 public:

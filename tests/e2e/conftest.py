@@ -132,10 +132,21 @@ class Stack:
         wait_until(lambda: not (set(self.workers("api")) & old_workers), timeout=15)
 
     def mails(self, to=None, template=None):
-        """Parsed messages under var/mail, oldest first."""
+        """Parsed messages under var/mail, oldest first.  Each file is parsed
+        once (a delivered message never changes: it is written under a
+        temporary name and renamed), so polling stays cheap however much
+        mail the run has sent."""
         out = []
         for path in sorted((VAR / "mail").glob("*.eml")):
-            msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            key = (path.name, st.st_size, st.st_mtime_ns)
+            msg = _parsed_mail.get(key)
+            if msg is None:
+                msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+                _parsed_mail[key] = msg
             if to and msg["To"] != to:
                 continue
             if template and msg["X-Authd-Template"] != template:
@@ -148,6 +159,9 @@ class Stack:
                           self.mails(to, template), timeout=timeout)
         assert msgs, f"no {template} mail for {to}"
         return msgs[-1]
+
+
+_parsed_mail = {}  # (file name, size, mtime) -> parsed message
 
 
 def with_settings(text, **changes):
