@@ -50,7 +50,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const SigningKey& key = keys()[data[0] % keys().size()];
     const std::string_view payload = input.substr(1);
     auto token = encode_jws(R"({"alg":"x","typ":"at+jwt"})", payload, key);
-    if (!token) std::abort();
+    if (!token) {
+        if (payload.empty()) return 0;  // refused, as decode_jws would
+        std::abort();
+    }
     auto back = decode_jws(*token);
     if (token->size() <= kMaxJwsSize) {
         if (!back || back->payload_json != payload) std::abort();

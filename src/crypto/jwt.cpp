@@ -460,6 +460,10 @@ Result<DecodedJws> decode_jws(std::string_view token) {
 
 Result<std::string> encode_jws(std::string_view header_json, std::string_view payload_json,
                                const SigningKey& key) {
+    // NB: nothing decode_jws would refuse (found by fuzz/fuzz_jwt.cpp).
+    if (header_json.empty() || payload_json.empty()) {
+        return fail(ErrorCode::invalid_input, "jws: empty header or payload");
+    }
     std::string out = base64url_encode(header_json);
     out.push_back('.');
     out += base64url_encode(payload_json);

@@ -84,7 +84,8 @@ struct DecodedJws {
 Result<DecodedJws> decode_jws(std::string_view token);
 
 // "b64url(header).b64url(payload).b64url(sig)".  The caller writes the
-// header JSON (alg, kid, typ) and the payload JSON.
+// header JSON (alg, kid, typ) and the payload JSON; an empty one is
+// invalid_input, as decode_jws would refuse the token.
 Result<std::string> encode_jws(std::string_view header_json, std::string_view payload_json,
                                const SigningKey& key);
 

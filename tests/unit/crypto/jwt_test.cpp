@@ -269,6 +269,17 @@ bool high_s(std::string_view raw) {
     return raw.substr(32) > std::string_view(kHalfOrder);
 }
 
+TEST(Jwt, EncodeRefusesWhatDecodeWouldRefuse) {
+    // Found by fuzz/fuzz_jwt.cpp (fuzz/regressions/jwt/empty-payload): an
+    // empty payload was signed into a token decode_jws then refused.
+    const SigningKey& key = test_key(JwsAlg::es256, 0);
+    EXPECT_FALSE(encode_jws(R"({"alg":"ES256"})", "", key));
+    EXPECT_FALSE(encode_jws("", R"({"sub":"u"})", key));
+    auto token = encode_jws(R"({"alg":"ES256"})", R"({"sub":"u"})", key);
+    ASSERT_TRUE(token);
+    EXPECT_TRUE(decode_jws(*token));
+}
+
 TEST(Jwt, Es256SignsLowSOnly) {
     const SigningKey& key = test_key(JwsAlg::es256, 0);
     // Half of all raw ECDSA signatures have a high s: 64 tries without
