@@ -47,6 +47,11 @@ constexpr db::Statement kUpdateNames{
     "  OR ($3 IS NOT NULL AND $3 IS DISTINCT FROM last_name) THEN now() ELSE updated_at END"
     " WHERE id = $1::uuid RETURNING " AUTHD_USER_COLUMNS};
 constexpr db::Statement kDelete{"user_delete", "DELETE FROM users WHERE id = $1::uuid"};
+constexpr db::Statement kList{"user_list",
+                              "SELECT " AUTHD_USER_COLUMNS
+                              " FROM users WHERE $1 = '' OR strpos(email, lower($1)) > 0"
+                              " OR strpos(lower(first_name || ' ' || last_name), lower($1)) > 0"
+                              " ORDER BY email LIMIT $2::int"};
 
 #undef AUTHD_USER_COLUMNS
 
@@ -142,6 +147,15 @@ Result<User> update_names(db::Connection& db, const std::string& user_id,
 
 Result<void> delete_user(db::Connection& db, const std::string& user_id) {
     return db.run(kDelete, {user_id});
+}
+
+Result<std::vector<User>> list_users(db::Connection& db, const std::string& query, int limit) {
+    auto rows = db.exec(kList, {query, std::to_string(limit)});
+    if (!rows) return Unexpected{rows.error()};
+    std::vector<User> users;
+    users.reserve(static_cast<size_t>(rows->size()));
+    for (int r = 0; r < rows->size(); ++r) users.push_back(user_from_row(*rows, r));
+    return users;
 }
 
 }  // namespace authd::accounts

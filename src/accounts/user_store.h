@@ -25,6 +25,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "db/connection.h"
 
@@ -87,5 +88,9 @@ Result<User> update_names(db::Connection& db, const std::string& user_id,
                           const std::optional<std::string>& first_name,
                           const std::optional<std::string>& last_name);
 Result<void> delete_user(db::Connection& db, const std::string& user_id);
+
+// For `authctl user list`: at most `limit` users ordered by email whose
+// email or name contains `query` (case-insensitive; empty: every user).
+Result<std::vector<User>> list_users(db::Connection& db, const std::string& query, int limit);
 
 }  // namespace authd::accounts
