@@ -116,9 +116,14 @@ def test_user_unlock_lifts_a_lock(stack, http):
         assert r.status_code == 401
     assert_error(http.post(url("/auth/login"), json={"email": address, "password": PASSWORD}),
                  429, "ACCOUNT_LOCKED")
+    assert json.loads(ok(stack, "--json", "user", "show", address))["locked_until"]
     ok(stack, "user", "unlock", address)
     login(http, address)
     assert audit_operators(stack, address, "lockout_cleared_by_operator") == [OPERATOR]
+    # The lock was still on when unlock ran (the test profile's lock lasts 3 s).
+    assert stack.psql("SELECT a.detail->>'was_locked' FROM audit_events a JOIN users u"
+                      " ON u.id = a.user_id WHERE a.event = 'lockout_cleared_by_operator'"
+                      f" AND u.email = '{address}'") == [["true"]]
 
 
 def test_user_delete_revokes_and_removes(stack, http):
