@@ -4,6 +4,7 @@
 // operator, through the same stores the API uses, so an account made or
 // changed here is exactly one the API could have made.  Every change is one
 // transaction with its audit row naming the operator.
+#include <charconv>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
@@ -134,13 +135,11 @@ void write_user(json::Writer& out, const accounts::User& u) {
 int user_list(const Invocation& call) {
     int limit = 100;
     if (const std::string text = flag_value(call.args, "--limit"); !text.empty()) {
-        try {
-            limit = std::stoi(text);
-        } catch (const std::exception&) {
-            limit = 0;
-        }
-        if (limit < 1 || limit > 100000)
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), limit);
+        if (error != std::errc() || end != text.data() + text.size()) limit = 0;
+        if (limit < 1 || limit > 100000) {
             return fail("user list", "--limit is 1-100000", kExitUsage);
+        }
     }
     db::Connection db(call.config.database);
     auto users = accounts::list_users(db, flag_value(call.args, "--query"), limit);
