@@ -13,6 +13,7 @@
 #include "accounts/groups.h"
 #include "accounts/user_store.h"
 #include "audit/audit.h"
+#include "authctl/key_commands.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "db/connection.h"
@@ -34,11 +35,7 @@ void usage(FILE* out) {
                  "usage: authctl [--config FILE] COMMAND\n"
                  "commands:\n"
                  "  migrate                 apply the schema migrations not yet applied\n"
-                 "  keys init [--add-missing]\n"
-                 "                          create the key directory ([keys] dir): a signing key\n"
-                 "                          of [tokens] algorithm, HMAC and AEAD keys;\n"
-                 "                          --add-missing only adds what is not there yet (safe\n"
-                 "                          to run again)\n"
+                 "%s"
                  "  purge                   delete expired sessions, codes, challenges, lockout\n"
                  "                          rows, stale unverified accounts and old sent mail\n"
                  "                          (the mailer also does it every 5 minutes)\n"
@@ -51,7 +48,8 @@ void usage(FILE* out) {
                  "  groups list EMAIL       the user's groups, one per line\n"
                  "  token mint --email EMAIL [--count N]\n"
                  "                          sign N access tokens (one per line) for a user, in\n"
-                 "                          a new session, without a login (audited)\n");
+                 "                          a new session, without a login (audited)\n",
+                 authd::authctl::keys_usage());
 }
 
 int migrate(const authd::Config& config) {
@@ -76,17 +74,6 @@ int purge(const authd::Config& config) {
         return 1;
     }
     std::printf("deleted %lld rows\n", static_cast<long long>(*deleted));
-    return 0;
-}
-
-int keys_init(const authd::Config& config, bool add_missing) {
-    auto created = authd::keys::init_keys(config.keys.dir, config.tokens.alg, add_missing);
-    if (!created) {
-        std::fprintf(stderr, "authctl: keys init: %s\n", created.error().detail.c_str());
-        return 1;
-    }
-    for (const auto& path : *created) std::printf("created %s\n", path.c_str());
-    if (created->empty()) std::printf("all keys present in %s\n", config.keys.dir.c_str());
     return 0;
 }
 
@@ -339,9 +326,10 @@ int run(int argc, char** argv) {
     if (command == "groups" && i + 3 == argc && std::string(argv[i + 1]) == "list") {
         return groups_list(*config, argv[i + 2]);
     }
-    if (command == "keys" && i + 1 < argc && std::string(argv[i + 1]) == "init") {
-        bool add_missing = i + 2 < argc && std::string(argv[i + 2]) == "--add-missing";
-        return keys_init(*config, add_missing);
+    if (command == "keys") {
+        const int code = authd::authctl::run_keys_command(*config, argc, argv, i + 1);
+        if (code == 64) usage(stderr);
+        return code;
     }
     usage(stderr);
     return 64;
