@@ -2,8 +2,7 @@
 //
 // The admin CLI: `authctl [--config FILE] [--json] COMMAND ...`, the
 // commands in usage().  This file parses the global options, loads the
-// configuration and dispatches to the command group's file (cli.h); `keys
-// init` stays here until the keys commands have a file of their own.
+// configuration and dispatches to the command group's file (cli.h).
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -11,7 +10,7 @@
 #include <vector>
 
 #include "authctl/cli.h"
-#include "keys/keyring.h"
+#include "authctl/key_commands.h"
 
 namespace {
 
@@ -24,11 +23,7 @@ void usage(FILE* out) {
                  "usage: authctl [--config FILE] [--json] COMMAND\n"
                  "commands:\n"
                  "  migrate                 apply the schema migrations not yet applied\n"
-                 "  keys init [--add-missing]\n"
-                 "                          create the key directory ([keys] dir): a signing key\n"
-                 "                          of [tokens] algorithm, HMAC and AEAD keys;\n"
-                 "                          --add-missing only adds what is not there yet (safe\n"
-                 "                          to run again)\n"
+                 "%s"
                  "  purge                   delete expired sessions, codes, challenges, lockout\n"
                  "                          rows, stale unverified accounts and old sent mail\n"
                  "                          (the mailer also does it every 5 minutes)\n"
@@ -56,20 +51,20 @@ void usage(FILE* out) {
                  "                          a new session, without a login\n"
                  "Every change is audited with the operator ($SUDO_USER, else $USER).\n"
                  "--json prints one JSON value. Exit status: 0 done, 1 refused, 64 usage,\n"
-                 "69 database unavailable.\n");
+                 "69 database unavailable.\n",
+                 authd::authctl::keys_usage());
 }
 
-int keys_init(const Invocation& call) {
-    const bool add_missing = call.args.size() == 2 && call.args[1] == "--add-missing";
-    if (call.args.empty() || call.args[0] != "init" || (call.args.size() > 1 && !add_missing)) {
-        return fail("keys", "usage: authctl keys init [--add-missing]", kExitUsage);
-    }
-    const authd::Config& config = call.config;
-    auto created = authd::keys::init_keys(config.keys.dir, config.tokens.alg, add_missing);
-    if (!created) return fail("keys init", created.error());
-    for (const auto& path : *created) std::printf("created %s\n", path.c_str());
-    if (created->empty()) std::printf("all keys present in %s\n", config.keys.dir.c_str());
-    return kExitOk;
+// The keys commands parse their own words (authctl/key_commands.h): they
+// get them back as an argument vector, --json included when it was given.
+int run_keys(const Invocation& call) {
+    std::vector<std::string> words{"authctl", "keys"};
+    words.insert(words.end(), call.args.begin(), call.args.end());
+    if (call.json) words.emplace_back("--json");
+    std::vector<char*> argv;
+    for (std::string& word : words) argv.push_back(word.data());
+    return authd::authctl::run_keys_command(call.config, static_cast<int>(argv.size()), argv.data(),
+                                            2);
 }
 
 int run(int argc, char** argv) {
@@ -106,7 +101,7 @@ int run(int argc, char** argv) {
     Handler handler = nullptr;
     if (group == "migrate" || group == "purge") handler = run_maintenance;
     if (group == "config") handler = run_config;
-    if (group == "keys") handler = keys_init;
+    if (group == "keys") handler = run_keys;
     if (group == "mfa") handler = run_mfa;
     if (group == "groups") handler = run_groups;
     if (group == "token") handler = run_token;

@@ -63,6 +63,7 @@ constexpr std::string_view kRetiredDir = "retired";  // inside signing/
 constexpr std::string_view kAeadDir = "aead";
 constexpr std::string_view kPemSuffix = ".pem";
 constexpr std::string_view kKeySuffix = ".key";
+constexpr std::string_view kFromMarker = ".from-";  // activation time in a signing key's name
 
 std::string join(std::string_view dir, std::string_view name) {
     std::string out(dir);
@@ -101,10 +102,6 @@ Result<OpenFile> open_and_stat(const std::string& path, int flags) {
 
 bool ends_with(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-bool newer(const timespec& a, const timespec& b) {
-    return a.tv_sec != b.tv_sec ? a.tv_sec > b.tv_sec : a.tv_nsec > b.tv_nsec;
 }
 
 // Opens a key directory for listing; refuses one that group or others may
@@ -211,13 +208,25 @@ bool parse_aead_name(std::string_view name, uint64_t* id) {
     return ec == std::errc() && end == digits.data() + digits.size();
 }
 
-// "<ALG>.<kid>.pem"
-bool parse_signing_name(std::string_view name, JwsAlg* alg, std::string_view* kid) {
+// "<ALG>.<kid>.pem" or "<ALG>.<kid>.from-<unix seconds>.pem"; *activates_at
+// is 0 for the first form.
+bool parse_signing_name(std::string_view name, JwsAlg* alg, std::string_view* kid,
+                        int64_t* activates_at) {
     if (!ends_with(name, kPemSuffix)) return false;
-    const std::string_view stem = name.substr(0, name.size() - kPemSuffix.size());
+    std::string_view stem = name.substr(0, name.size() - kPemSuffix.size());
+    *activates_at = 0;
+    if (const size_t from = stem.rfind(kFromMarker); from != std::string_view::npos) {
+        const std::string_view digits = stem.substr(from + kFromMarker.size());
+        if (digits.empty() || digits.size() > 12 || digits[0] == '0') return false;
+        const auto [end, ec] =
+            std::from_chars(digits.data(), digits.data() + digits.size(), *activates_at);
+        if (ec != std::errc() || end != digits.data() + digits.size()) return false;
+        stem = stem.substr(0, from);
+    }
     const size_t dot = stem.find('.');
     if (dot == std::string_view::npos || dot + 1 >= stem.size()) return false;
     *kid = stem.substr(dot + 1);
+    if (kid->find('.') != std::string_view::npos) return false;
     return parse_alg(stem.substr(0, dot), alg);
 }
 
@@ -226,6 +235,7 @@ struct SigningFile {
     std::string path;
     crypto::SigningKey key;
     KeyFile file;
+    int64_t activates_at;  // 0: no activation time in the name
 };
 
 // Every key in one signing directory (signing/ or signing/retired/);
@@ -242,10 +252,12 @@ Result<std::vector<SigningFile>> read_signing_dir(const std::string& path, std::
         const std::string file_path = join(path, name);
         JwsAlg alg{};
         std::string_view kid;
-        if (!parse_signing_name(name, &alg, &kid)) {
+        int64_t activates_at = 0;
+        if (!parse_signing_name(name, &alg, &kid, &activates_at)) {
             return fail(ErrorCode::invalid_input,
                         "unexpected file " + file_path +
-                            " (signing keys are named <ALG>.<kid>.pem, ALG one of ES256, "
+                            " (signing keys are named <ALG>.<kid>.pem or "
+                            "<ALG>.<kid>.from-<unix time>.pem, ALG one of ES256, "
                             "EdDSA, RS256, PS256)");
         }
         auto file = read_key_file(file_path, kMaxPemSize);
@@ -257,7 +269,7 @@ Result<std::vector<SigningFile>> read_signing_dir(const std::string& path, std::
                                                       std::string(kid) + " but the key's kid is " +
                                                       key->kid());
         }
-        out.push_back({file_path, std::move(*key), std::move(*file)});
+        out.push_back({file_path, std::move(*key), std::move(*file), activates_at});
     }
     return out;
 }
@@ -430,26 +442,51 @@ Result<Keyring> Keyring::load(const std::string& dir, JwsAlg sign_alg, int64_t r
         }
     }
 
-    bool have_current = false;
-    timespec current_mtime{};
-    for (SigningFile& f : *active) {  // sorted, so ties go to the last name
+    // Candidates to sign, ordered by their activation time (the name's, or
+    // the modification time), then name; a key with an activation time in
+    // its name waits for it.
+    struct Candidate {
+        int64_t order_sec;
+        int64_t order_nsec;
+        int64_t activates_at;
+        size_t index;
+    };
+    std::vector<Candidate> candidates;
+    for (SigningFile& f : *active) {  // sorted by name
+        const int64_t created = f.file.mtime.tv_sec;
         if (f.key.alg() != sign_alg) {
             ring.unused_.push_back(f.path);
+            ring.files_.push_back({f.path, f.key.kid(), f.key.alg(), created, f.activates_at, false,
+                                   false, std::numeric_limits<int64_t>::max()});
             continue;
         }
-        if (!have_current || !newer(current_mtime, f.file.mtime)) {
-            have_current = true;
-            current_mtime = f.file.mtime;
-            ring.current_ = ring.keys_.size();
+        if (f.activates_at != 0) {
+            candidates.push_back({f.activates_at, 0, f.activates_at, ring.keys_.size()});
+        } else {
+            candidates.push_back({f.file.mtime.tv_sec, f.file.mtime.tv_nsec, 0, ring.keys_.size()});
         }
+        ring.files_.push_back({f.path, f.key.kid(), f.key.alg(), created, f.activates_at, false,
+                               true, std::numeric_limits<int64_t>::max()});
         ring.keys_.push_back({std::move(f.key), std::numeric_limits<int64_t>::max()});
     }
-    if (!have_current) {
-        return fail(ErrorCode::not_found,
-                    "no " + std::string(alg_name(sign_alg)) + " signing key in " + signing_dir);
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [](const Candidate& a, const Candidate& b) {
+                         return a.order_sec != b.order_sec ? a.order_sec < b.order_sec
+                                                           : a.order_nsec < b.order_nsec;
+                     });
+    for (const Candidate& c : candidates) ring.signers_.push_back({c.activates_at, c.index});
+    const int64_t now = ::time(nullptr);
+    if (std::none_of(ring.signers_.begin(), ring.signers_.end(),
+                     [now](const Signer& s) { return s.activates_at <= now; })) {
+        return fail(ErrorCode::not_found, "no " + std::string(alg_name(sign_alg)) +
+                                              " signing key in " + signing_dir +
+                                              " that is active now");
     }
     for (SigningFile& f : retired) {
-        ring.keys_.push_back({std::move(f.key), retired_at(f.file) + retired_life});
+        const int64_t until = retired_at(f.file) + retired_life;
+        ring.files_.push_back({f.path, f.key.kid(), f.key.alg(), f.file.mtime.tv_sec,
+                               f.activates_at, true, true, until});
+        ring.keys_.push_back({std::move(f.key), until});
     }
     return ring;
 }
@@ -460,6 +497,16 @@ Result<Keyring> Keyring::load_for(const Config& config) {
 
 int64_t Keyring::retired_life_for(const Config::Tokens& tokens) {
     return static_cast<int64_t>(tokens.access_ttl) + tokens.leeway + kRetiredMarginSeconds;
+}
+
+const crypto::SigningKey& Keyring::signing_key() const { return signing_key_at(::time(nullptr)); }
+
+const crypto::SigningKey& Keyring::signing_key_at(int64_t now) const {
+    for (auto it = signers_.rbegin(); it != signers_.rend(); ++it) {
+        if (it->activates_at <= now) return keys_[it->index].key;
+    }
+    // load() made sure one was active then; a clock set back is no reason to stop.
+    return keys_[signers_.front().index].key;
 }
 
 std::vector<const crypto::SigningKey*> Keyring::verification_keys(int64_t now) const {
@@ -490,6 +537,38 @@ const AeadKey* Keyring::find_aead(std::string_view id) const {
         if (key.id == id) return &key;
     }
     return nullptr;
+}
+
+Result<std::string> add_signing_key(const std::string& dir, JwsAlg alg, int64_t activates_at) {
+    const std::string signing_dir = join(dir, kSigningDir);
+    auto key = SigningKey::generate(alg);
+    if (!key) return fail(key.error().code, key.error().detail);
+    std::string pem = key->private_pem();
+    if (pem.empty()) return fail(ErrorCode::internal, "cannot export a new private key");
+    std::string name = std::string(alg_name(alg)) + "." + key->kid();
+    if (activates_at > 0) name += std::string(kFromMarker) + std::to_string(activates_at);
+    auto path = create_key_file(signing_dir, name + std::string(kPemSuffix), pem);
+    OPENSSL_cleanse(pem.data(), pem.size());
+    return path;
+}
+
+Result<std::string> retire_signing_key(const std::string& path) {
+    const size_t slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+    const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+    const std::string retired_dir = join(dir, kRetiredDir);
+    if (auto ok = ensure_dir(retired_dir); !ok) return fail(ok.error().code, ok.error().detail);
+    const std::string target = join(retired_dir, name);
+    if (exists(target)) return fail(ErrorCode::conflict, target + " already exists");
+    if (::rename(path.c_str(), target.c_str()) != 0) {
+        return fail(ErrorCode::unavailable,
+                    "cannot move " + path + " to " + retired_dir + ": " + errno_text(errno));
+    }
+    UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir_fd || ::fsync(dir_fd.get()) != 0) {
+        return fail(ErrorCode::unavailable, "cannot sync " + dir + ": " + errno_text(errno));
+    }
+    return target;
 }
 
 Result<std::vector<std::string>> init_keys(const std::string& dir, JwsAlg alg, bool add_missing) {

@@ -9,6 +9,14 @@
 //                                    those of another algorithm are not
 //                                    used at all (they never sign, so no
 //                                    token of theirs can be alive)
+//   signing/<ALG>.<kid>.from-<T>.pem the same, but the key signs only from
+//                                    unix time T (`authctl keys rotate`):
+//                                    it verifies and is published at once,
+//                                    so every host can have it before any
+//                                    host signs with it; the signer is the
+//                                    newest activated key (ordered by T, or
+//                                    by mtime for a name without one),
+//                                    chosen at each signing, no reload
 //   signing/retired/<ALG>.<kid>.pem  keys being rotated out, of any
 //                                    algorithm: they never sign, and they
 //                                    verify (and are published) for
@@ -77,8 +85,10 @@ public:
     static Result<Keyring> load_for(const Config& config);
     static int64_t retired_life_for(const Config::Tokens& tokens);
 
-    // The newest key (by file modification time, then name) of sign_alg.
-    const crypto::SigningKey& signing_key() const { return keys_[current_].key; }
+    // The newest activated key of sign_alg at `now` (the layout above);
+    // signing_key() at the current time.
+    const crypto::SigningKey& signing_key() const;
+    const crypto::SigningKey& signing_key_at(int64_t now) const;
     // The keys that verify at `now` (unix seconds): every sign_alg key in
     // signing/, and the retired keys within their life.  What
     // /.well-known/jwks.json publishes.
@@ -90,6 +100,19 @@ public:
     // neither signing nor verifying: for a warning to the operator.
     const std::vector<std::string>& unused_keys() const { return unused_; }
 
+    // Every signing key file, for `authctl keys list` and `keys retire`.
+    struct KeyFileInfo {
+        std::string path;
+        std::string kid;
+        JwsAlg alg;
+        int64_t created;         // mtime, unix seconds
+        int64_t activates_at;    // 0: none in the name
+        bool retired;            // in signing/retired/
+        bool used;               // of sign_alg, or retired
+        int64_t verifies_until;  // INT64_MAX: not retired
+    };
+    const std::vector<KeyFileInfo>& key_files() const { return files_; }
+
     const Secret& hmac_key() const { return hmac_; }
     const AeadKey& aead_current() const;
     const AeadKey* find_aead(std::string_view id) const;
@@ -99,8 +122,13 @@ private:
         crypto::SigningKey key;
         int64_t verifies_until;  // unix seconds (exclusive); INT64_MAX: not retired
     };
+    struct Signer {
+        int64_t activates_at;  // 0: none
+        size_t index;          // into keys_
+    };
     std::vector<VerificationKey> keys_;
-    size_t current_ = 0;
+    std::vector<Signer> signers_;  // ascending activation order
+    std::vector<KeyFileInfo> files_;
     std::vector<std::string> unused_;
     Secret hmac_;
     std::vector<AeadKey> aead_;  // ascending id; back() is current
@@ -117,5 +145,14 @@ private:
 // umask; an existing file is never replaced (conflict), and an existing
 // directory keeps its mode.  The parent of `dir` must exist.
 Result<std::vector<std::string>> init_keys(const std::string& dir, JwsAlg alg, bool add_missing);
+
+// Writes a new signing key of `alg` into dir/signing/, named with
+// `activates_at` (unix seconds; 0: none, it signs as soon as it is the
+// newest).  Returns its path.
+Result<std::string> add_signing_key(const std::string& dir, JwsAlg alg, int64_t activates_at);
+
+// Moves the signing key file at `path` into signing/retired/ (rename(2),
+// which sets its ctime: the start of its retired life).  Returns the new path.
+Result<std::string> retire_signing_key(const std::string& path);
 
 }  // namespace authd::keys

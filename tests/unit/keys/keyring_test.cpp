@@ -540,5 +540,74 @@ TEST_F(KeyringTest, ARetiredKeyIsCheckedLikeAnyOther) {
     EXPECT_TRUE(refused(Keyring::load(dir_, JwsAlg::eddsa, kLife), dir_ + "/signing/retired"));
 }
 
+// ----- rotation: a key with an activation time in its name -----
+
+// `keys rotate` writes ES256.<kid>.from-<T>.pem: published and verifying at
+// once, signing only from T on, without a reload (the keyring picks the
+// signer at each signing).
+TEST_F(KeyringTest, APendingKeyVerifiesAtOnceAndSignsFromItsActivation) {
+    const std::string old_kid = kid_of(signing_file(dir_, JwsAlg::es256));
+    const int64_t at = now() + 600;
+    auto path = add_signing_key(dir_, JwsAlg::es256, at);
+    ASSERT_TRUE(path) << path.error().detail;
+    EXPECT_NE(path->find(".from-" + std::to_string(at) + ".pem"), std::string::npos);
+    EXPECT_EQ(mode_of(*path), 0600u);
+
+    auto ring = Keyring::load(dir_, JwsAlg::es256, kLife);
+    ASSERT_TRUE(ring) << ring.error().detail;
+    EXPECT_EQ(ring->signing_key().kid(), old_kid);
+    EXPECT_EQ(ring->signing_key_at(at - 1).kid(), old_kid);
+    const std::string new_kid = ring->signing_key_at(at).kid();
+    EXPECT_NE(new_kid, old_kid);
+    EXPECT_NE(ring->find_key(new_kid, now()), nullptr);
+    EXPECT_EQ(ring->verification_keys(now()).size(), 2u);
+}
+
+TEST_F(KeyringTest, AnActivatedKeyOutranksAnOlderPlainOne) {
+    set_mtime(signing_file(dir_, JwsAlg::es256), 1'600'000'000);
+    auto path = add_signing_key(dir_, JwsAlg::es256, now() - 5);
+    ASSERT_TRUE(path);
+    auto ring = Keyring::load(dir_, JwsAlg::es256, kLife);
+    ASSERT_TRUE(ring) << ring.error().detail;
+    EXPECT_NE(path->find(ring->signing_key().kid()), std::string::npos);
+}
+
+TEST_F(KeyringTest, LoadRefusesWhenNoKeyIsActiveYet) {
+    fs::remove(signing_file(dir_, JwsAlg::es256));
+    ASSERT_TRUE(add_signing_key(dir_, JwsAlg::es256, now() + 600));
+    EXPECT_TRUE(refused(Keyring::load(dir_, JwsAlg::es256, kLife), "active now"));
+}
+
+TEST_F(KeyringTest, LoadRefusesAMalformedActivationTime) {
+    const std::string file = signing_file(dir_, JwsAlg::es256);
+    const std::string kid = kid_of(file);
+    for (const std::string bad : {".from-.pem", ".from-0123.pem", ".from-12x.pem", ".x.pem"}) {
+        std::string target = dir_ + "/signing/ES256.";
+        target += kid;
+        target += bad;
+        fs::rename(file, target);
+        EXPECT_TRUE(refused(Keyring::load(dir_, JwsAlg::es256, kLife), "unexpected file")) << bad;
+        fs::rename(target, file);
+    }
+}
+
+TEST_F(KeyringTest, RetireMovesTheFileAndItVerifiesForItsLife) {
+    const std::string old_file = signing_file(dir_, JwsAlg::es256);
+    const std::string old_kid = kid_of(old_file);
+    auto path = add_signing_key(dir_, JwsAlg::es256, now() - 1);
+    ASSERT_TRUE(path);
+    auto moved = retire_signing_key(old_file);
+    ASSERT_TRUE(moved) << moved.error().detail;
+    EXPECT_FALSE(fs::exists(old_file));
+    EXPECT_TRUE(fs::exists(*moved));
+    EXPECT_NE(moved->find("/signing/retired/"), std::string::npos);
+    auto ring = Keyring::load(dir_, JwsAlg::es256, kLife);
+    ASSERT_TRUE(ring) << ring.error().detail;
+    EXPECT_NE(ring->find_key(old_kid, now()), nullptr);
+    EXPECT_EQ(ring->find_key(old_kid, now() + kLife + 5), nullptr);
+    auto again = retire_signing_key(old_file);
+    EXPECT_FALSE(again);  // already moved: refused, nothing replaced
+}
+
 }  // namespace
 }  // namespace authd::keys
