@@ -63,8 +63,12 @@ int run_keys(const Invocation& call) {
     if (call.json) words.emplace_back("--json");
     std::vector<char*> argv;
     for (std::string& word : words) argv.push_back(word.data());
-    return authd::authctl::run_keys_command(call.config, static_cast<int>(argv.size()), argv.data(),
-                                            2);
+    const int code = authd::authctl::run_keys_command(call.config, static_cast<int>(argv.size()),
+                                                      argv.data(), 2);
+    if (code == kExitUsage) {
+        std::fprintf(stderr, "authctl: keys: usage:\n%s", authd::authctl::keys_usage());
+    }
+    return code;
 }
 
 int run(int argc, char** argv) {
