@@ -62,6 +62,7 @@ int run_keys(const Invocation& call) {
     words.insert(words.end(), call.args.begin(), call.args.end());
     if (call.json) words.emplace_back("--json");
     std::vector<char*> argv;
+    argv.reserve(words.size());
     for (std::string& word : words) argv.push_back(word.data());
     const int code = authd::authctl::run_keys_command(call.config, static_cast<int>(argv.size()),
                                                       argv.data(), 2);
