@@ -11,13 +11,7 @@ Services::Services(const Config& c, keys::Keyring k, ratelimit::SharedTable* sha
     argon2.memory_kib = static_cast<uint32_t>(c.passwords.argon2_memory_kib);
     argon2.iterations = static_cast<uint32_t>(c.passwords.argon2_iterations);
     argon2.parallelism = static_cast<uint32_t>(c.passwords.argon2_parallelism);
-    policy.min_length = c.passwords.min_length;
-    policy.max_length = c.passwords.max_length;
-    policy.require_upper = c.passwords.require_upper;
-    policy.require_lower = c.passwords.require_lower;
-    policy.require_digit = c.passwords.require_digit;
-    policy.require_symbol = c.passwords.require_symbol;
-    policy.forbid_personal = c.passwords.forbid_personal;
+    policy = forms::password_policy_of(c.passwords);
 }
 
 Result<std::unique_ptr<Services>> Services::create(const Config& config,

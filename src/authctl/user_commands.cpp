@@ -43,14 +43,7 @@ crypto::Argon2Params argon2_of(const Config& c) {
 Result<std::optional<std::string>> password_verdict(const Config& c, std::string_view password,
                                                     std::string_view email, std::string_view first,
                                                     std::string_view last) {
-    forms::PasswordPolicy policy;
-    policy.min_length = c.passwords.min_length;
-    policy.max_length = c.passwords.max_length;
-    policy.require_upper = c.passwords.require_upper;
-    policy.require_lower = c.passwords.require_lower;
-    policy.require_digit = c.passwords.require_digit;
-    policy.require_symbol = c.passwords.require_symbol;
-    policy.forbid_personal = c.passwords.forbid_personal;
+    forms::PasswordPolicy policy = forms::password_policy_of(c.passwords);
     std::optional<forms::BannedPasswords> banned;
     if (!c.passwords.banned_file.empty()) {
         auto loaded = forms::BannedPasswords::load(c.passwords.banned_file);

@@ -38,6 +38,18 @@ bool contains_personal(const std::string& folded_password, std::string_view part
 
 }  // namespace
 
+PasswordPolicy password_policy_of(const Config::Passwords& c) {
+    PasswordPolicy policy;
+    policy.min_length = c.min_length;
+    policy.max_length = c.max_length;
+    policy.require_upper = c.require_upper;
+    policy.require_lower = c.require_lower;
+    policy.require_digit = c.require_digit;
+    policy.require_symbol = c.require_symbol;
+    policy.forbid_personal = c.forbid_personal;
+    return policy;
+}
+
 std::optional<std::string> password_problem(const PasswordPolicy& policy, std::string_view password,
                                             std::string_view email, std::string_view first_name,
                                             std::string_view last_name) {

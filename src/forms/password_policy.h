@@ -22,6 +22,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/config.h"
 #include "forms/banned_passwords.h"
 
 namespace authd::forms {
@@ -33,6 +34,10 @@ struct PasswordPolicy {
     bool forbid_personal = true;
     const BannedPasswords* banned = nullptr;  // optional; not owned, must outlive the policy's use
 };
+
+// The rules of [passwords] (the banned list is the caller's to load and
+// attach: it must outlive the policy's use).
+PasswordPolicy password_policy_of(const Config::Passwords& config);
 
 // nullopt when `password` satisfies `policy`, else ONE message for
 // fields.password / fields.newPassword: the first rule that fails, in this
