@@ -7,11 +7,15 @@
 namespace authd::api {
 
 Services::Services(const Config& c, keys::Keyring k, ratelimit::SharedTable* shared_limits)
-    : config(c), keys(std::move(k)), db(c.database), cache(c.cache), limiter(cache, shared_limits) {
+    : config(c),
+      keys(std::move(k)),
+      db(c.database),
+      cache(c.cache),
+      limiter(cache, shared_limits),
+      policy(forms::password_policy_of(c.passwords)) {
     argon2.memory_kib = static_cast<uint32_t>(c.passwords.argon2_memory_kib);
     argon2.iterations = static_cast<uint32_t>(c.passwords.argon2_iterations);
     argon2.parallelism = static_cast<uint32_t>(c.passwords.argon2_parallelism);
-    policy = forms::password_policy_of(c.passwords);
 }
 
 Result<std::unique_ptr<Services>> Services::create(const Config& config,
