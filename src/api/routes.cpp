@@ -10,6 +10,7 @@
 #include "api/login_page.h"
 #include "api/mfa_api.h"
 #include "api/password_api.h"
+#include "api/policy_api.h"
 #include "api/registration_api.h"
 #include "api/wellknown_api.h"
 
@@ -29,6 +30,7 @@ const http::Route<Endpoint> kRoutes[] = {
     {Method::post, "/auth/password/forgot", {forgot_password, LimitKind::forgot_per_ip}},
     {Method::post, "/auth/password/reset", {reset_password, LimitKind::reset_password}},
     {Method::post, "/auth/password/change", {change_password, LimitKind::recheck}},
+    {Method::get, "/auth/password-policy", {get_password_policy}},
     {Method::post, "/auth/mfa/setup", {setup_mfa, LimitKind::mfa_setup}},
     {Method::post, "/auth/mfa/verify-setup", {verify_mfa_setup}},
     {Method::post, "/auth/mfa/backup-codes", {regenerate_backup_codes, LimitKind::recheck}},
