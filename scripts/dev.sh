@@ -290,7 +290,8 @@ render() {  # template output
         -e "s|@APP_LISTEN@|127.0.0.1:$APP_PORT|g" \
         -e "s|@RUN@|$RUN|g" \
         -e "s|@API_SOCKET@|$RUN/api.sock|g" \
-        -e "s|@VALIDATE_SOCKET@|$RUN/validate.sock|g" "$1" > "$2"
+        -e "s|@VALIDATE_SOCKET@|$RUN/validate.sock|g" \
+        -e "s|@WEB_ROOT@|$ROOT/web|g" "$1" > "$2"
 }
 
 nginx_start() {
@@ -328,6 +329,9 @@ EOF
         nginx -p "$VAR/nginx" -c "$conf" -s reload 2>/dev/null
         sleep 1  # the reload is asynchronous: let the new workers take over
     else
+        # A socket left by an nginx that was killed (or a machine that went
+        # down) makes the bind fail: nobody is listening on it.
+        rm -f "$RUN/demo-app.sock"
         nginx -p "$VAR/nginx" -c "$conf"
     fi
 }

@@ -131,6 +131,9 @@ std::string render(const Page& p) {
              "value=\"true\"> Keep me signed in for " +
              std::to_string(p.remember_days) + " days</label>\n";
         h += "<button type=\"submit\">Sign in</button>\n</form>\n";
+        // The portal's other pages (web/, served by nginx).
+        h += "<p><a href=\"/forgot\">Forgot your password?</a> &middot; "
+             "<a href=\"/signup\">Create an account</a></p>\n";
     } else {
         h += "<form id=\"code-step\" method=\"post\" action=\"/login\">\n" + rd;
         h += "<input type=\"hidden\" name=\"sessionToken\" value=\"" +

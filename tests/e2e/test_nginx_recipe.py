@@ -61,7 +61,7 @@ def certs(tmp_path_factory):
 
 
 def run_install(stack, nginx_dir, certs, validate_socket=None):
-    """Runs the README's install block with its six values set for this
+    """Runs the README's install block with its seven values set for this
     machine (and without its final `nginx -t && systemctl reload nginx`)."""
     values = {
         "NGINX": str(nginx_dir),
@@ -69,6 +69,7 @@ def run_install(stack, nginx_dir, certs, validate_socket=None):
         "VALIDATE_SOCKET": validate_socket or str(stack.var / "run" / "validate.sock"),
         "TLS_CERT": str(certs[0]),
         "TLS_KEY": str(certs[1]),
+        "WEB_ROOT": str(nginx_dir / "web"),
     }
     lines = []
     for line in INSTALL.splitlines():
