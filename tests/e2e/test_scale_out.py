@@ -13,6 +13,7 @@ module's for host B only, and one whose upstreams are the README's block,
 pasted in with the hosts' unix sockets for its addresses, spanning both.
 """
 import os
+import pathlib
 import re
 import shutil
 import signal
@@ -126,6 +127,35 @@ class Host:
             server__api_workers="2", server__validate_workers="2",
             cache__servers=", ".join(reversed(servers))))
         self.proc = None
+
+    def reload_with(self, text):
+        """Writes the config file, reloads with SIGHUP and waits until the
+        master says it reloaded and the old workers are gone."""
+        mark = len(self.log_text())
+        old_workers = self.workers()
+        self.config_path.write_text(text)
+        self.proc.send_signal(signal.SIGHUP)
+        assert wait_until(lambda: '"event":"reloaded"' in self.log_text()[mark:], timeout=15), \
+            self.log_tail()
+        assert wait_until(lambda: not (self.workers() & old_workers), timeout=15)
+
+    def reconfigure(self, **changes):
+        old = self.config_path.read_text()
+        self.reload_with(with_settings(old, **changes))
+        return old
+
+    def workers(self):
+        try:
+            tasks = list(pathlib.Path(f"/proc/{self.proc.pid}/task").iterdir())
+        except OSError:
+            return set()
+        out = set()
+        for task in tasks:
+            try:
+                out |= {int(p) for p in (task / "children").read_text().split()}
+            except OSError:
+                continue
+        return out
 
     def start(self):
         env = dict(os.environ,
@@ -357,6 +387,30 @@ def test_a_rate_limit_counts_requests_on_both_hosts_once(stack, hosts):
                  429, "RATE_LIMITED")
 
 
+def test_a_per_ip_limit_counts_requests_on_both_hosts_once(stack, hosts, host_b):
+    limits = {"limits__login_per_ip": "4", "limits__login_window": "120"}
+    old_a = stack.reconfigure(**limits)
+    try:
+        old_b = host_b.reconfigure(**limits)
+        try:
+            left = 120 - time.time() % 120
+            if left < 15:  # not across the end of a window
+                time.sleep(left + 0.5)
+            http = client()
+            for host in ("a", "b", "a", "b"):
+                r = http.post(hosts[host] + "/auth/login",
+                              json={"email": new_email(), "password": "Wr0ng-Password!"})
+                assert_error(r, 401, "INVALID_CREDENTIALS")
+            for host in ("a", "b", "both"):
+                r = http.post(hosts[host] + "/auth/login",
+                              json={"email": new_email(), "password": "Wr0ng-Password!"})
+                assert_error(r, 429, "RATE_LIMITED")
+        finally:
+            host_b.reload_with(old_b)
+    finally:
+        stack.reload_with(old_a)
+
+
 def test_the_lockout_counts_failures_on_both_hosts(stack, hosts):
     # [lockout] max_failures is 5: the fifth failure locks, wherever the
     # five were made.
@@ -424,14 +478,22 @@ def test_the_upstream_spreads_over_both_and_survives_a_stopped_host(stack, hosts
 
     http = client()
     address = verified_user(stack, http)
+    tokens = login_on(http, hosts["both"], address)
+    for _ in range(4):
+        r = http.get(hosts["both"] + "/demo/", headers=bearer(tokens["accessToken"]))
+        assert r.status_code == 200 and r.json()["X-Auth-Email"] == address, r.text
     host_b.stop()
     try:
         ids, wrong = spread(hosts["both"])
         assert not wrong, wrong[:3]
-        # A login (POST), a refresh and the validator all find host A.
+        # A login (POST), a refresh, the validator and a protected location
+        # (its auth_request subrequest to authd_validate, then the echo of
+        # authd_api) all find host A.
         for _ in range(4):
             tokens = login_on(http, hosts["both"], address)
             assert validate(http, hosts["both"], tokens["accessToken"]) == 204
+            r = http.get(hosts["both"] + "/demo/", headers=bearer(tokens["accessToken"]))
+            assert r.status_code == 200 and r.json()["X-Auth-Email"] == address, r.text
             r = http.post(hosts["both"] + "/auth/refresh",
                           json={"refreshToken": tokens["refreshToken"]})
             assert r.status_code == 200, r.text
