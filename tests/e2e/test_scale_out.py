@@ -173,7 +173,7 @@ class Host:
     def stop(self):
         if self.proc:
             stop_process(self.proc)
-        assert not self.api_socket.exists(), "the stopped host left its socket behind"
+            assert not self.api_socket.exists(), "the stopped host left its socket behind"
 
     def log_text(self):
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -185,8 +185,8 @@ class Host:
 @pytest.fixture(scope="module")
 def host_b(stack, cache_servers, tmp_path_factory):
     host = Host(stack, tmp_path_factory.mktemp("host-b"), cache_servers)
-    host.start()
     try:
+        host.start()
         yield host
     finally:
         host.stop()
@@ -246,7 +246,11 @@ class Nginx:
         # whatever happens to the test.
         self.proc = subprocess.Popen(["nginx", "-p", str(self.dir), "-c", str(self.conf),
                                       "-g", "daemon off;"], stderr=subprocess.DEVNULL)
-        wait_for_port(self.port)
+        try:
+            wait_for_port(self.port)
+        except BaseException:
+            stop_process(self.proc, signal.SIGQUIT)  # __exit__ is not called
+            raise
         return self
 
     def __exit__(self, *exc):
