@@ -1,7 +1,6 @@
 // cache/client.cpp
 #include "cache/client.h"
 
-#include <charconv>
 #include <cstdlib>
 
 namespace authd::cache {
@@ -17,46 +16,7 @@ Unexpected<Error> from_rc(memcached_st* mc, memcached_return_t rc) {
 
 }  // namespace
 
-Client::Client(const Config::Cache& config) : mc_(memcached_create(nullptr)) {
-    memcached_st* mc = mc_.get();
-    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_BINARY_PROTOCOL, 1);
-    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_DISTRIBUTION, MEMCACHED_DISTRIBUTION_CONSISTENT);
-    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
-    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, config.timeout_ms);
-    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, config.timeout_ms);
-    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_SND_TIMEOUT,
-                           static_cast<uint64_t>(config.timeout_ms) * 1000);
-    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_RCV_TIMEOUT,
-                           static_cast<uint64_t>(config.timeout_ms) * 1000);
-    // A server that failed is tried again after a second, so a restarted
-    // memcached is used again without restarting authd.
-    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 1);
-    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_DEAD_TIMEOUT, 1);
-
-    std::string_view list = config.servers;
-    while (!list.empty()) {
-        size_t comma = list.find(',');
-        std::string item(list.substr(0, comma));
-        list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
-        while (!item.empty() && item.front() == ' ') item.erase(0, 1);
-        while (!item.empty() && item.back() == ' ') item.pop_back();
-        if (item.empty()) continue;
-        if (item.front() == '/') {
-            memcached_server_add_unix_socket(mc, item.c_str());
-            continue;
-        }
-        size_t colon = item.rfind(':');
-        in_port_t port = 11211;
-        if (colon != std::string::npos) {
-            // The leading digits (none: 0, libmemcached's default port).
-            unsigned parsed = 0;
-            std::from_chars(item.data() + colon + 1, item.data() + item.size(), parsed);
-            port = static_cast<in_port_t>(parsed);
-            item.resize(colon);
-        }
-        memcached_server_add(mc, item.c_str(), port);
-    }
-}
+Client::Client(const Config::Cache& config) : mc_(open_handle(config)) {}
 
 Result<std::optional<std::string>> Client::get(std::string_view key) {
     size_t len = 0;

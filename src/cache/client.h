@@ -1,26 +1,22 @@
 // cache/client.h
 //
-// One worker's memcached handle (libmemcached, binary protocol, consistent
+// One worker's memcached handle (cache/handle.h: binary protocol, consistent
 // hashing over the configured servers), opened after fork.  A miss is
 // std::nullopt, not an error; an unreachable server is `unavailable`, and
 // callers decide what a cache outage means for them (rate limits fall back
 // to shared memory; nothing else depends on the cache).
 #pragma once
 
-#include <libmemcached/memcached.h>
-
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "core/c_ptr.h"
+#include "cache/handle.h"
 #include "core/config.h"
 #include "core/result.h"
 
 namespace authd::cache {
-
-using MemcachedPtr = CPtr<memcached_st, memcached_free>;
 
 class Client {
 public:

@@ -221,7 +221,8 @@ const Option kOptions[] = {
      "use server-side prepared statements (false for PgBouncer transaction pooling)",
      boolean<kDatabase, &D::prepared_statements>},
     {"cache", "servers", "127.0.0.1:11211",
-     "memcached servers, comma-separated host:port or /path/to/socket",
+     "memcached servers, comma-separated host:port, [IPv6]:port or /path/to/socket; the same "
+     "list on every host (a consistent-hashing ring of the names as written)",
      required_text<kCache, &K::servers>},
     {"cache", "timeout_ms", "200", "memcached connect/read/write timeout in milliseconds",
      integer<kCache, &K::timeout_ms, 1, 60000>},
