@@ -54,6 +54,8 @@ ENDPOINTS = [
     ("POST", "/login", 303),
     ("GET", "/login/done", 200),
     ("GET", "/auth/refresh/resume", 302),
+    # Extension (README, "Metrics"): the scrape target, on the metrics listener only.
+    ("GET", "/metrics", 200),
 ]
 # More success statuses than section 3's one: the example upstreams and the
 # login page also redirect; the form also answers the code step.
