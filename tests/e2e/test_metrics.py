@@ -14,8 +14,9 @@ import signal
 import time
 
 import contract
-from conftest import (URL, assert_error, bearer, login, session_from, fresh_ip, url,
-                      verified_user, wait_until)
+from conftest import (PASSWORD, URL, assert_error, bearer, login, new_email, register,
+                      session_from, fresh_ip, url, verified_user, wait_until)
+from test_mfa import challenge, enable_mfa, mfa_verify
 
 APP = os.environ.get("AUTHD_APP_URL") or "http://127.0.0.1:%d" % (int(URL.rsplit(":", 1)[1]) + 1)
 
@@ -210,3 +211,127 @@ def test_an_unexpected_worker_death_is_a_restart(stack, http):
     assert wait_until(lambda: victim not in stack.workers("api") and
                       len(stack.workers("api")) >= 3, timeout=15)
     assert value(scrape(stack, http), "authd_worker_restarts_total", pool="api") >= before + 1
+
+
+class Delta:
+    """The change of the exposition between entering and leaving a block."""
+
+    def __init__(self, stack, http):
+        self.stack, self.http = stack, http
+
+    def __enter__(self):
+        self.before = scrape(self.stack, self.http)
+        return self
+
+    def __exit__(self, *exc):
+        self.after = scrape(self.stack, self.http)
+
+    def __call__(self, name, **labels):
+        return value(self.after, name, **labels) - value(self.before, name, **labels)
+
+
+WRONG = "Wr0ng-Password!"
+
+
+def attempt(http, address, password):
+    return http.post(url("/auth/login"), json={"email": address, "password": password})
+
+
+def test_logins_and_second_factors_by_outcome(stack, http):
+    address = verified_user(stack, http)
+    unverified = register(http)
+    ghost = new_email("ghost")
+    mfa_user, _, _, backup_codes = enable_mfa(stack, http)
+    with Delta(stack, http) as d:
+        assert_error(attempt(http, address, WRONG), 401, "INVALID_CREDENTIALS")
+        assert attempt(http, address, PASSWORD).status_code == 200
+        assert_error(attempt(http, unverified, PASSWORD), 403, "EMAIL_NOT_VERIFIED")
+        for _ in range(5):
+            assert_error(attempt(http, ghost, WRONG), 401, "INVALID_CREDENTIALS")
+        assert_error(attempt(http, ghost, WRONG), 429, "ACCOUNT_LOCKED")
+        token = challenge(http, mfa_user)
+        assert_error(mfa_verify(http, token, "000000"), 401, "INVALID_MFA_CODE")
+        assert_error(mfa_verify(http, "no-such-challenge", "000000"), 401, "MFA_SESSION_EXPIRED")
+        assert mfa_verify(http, token, backup_codes[0]).status_code == 200
+    assert d("authd_logins_total", outcome="ok") >= 1
+    assert d("authd_logins_total", outcome="bad_credentials") >= 6
+    assert d("authd_logins_total", outcome="email_not_verified") >= 1
+    assert d("authd_logins_total", outcome="locked") >= 1
+    assert d("authd_logins_total", outcome="mfa_challenge") >= 1
+    assert d("authd_mfa_verifications_total", outcome="wrong_code") >= 1
+    assert d("authd_mfa_verifications_total", outcome="challenge_dead") >= 1
+    assert d("authd_mfa_verifications_total", outcome="ok") >= 1
+    # The lockout's refusal is an outcome of the login, not a rate limit.
+    assert d("authd_http_requests_total", route="/auth/login", status="429") >= 1
+
+
+def test_refresh_rotations_and_reuse(stack, http):
+    tokens = login(http, verified_user(stack, http))
+    user_id = tokens["user"]["userId"]
+    with Delta(stack, http) as d:
+        r = http.post(url("/auth/refresh"), json={"refreshToken": tokens["refreshToken"]})
+        assert r.status_code == 200, r.text
+        # The spent token, presented again after its grace window.
+        stack.psql("UPDATE refresh_tokens SET spent_at = now() - interval '1 hour'"
+                   " WHERE spent_at IS NOT NULL AND session_id IN"
+                   f" (SELECT id FROM sessions WHERE user_id = '{user_id}')")
+        r = http.post(url("/auth/refresh"), json={"refreshToken": tokens["refreshToken"]})
+        assert_error(r, 401, "INVALID_REFRESH_TOKEN")
+    assert d("authd_refresh_rotations_total") >= 1
+    assert d("authd_refresh_reuse_detections_total") >= 1
+
+
+def test_rate_limit_refusals(stack, http):
+    address = new_email("limited")
+    with Delta(stack, http) as d:
+        codes = [http.post(url("/auth/password/forgot"), json={"email": address}).status_code
+                 for _ in range(4)]
+    assert codes == [202, 202, 202, 429], codes
+    assert d("authd_rate_limited_total") >= 1
+
+
+def test_outbox_depth_and_delivery_failures(stack, http):
+    """A row the mailer cannot open (a payload under no key) is a failed
+    delivery; a row not due yet is in the depth."""
+    insert = ("INSERT INTO mail_outbox (template, recipient, payload, key_id, message_id,"
+              " next_attempt_at) VALUES ('verify_email', 'metrics@example.com', '\\x00',"
+              " 'no-such-key', 'metrics-test-{tag}', {due}) RETURNING id")
+    ids = []
+    try:
+        with Delta(stack, http) as d:
+            ids += [row[0] for row in stack.psql(insert.format(tag="later",
+                                                              due="now() + interval '1 day'"))]
+            ids += [row[0] for row in stack.psql(insert.format(tag="now", due="now()"))]
+            stack.psql("SELECT pg_notify('authd_mail', '')")
+            assert wait_until(lambda: stack.psql(
+                f"SELECT attempts FROM mail_outbox WHERE id = {ids[1]}") == [["1"]], timeout=10)
+            depth = scrape(stack, http)[("authd_outbox_depth", ())]
+            assert depth >= 1
+        assert d("authd_mail_delivery_failures_total") >= 1
+    finally:
+        if ids:
+            stack.psql(f"DELETE FROM mail_outbox WHERE id IN ({', '.join(ids)})")
+
+
+def test_postgres_and_memcached_errors(stack, http):
+    with Delta(stack, http) as d:
+        stack.dev("mc-stop")
+        try:
+            assert wait_until(lambda: http.get(url("/health")).json()["checks"]["cache"] == "down")
+        finally:
+            stack.dev("mc-start")
+        assert wait_until(lambda: http.get(url("/health")).json()["status"] == "ok", timeout=10)
+    assert d("authd_memcached_errors_total") >= 1
+
+    stack.dev("pg-stop")
+    try:
+        assert wait_until(lambda: http.get(url("/health")).status_code == 503)
+    finally:
+        stack.dev("pg-start")
+    assert wait_until(lambda: http.get(url("/health")).status_code == 200, timeout=15)
+    after = scrape(stack, http)
+    before_errors = value(d.after, "authd_postgres_errors_total")
+    assert value(after, "authd_postgres_errors_total") > before_errors
+    # Scraped while Postgres was down, the depth would be left out, not 0;
+    # it is back now.
+    assert ("authd_outbox_depth", ()) in after
