@@ -61,7 +61,7 @@ def certs(tmp_path_factory):
 
 
 def run_install(stack, nginx_dir, certs, validate_socket=None):
-    """Runs the README's install block with its six values set for this
+    """Runs the README's install block with its values set for this
     machine (and without its final `nginx -t && systemctl reload nginx`)."""
     values = {
         "NGINX": str(nginx_dir),
