@@ -64,6 +64,7 @@ profile() {
     esac
     PROFILE=$1
     APP_PORT=$((HTTP_PORT + 1))  # the demo app host (nginx/authd-demo-app.conf)
+    METRICS_PORT=$((HTTP_PORT + 2))  # GET /metrics (nginx/authd-metrics.conf)
     RUN=$VAR/run LOG=$VAR/log
 }
 
@@ -78,7 +79,7 @@ load_stack() {
 save_stack() {
     cat > "$VAR/stack.env" <<EOF
 PROFILE=$PROFILE VAR=$VAR RUN=$RUN LOG=$LOG BUILD=$BUILD
-HTTP_PORT=$HTTP_PORT APP_PORT=$APP_PORT PG_PORT=$PG_PORT MC_PORT=$MC_PORT
+HTTP_PORT=$HTTP_PORT APP_PORT=$APP_PORT METRICS_PORT=$METRICS_PORT PG_PORT=$PG_PORT MC_PORT=$MC_PORT
 PGROOT=$PGROOT PGBIN=$PGBIN
 EOF
 }
@@ -288,6 +289,7 @@ authd_start() {
 render() {  # template output
     sed -e "s|@LISTEN@|127.0.0.1:$HTTP_PORT|g" \
         -e "s|@APP_LISTEN@|127.0.0.1:$APP_PORT|g" \
+        -e "s|@METRICS_LISTEN@|127.0.0.1:$METRICS_PORT|g" \
         -e "s|@RUN@|$RUN|g" \
         -e "s|@API_SOCKET@|$RUN/api.sock|g" \
         -e "s|@VALIDATE_SOCKET@|$RUN/validate.sock|g" \
@@ -302,6 +304,7 @@ nginx_start() {
     render "$ROOT/nginx/authd-http.conf" "$VAR/nginx/authd-http.conf"
     render "$ROOT/nginx/authd-site.conf" "$VAR/nginx/authd-site.conf"
     render "$ROOT/nginx/authd-demo-app.conf" "$VAR/nginx/authd-demo-app.conf"
+    render "$ROOT/nginx/authd-metrics.conf" "$VAR/nginx/authd-metrics.conf"
     {
         # Workers run as the invoking user so they can reach authd's sockets.
         is_root && echo "user root root;"
@@ -321,6 +324,7 @@ http {
     include $VAR/nginx/authd-http.conf;
     include $VAR/nginx/authd-site.conf;
     include $VAR/nginx/authd-demo-app.conf;
+    include $VAR/nginx/authd-metrics.conf;
 }
 EOF
     } > "$conf"
@@ -374,7 +378,7 @@ stop_stack() {
 cmd_up() {
     profile dev
     start_stack
-    say "serving http://127.0.0.1:$HTTP_PORT, and a demo app behind it on http://127.0.0.1:$APP_PORT  (logs in $LOG, mail in $VAR/mail)"
+    say "serving http://127.0.0.1:$HTTP_PORT, a demo app behind it on http://127.0.0.1:$APP_PORT, metrics on http://127.0.0.1:$METRICS_PORT/metrics  (logs in $LOG, mail in $VAR/mail)"
 }
 
 cmd_down() {

@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "housekeeping/purge.h"
 #include "mail/mailer.h"
+#include "metrics/shared_counters.h"
 #include "ratelimit/shared_table.h"
 #include "server/master.h"
 #include "server/worker.h"
@@ -136,6 +137,11 @@ int main(int argc, char** argv) {
         authd::ratelimit::SharedTable::create(static_cast<size_t>(config->limits.shared_slots));
     if (!shared_limits) {
         std::fprintf(stderr, "authd: %s\n", shared_limits.error().detail.c_str());
+        return 1;
+    }
+    // Likewise the metrics table, which the master keeps across reloads.
+    if (auto mapped = authd::metrics::map_shared_table(); !mapped) {
+        std::fprintf(stderr, "authd: %s\n", mapped.error().detail.c_str());
         return 1;
     }
     auto serve = [table = shared_limits->get()](const authd::Config& c, int fd, int signal_fd) {

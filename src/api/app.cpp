@@ -5,12 +5,18 @@
 // the endpoint's rate limit when it has one before its body (every request
 // counts),
 // 415 a non-empty body that is not JSON, 400 INVALID_JSON; then the handler.
+// Before all of them: /metrics from nginx's metrics listener
+// (api/metrics_api.h).  Every request is counted in the host's metrics
+// under its route's slot, "other" when no route matched.
 #include "api/app.h"
 
 #include <algorithm>
 
+#include "api/metrics_api.h"
 #include "api/routes.h"
 #include "core/ascii.h"
+#include "core/clock.h"
+#include "metrics/shared_counters.h"
 
 namespace authd::api {
 namespace {}  // namespace
@@ -53,19 +59,32 @@ void add_cors_headers(http::Response& r, const std::string& origin) {
 }  // namespace
 
 http::Response App::handle(const http::Request& req) {
-    const std::string origin = allowed_origin(services_->config, req);
-    http::Response r = dispatch(req, origin);
-    if (!origin.empty()) add_cors_headers(r, origin);
+    const int64_t started = monotonic_us();
+    size_t route_slot = metrics::kRouteOther;
+    http::Response r = [&] {
+        if (is_metrics_request(req)) {
+            route_slot = metrics::kRouteMetrics;
+            return serve_metrics(*services_, req);
+        }
+        const std::string origin = allowed_origin(services_->config, req);
+        http::Response response = dispatch(req, origin, route_slot);
+        if (!origin.empty()) add_cors_headers(response, origin);
+        return response;
+    }();
+    metrics::observe_request(route_slot, r.status, monotonic_us() - started);
     return r;
 }
 
-http::Response App::dispatch(const http::Request& req, const std::string& cors_origin) {
+http::Response App::dispatch(const http::Request& req, const std::string& cors_origin,
+                             size_t& route_slot) {
     const std::string& rid = req.request_id;
     if (req.body_too_large) {
         return http::error_response(
             {413, "PAYLOAD_TOO_LARGE", "request body larger than 65536 bytes"}, rid);
     }
     auto match = http::find_route(routes(), req.method, req.path);
+    if (match.route)
+        route_slot = api::route_slot(static_cast<size_t>(match.route - routes().data()));
     if (!match.route && req.method == http::Method::options && !cors_origin.empty() &&
         !match.allow.empty()) {
         // A CORS preflight from an allowed origin.

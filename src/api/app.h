@@ -4,6 +4,7 @@
 // before its endpoint (contract section 1), then the endpoint.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 
 #include "api/services.h"
@@ -17,7 +18,9 @@ public:
     http::Response handle(const http::Request& request) override;
 
 private:
-    http::Response dispatch(const http::Request& request, const std::string& cors_origin);
+    // Sets `route_slot` to the matched route's metrics slot.
+    http::Response dispatch(const http::Request& request, const std::string& cors_origin,
+                            size_t& route_slot);
     std::unique_ptr<Services> services_;
 };
 

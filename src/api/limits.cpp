@@ -2,6 +2,7 @@
 #include "api/limits.h"
 
 #include "api/auth.h"
+#include "metrics/shared_counters.h"
 #include "ratelimit/client_address.h"
 
 namespace authd::api {
@@ -76,6 +77,7 @@ std::string client_address(const http::Request& request, const std::string& trus
 std::optional<http::ApiError> over_limit(Services& s, LimitKind kind, std::string_view subject) {
     ratelimit::Decision d = s.limiter.hit(limit_of(s.config.limits, kind), subject, unix_now());
     if (d.allowed) return std::nullopt;
+    metrics::count(metrics::Event::rate_limited);
     http::ApiError e{429, "RATE_LIMITED", "too many requests; try again later"};
     e.retry_after = d.retry_after;
     e.log_reason = "rate_limited";

@@ -20,6 +20,7 @@
 #include "crypto/password.h"
 #include "forms/requests.h"
 #include "http/cookie.h"
+#include "login/outcome_metrics.h"
 #include "login/password_login.h"
 
 namespace authd::api {
@@ -48,6 +49,7 @@ Answer login(Services& s, const Call& call) {
         audit_origin(call.request));
     if (!outcome) return failure(outcome.error());
     if (auto r = tx->commit(); !r) return failure(r.error());
+    login::count_outcome(*outcome);
     return std::visit(
         Overloaded{
             [&](const login::Locked& l) -> Answer { return account_locked(l.retry_after); },

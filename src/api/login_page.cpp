@@ -26,6 +26,7 @@
 #include "forms/email.h"
 #include "http/cookie.h"
 #include "http/redirect.h"
+#include "login/outcome_metrics.h"
 #include "login/password_login.h"
 #include "login/second_factor.h"
 #include "sessions/session_store.h"
@@ -253,6 +254,7 @@ Answer second_factor_step(Services& s, const http::Request& req, Page page,
         ctx, *tx, session_token, http::query_param(req.body, "code"), audit_origin(req));
     if (!outcome) return failed(page, outcome.error());
     if (auto c = tx->commit(); !c) return failed(page, c.error());
+    login::count_outcome(*outcome);
     return std::visit(
         Overloaded{
             [&](const login::ChallengeDead& d) -> Answer {
@@ -286,6 +288,7 @@ Answer password_step(Services& s, const http::Request& req, Page page) {
                                          audit_origin(req));
     if (!outcome) return failed(page, outcome.error());
     if (auto c = tx->commit(); !c) return failed(page, c.error());
+    login::count_outcome(*outcome);
     return std::visit(
         Overloaded{
             [&](const login::Locked& l) -> Answer { return locked(page, l.retry_after); },

@@ -28,6 +28,7 @@
 #include "crypto/totp.h"
 #include "forms/requests.h"
 #include "json/writer.h"
+#include "login/outcome_metrics.h"
 #include "login/recheck.h"
 #include "login/second_factor.h"
 #include "mail/outbox.h"
@@ -231,6 +232,7 @@ Answer complete_mfa_login(Services& s, const Call& call) {
                                               audit_origin(call.request));
     if (!outcome) return failure(outcome.error());
     if (auto r = tx->commit(); !r) return failure(r.error());
+    login::count_outcome(*outcome);
     return std::visit(
         Overloaded{
             [&](const login::ChallengeDead& d) -> Answer {

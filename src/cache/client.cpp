@@ -3,6 +3,8 @@
 
 #include <cstdlib>
 
+#include "metrics/shared_counters.h"
+
 namespace authd::cache {
 namespace {
 
@@ -11,6 +13,7 @@ Unexpected<Error> from_rc(memcached_st* mc, memcached_return_t rc) {
                              rc == MEMCACHED_SERVER_MARKED_DEAD || rc == MEMCACHED_NO_SERVERS
                          ? ErrorCode::unavailable
                          : ErrorCode::internal;
+    metrics::count(metrics::Event::memcached_error);
     return fail(code, std::string("memcached: ") + memcached_strerror(mc, rc));
 }
 

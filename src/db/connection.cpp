@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/log.h"
+#include "metrics/shared_counters.h"
 
 namespace authd::db {
 namespace {
@@ -22,7 +23,9 @@ Unexpected<Error> from_result(const PGresult* res, PGconn* conn) {
     }
     while (!detail.empty() && detail.back() == '\n') detail.pop_back();
     std::string_view s = state ? state : "";
+    // A unique violation is an answer (the email is taken), not a failure.
     if (s == "23505") return fail(ErrorCode::conflict, detail);
+    metrics::count(metrics::Event::postgres_error);
     // NB: 57014 is the statement_timeout (or a cancel) and 55P03 a lock not
     // granted: Postgres too slow to answer in time is the database being
     // unavailable, not an internal error.
@@ -75,6 +78,7 @@ Result<void> Connection::ensure_connected() {
         std::string why = conn_ ? PQerrorMessage(conn_.get()) : "out of memory";
         while (!why.empty() && why.back() == '\n') why.pop_back();
         conn_.reset();
+        metrics::count(metrics::Event::postgres_error);
         return fail(ErrorCode::unavailable, "postgres connect: " + why);
     }
     // Server notices ("relation already exists, skipping") are not errors

@@ -50,6 +50,7 @@
 #include "mail/message.h"
 #include "mail/outbox.h"
 #include "mail/smtp_transport.h"
+#include "metrics/shared_counters.h"
 
 namespace authd::mail {
 namespace {
@@ -258,6 +259,7 @@ private:
                 .str("reason", sent.error().detail);
             return defer_permanent(mail, config_.retry_max_backoff, sent.error().detail);
         }
+        metrics::count(metrics::Event::mail_delivery_failed);
         const int delay = retry_delay_seconds(mail.attempts, config_.retry_max_backoff);
         log::warn("mail_deferred")
             .num("outbox_id", mail.id)
@@ -271,6 +273,7 @@ private:
     // A failure that waiting will not cure by itself: retried slowly, in
     // case an operator fixes its cause, and given up once the row is old.
     Result<void> defer_permanent(const PendingMail& mail, int delay, const std::string& why) {
+        metrics::count(metrics::Event::mail_delivery_failed);
         if (mail.age_seconds >= kGiveUpAfter) {
             log::error("mail_given_up")
                 .num("outbox_id", mail.id)

@@ -60,6 +60,10 @@ constexpr db::Statement kMarkGivenUp{
     "UPDATE mail_outbox SET failed_at = now(), payload = NULL, key_id = NULL,"
     " attempts = attempts + 1, last_error = $2 WHERE id = $1"};
 
+constexpr db::Statement kCountPending{
+    "mail_count_pending",
+    "SELECT count(*) FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL"};
+
 constexpr db::Statement kPurgeSent{
     "purge_mail", "DELETE FROM mail_outbox WHERE sent_at < now() - interval '7 days'"};
 
@@ -205,6 +209,12 @@ Result<void> mark_retry(db::Connection& db, int64_t id, int delay_seconds, std::
 
 Result<void> mark_given_up(db::Connection& db, int64_t id, std::string_view error) {
     return done(db.exec(kMarkGivenUp, {std::to_string(id), std::string(error)}));
+}
+
+Result<int64_t> count_pending(db::Connection& db) {
+    auto r = db.exec(kCountPending);
+    if (!r) return Unexpected{r.error()};
+    return r->integer(0, 0);
 }
 
 Result<int64_t> purge_sent(db::Connection& db) {

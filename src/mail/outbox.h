@@ -69,6 +69,9 @@ Result<void> mark_retry(db::Connection& db, int64_t id, int delay_seconds, std::
 // Given up for good: records failed_at and erases the payload.
 Result<void> mark_given_up(db::Connection& db, int64_t id, std::string_view error);
 
+// How many messages wait to be delivered (neither sent nor given up).
+Result<int64_t> count_pending(db::Connection& db);
+
 // Deletes the rows sent more than a week ago; returns how many.
 Result<int64_t> purge_sent(db::Connection& db);
 

@@ -37,6 +37,7 @@
 #include "core/listen_address.h"
 #include "core/log.h"
 #include "core/unique_fd.h"
+#include "metrics/shared_counters.h"
 #include "server/listen_socket.h"
 #include "server/notify.h"
 #include "server/worker.h"
@@ -48,6 +49,14 @@ volatile sig_atomic_t g_child_exited = 0;
 volatile sig_atomic_t g_reload = 0;
 volatile sig_atomic_t g_stop = 0;
 volatile sig_atomic_t g_alarm = 0;
+
+// authd_worker_restarts_total counts the pools main.cpp runs; a pool of
+// another name goes uncounted.
+void count_restart(const std::string& pool) {
+    if (pool == "api") metrics::count(metrics::Event::worker_restart_api);
+    if (pool == "validate") metrics::count(metrics::Event::worker_restart_validate);
+    if (pool == "mailer") metrics::count(metrics::Event::worker_restart_mailer);
+}
 
 void on_signal(int sig) {
     switch (sig) {
@@ -210,6 +219,7 @@ void Master::reap() {
     int status;
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        metrics::forget_process(pid);
         auto d = std::find_if(draining_.begin(), draining_.end(),
                               [pid](const Draining& x) { return x.pid == pid; });
         if (d != draining_.end()) {
@@ -239,6 +249,7 @@ void Master::reap() {
                                    : std::min(10.0, 0.1 * (1 << std::min(slot.quick_deaths, 7)));
                 slot.respawn_at = now + delay;
                 line.num("respawn_delay_ms", static_cast<int64_t>(delay * 1000));
+                count_restart(pool.spec.name);
             }
         }
     }

@@ -4,6 +4,7 @@
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
 #include "crypto/random.h"
+#include "metrics/shared_counters.h"
 
 namespace authd::sessions {
 namespace {
@@ -245,6 +246,7 @@ Result<Rotation> rotate_refresh_token(db::Connection& db, std::string_view prese
             return Unexpected{a.error()};
         }
         if (auto c = tx->commit(); !c) return Unexpected{c.error()};
+        metrics::count(metrics::Event::refresh_reuse_detected);
         out.outcome = RotateOutcome::reuse_revoked;
         return out;
     }
@@ -260,6 +262,7 @@ Result<Rotation> rotate_refresh_token(db::Connection& db, std::string_view prese
         return Unexpected{a.error()};
     }
     if (auto c = tx->commit(); !c) return Unexpected{c.error()};
+    metrics::count(metrics::Event::refresh_rotated);
     out.outcome = RotateOutcome::rotated;
     out.refresh_token = std::move(*token);
     out.in_grace = spent;

@@ -31,9 +31,26 @@
 #include "core/origin.h"
 #include "http/credentials.h"
 #include "http/redirect.h"
+#include "metrics/shared_counters.h"
 
 namespace authd::validate {
 namespace {
+
+// The metrics outcome of a checked request: every refusal carries its code
+// in X-Auth-Error, a pass is the 204.
+metrics::Event outcome_of(const http::Response& r) {
+    if (r.status == 204) return metrics::Event::validator_allowed;
+    std::string_view code;
+    for (const auto& [name, value] : r.headers) {
+        if (name == "X-Auth-Error") code = value;
+    }
+    if (code == "TOKEN_EXPIRED") return metrics::Event::validator_token_expired;
+    if (code == "MFA_REQUIRED") return metrics::Event::validator_mfa_required;
+    if (code == "GROUP_REQUIRED") return metrics::Event::validator_group_required;
+    if (code == "FORBIDDEN_HEADER") return metrics::Event::validator_forbidden_header;
+    if (code == "SERVICE_UNAVAILABLE") return metrics::Event::validator_unavailable;
+    return metrics::Event::validator_invalid_token;
+}
 
 constexpr std::string_view kPath = "/auth/validate";
 
@@ -125,22 +142,33 @@ Result<std::unique_ptr<Validator>> Validator::create(const Config& config) {
     // means the first requests retry (and answer 503 until Postgres is back).
     if (auto r = v->revoked_.refresh(v->db_, wall_clock_ms()); !r) {
         log::warn("revoked_set_refresh_failed").str("reason", r.error().detail);
+    } else {
+        metrics::note_revoked_set_refreshed(v->revoked_.last_refresh_ms());
     }
     return v;
 }
 
 http::Response Validator::handle(const http::Request& request) {
+    const int64_t started = monotonic_us();
     const std::string& rid = request.request_id;
     if (request.path != kPath) {
-        return http::error_response({404, "NOT_FOUND", "no such resource"}, rid);
-    }
-    if (request.method != http::Method::get && request.method != http::Method::head) {
-        http::Response r = http::error_response(
-            {405, "METHOD_NOT_ALLOWED", "method not allowed on this resource"}, rid);
-        r.add_header("Allow", "GET, HEAD");
+        http::Response r = http::error_response({404, "NOT_FOUND", "no such resource"}, rid);
+        metrics::observe_request(metrics::kRouteOther, r.status, monotonic_us() - started);
         return r;
     }
-    return check(request);
+    http::Response r = [&] {
+        if (request.method != http::Method::get && request.method != http::Method::head) {
+            http::Response refused = http::error_response(
+                {405, "METHOD_NOT_ALLOWED", "method not allowed on this resource"}, rid);
+            refused.add_header("Allow", "GET, HEAD");
+            return refused;
+        }
+        http::Response checked = check(request);
+        metrics::count(outcome_of(checked));
+        return checked;
+    }();
+    metrics::observe_request(metrics::kRouteValidate, r.status, monotonic_us() - started);
+    return r;
 }
 
 http::Response Validator::unauthorized(const http::Request& request, std::string_view code,
@@ -165,6 +193,7 @@ bool Validator::revoked_set_usable(int64_t now_ms) {
         log::warn("revoked_set_refresh_failed").str("reason", r.error().detail);
     }
     const int64_t last = revoked_.last_refresh_ms();
+    if (last != 0) metrics::note_revoked_set_refreshed(last);
     return last != 0 && now_ms - last <= kMaxStalenessMs;
 }
 
@@ -194,6 +223,7 @@ http::Response Validator::check(const http::Request& request) {
 
     std::string cache_key = TokenCache::key_of(token);
     const sessions::AccessClaims* claims = tokens_.find_key(cache_key, now);
+    metrics::count(claims ? metrics::Event::token_cache_hit : metrics::Event::token_cache_miss);
     if (!claims) {
         auto verified = sessions::verify_access_token(keys_, config_.tokens, token, now);
         if (!verified) {

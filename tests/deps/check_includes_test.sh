@@ -11,7 +11,7 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 fails=0
 
-for d in validate forms audit mail api server http housekeeping sessions; do
+for d in validate forms audit mail api server http housekeeping sessions metrics; do
     mkdir -p "$TMP/src/$d"
     printf '#include "core/result.h"\n#include <string>\n' > "$TMP/src/$d/ok.h"
 done
@@ -45,6 +45,9 @@ audit   #  include "http/request.h"
 mail #include "api/services.h"
 mail #include "server/worker.h"
 mail #include "housekeeping/purge.h"
+metrics #include "db/connection.h"
+metrics #include <http/request.h>
+metrics #include "../server/master.h"
 CASES
 
 mv "$TMP/src/forms" "$TMP/src/forms.old"

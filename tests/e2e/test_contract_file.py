@@ -56,6 +56,8 @@ ENDPOINTS = [
     ("GET", "/auth/refresh/resume", 302),
     # Extension (README, "The API"): the active password policy.
     ("GET", "/auth/password-policy", 200),
+    # Extension (README, "Metrics"): the scrape target, on the metrics listener only.
+    ("GET", "/metrics", 200),
 ]
 # More success statuses than section 3's one: the example upstreams and the
 # login page also redirect; the form also answers the code step.

@@ -61,7 +61,7 @@ def certs(tmp_path_factory):
 
 
 def run_install(stack, nginx_dir, certs, validate_socket=None):
-    """Runs the README's install block with its seven values set for this
+    """Runs the README's install block with its values set for this
     machine (and without its final `nginx -t && systemctl reload nginx`)."""
     values = {
         "NGINX": str(nginx_dir),
@@ -86,12 +86,13 @@ def run_install(stack, nginx_dir, certs, validate_socket=None):
 def test_readme_install_passes_nginx_t_in_debians_layout(stack, tmp_path, certs):
     etc = tmp_path / "etc-nginx"
     shutil.copytree("/etc/nginx", etc, symlinks=True)
-    for leftover in ("sites-enabled/authd", "conf.d/authd.conf"):
+    for leftover in ("sites-enabled/authd", "conf.d/authd.conf", "conf.d/authd-metrics.conf"):
         (etc / leftover).unlink(missing_ok=True)
     main = etc / "nginx.conf"
     main.write_text(main.read_text().replace("/etc/nginx/", f"{etc}/"))
     run_install(stack, etc, certs)
-    rendered = [etc / "conf.d" / "authd.conf", etc / "sites-available" / "authd",
+    rendered = [etc / "conf.d" / "authd.conf", etc / "conf.d" / "authd-metrics.conf",
+                etc / "sites-available" / "authd",
                 *sorted((etc / "snippets").glob("authd-*.conf"))]
     for path in rendered:
         left = re.findall(r"@[A-Z_]+@", path.read_text())
