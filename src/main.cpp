@@ -21,6 +21,7 @@
 #include "server/master.h"
 #include "server/worker.h"
 #include "startup/check.h"
+#include "startup/schema.h"
 #include "validate/validator.h"
 
 namespace {
@@ -118,11 +119,25 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "authd: %s\n", ok.error().detail.c_str());
         return 1;
     }
+    // The schema must be this binary's (migrate before upgrading a host);
+    // without Postgres there is nothing to compare, and authd starts anyway.
+    auto missing = authd::startup::missing_migrations(*config);
+    if (missing && !missing->empty()) {
+        std::fprintf(stderr, "authd: %s\n", authd::startup::describe_missing(*missing).c_str());
+        return 1;
+    }
     if (check_only) {
+        if (!missing) {
+            std::fprintf(stderr, "authd: warning: the schema was not checked: %s\n",
+                         missing.error().detail.c_str());
+        }
         std::fputs(authd::describe_config(*config).c_str(), stdout);
         return 0;
     }
     authd::log::set_min_level(config->server.log_level);
+    if (!missing) {
+        authd::log::warn("schema_unchecked").str("reason", missing.error().detail);
+    }
     // Workers hold passwords, tokens and keys in memory: no core dumps
     // (systemd's LimitCORE=0 says the same; this covers other launchers).
     const rlimit no_core{0, 0};

@@ -1,4 +1,7 @@
 // db/migrate.cpp
+#include <functional>
+#include <set>
+
 #include "db/migrations.h"
 
 namespace authd::db {
@@ -15,6 +18,9 @@ constexpr Statement kIsApplied{"migration_is_applied",
                                "SELECT 1 FROM schema_migrations WHERE version = $1"};
 constexpr Statement kRecord{"migration_record",
                             "INSERT INTO schema_migrations (version) VALUES ($1)"};
+constexpr Statement kHasTable{"migrations_table_exists",
+                              "SELECT to_regclass('schema_migrations') IS NOT NULL"};
+constexpr Statement kApplied{"migrations_applied", "SELECT version FROM schema_migrations"};
 
 }  // namespace
 
@@ -45,6 +51,22 @@ Result<std::vector<std::string>> apply_migrations(Connection& conn) {
     (void)conn.exec_simple(kUnlock);
     if (!result) return Unexpected{result.error()};
     return applied;
+}
+
+Result<std::vector<std::string>> pending_migrations(Connection& conn) {
+    auto has_table = conn.exec(kHasTable);
+    if (!has_table) return Unexpected{has_table.error()};
+    std::set<std::string, std::less<>> recorded;
+    if (has_table->boolean(0, 0)) {
+        auto rows = conn.exec(kApplied);
+        if (!rows) return Unexpected{rows.error()};
+        for (int i = 0; i < rows->size(); ++i) recorded.emplace(rows->text(i, 0));
+    }
+    std::vector<std::string> pending;
+    for (const Migration& m : migrations()) {
+        if (!recorded.contains(m.version)) pending.emplace_back(m.version);
+    }
+    return pending;
 }
 
 }  // namespace authd::db

@@ -25,4 +25,10 @@ std::span<const Migration> migrations();
 // Returns the versions it applied (empty when already up to date).
 Result<std::vector<std::string>> apply_migrations(Connection& conn);
 
+// The versions compiled into this binary that the database has not
+// recorded, in order (every one of them when schema_migrations does not
+// exist yet).  Versions the database has and this binary does not (a newer
+// release migrated first) are not an error: migrations only add.
+Result<std::vector<std::string>> pending_migrations(Connection& conn);
+
 }  // namespace authd::db

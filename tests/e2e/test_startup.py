@@ -125,3 +125,28 @@ def test_purge_removes_expired_rows_only(stack, http):
                       ) == [["0"]]
     assert http.get(stack.url + "/users/profile",
                     headers={"Authorization": "Bearer " + live["accessToken"]}).status_code == 200
+
+
+def test_refuses_to_start_on_a_schema_that_lacks_its_migrations(stack, tmp_path):
+    """A host upgraded before `authctl migrate` ran would fail its requests
+    one by one: it refuses to start instead, naming what is missing; a
+    database it cannot reach is no refusal (authd starts without Postgres)."""
+    conf = tmp_path / "authd.conf"
+    conf.write_text(stack.config_path.read_text())
+    newest = stack.psql("SELECT max(version) FROM schema_migrations")[0][0]
+    stack.psql(f"UPDATE schema_migrations SET version = 'x{newest}' WHERE version = '{newest}'")
+    try:
+        for args in (["--check-config"], []):
+            r = authd(stack, "--config", str(conf), *args)
+            assert r.returncode == 1, (args, r.stdout, r.stderr)
+            assert newest in r.stderr and "run `authctl migrate` first" in r.stderr, r.stderr
+            assert "[server]" not in r.stdout
+    finally:
+        stack.psql(f"UPDATE schema_migrations SET version = '{newest}' WHERE version = 'x{newest}'")
+    r = authd(stack, "--config", str(conf), "--check-config")
+    assert r.returncode == 0 and "warning" not in r.stderr, r.stderr
+    # Postgres out of reach: a warning, and the configuration is still checked.
+    conf.write_text(with_settings(conf.read_text(), database__url="host=/nonexistent dbname=authd"))
+    r = authd(stack, "--config", str(conf), "--check-config")
+    assert r.returncode == 0, r.stderr
+    assert "warning: the schema was not checked" in r.stderr and "[server]" in r.stdout
