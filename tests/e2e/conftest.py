@@ -164,6 +164,16 @@ class Stack:
 _parsed_mail = {}  # (file name, size, mtime) -> parsed message
 
 
+def readme_block(heading, lang):
+    """The first ```lang block after the line `heading` of the README: tests
+    run what the README tells an operator to type, so the two cannot drift."""
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("\n" + heading + "\n")
+    m = re.compile(r"^```" + lang + r"\n(.*?)^```", re.S | re.M).search(readme, start)
+    assert m, f"no {lang} block after {heading}"
+    return m.group(1)
+
+
 def with_settings(text, **changes):
     """`text` (an authd.conf) with `key = value` lines set or added
     (section.key=value pairs as keyword arguments: keys__dir="/x")."""

@@ -14,22 +14,15 @@ import subprocess
 
 import pytest
 
-from conftest import (PASSWORD, ROOT, assert_error, bearer, login, refused_within, url,
+from conftest import (PASSWORD, assert_error, bearer, login, readme_block, refused_within, url,
                       verified_user)
 from test_mfa import challenge, enable_mfa, mfa_verify, totp
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 
 
-def readme_block():
-    """The shell block of the README's "Backing up and restoring"."""
-    text = (ROOT / "README.md").read_text()
-    section = text.split("### Backing up and restoring", 1)[1]
-    return re.search(r"```sh\n(.*?)```", section, re.S).group(1)
-
-
 def test_the_readme_names_the_commands_this_test_runs():
-    block = readme_block()
+    block = readme_block("### Backing up and restoring", "sh")
     for command in ("pg_dump --format=custom", "tar --create --gzip", "systemctl stop authd",
                     "pg_restore --clean --if-exists --no-owner",
                     "tar --extract --gzip --same-permissions", "authctl migrate",

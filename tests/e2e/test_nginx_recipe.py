@@ -20,23 +20,14 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from conftest import ROOT, assert_error, bearer, login, verified_user
+from conftest import ROOT, assert_error, bearer, login, readme_block, verified_user
 from test_groups import groups_cmd, refresh
 from test_mfa import challenge, enable_mfa, mfa_verify
 
 # The test's own nginx serves a self-signed certificate.
 pytestmark = pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
 
-README = (ROOT / "README.md").read_text()
 APP_HOST = "app.example.com"
-
-
-def readme_block(heading, lang):
-    """The first ```lang block after the line `heading`."""
-    start = README.index("\n" + heading + "\n")
-    m = re.compile(r"^```" + lang + r"\n(.*?)^```", re.S | re.M).search(README, start)
-    assert m, f"no {lang} block after {heading}"
-    return m.group(1)
 
 
 INSTALL = readme_block("## Deploying behind nginx", "sh")

@@ -26,24 +26,15 @@ from urllib.parse import urlparse
 import pytest
 import requests
 
-from conftest import (PASSWORD, ROOT, assert_error, bearer, fresh_ip, new_email, session_from,
-                      verified_user, wait_until, with_settings)
+from conftest import (PASSWORD, ROOT, assert_error, bearer, fresh_ip, new_email, readme_block,
+                      session_from, verified_user, wait_until, with_settings)
 
-README = (ROOT / "README.md").read_text()
 
 # The revocation bound the README promises ("within about half a second on
 # every host", each validate worker rereading the revoked set every 500 ms);
 # the tests allow a full second for the query and the scheduling of a busy
 # machine, as conftest.refused_within does for one host.
 REVOCATION_BOUND = 1.0
-
-
-def readme_block(heading, lang):
-    """The first ```lang block after the line `heading`."""
-    start = README.index("\n" + heading + "\n")
-    m = re.compile(r"^```" + lang + r"\n(.*?)^```", re.S | re.M).search(README, start)
-    assert m, f"no {lang} block after {heading}"
-    return m.group(1)
 
 
 UPSTREAMS = readme_block("### Scaling out", "nginx")
@@ -475,9 +466,13 @@ def spread(base, n=24):
 def test_the_upstream_spreads_over_both_and_survives_a_stopped_host(stack, hosts, host_b):
     ids, wrong = spread(hosts["both"])
     assert not wrong
-    on_b = request_ids_seen(host_b.log_text(), ids)
-    on_a = request_ids_seen(stack.log_path.read_text(errors="replace"), ids)
-    assert on_a | on_b == set(ids) and not on_a & on_b
+
+    def seen():  # a worker logs a request once it has answered it: wait for the lines
+        return (request_ids_seen(stack.log_path.read_text(errors="replace"), ids),
+                request_ids_seen(host_b.log_text(), ids))
+    assert wait_until(lambda: set.union(*seen()) == set(ids), timeout=5)
+    on_a, on_b = seen()
+    assert not on_a & on_b
     assert len(on_b) >= len(ids) // 4 and len(on_a) >= len(ids) // 4, (len(on_a), len(on_b))
 
     http = client()

@@ -56,7 +56,7 @@ onSubmit($("profile"), async ({ firstName, lastName }) => {
 
 // --- password -----------------------------------------------------------
 passwordReveal($("password"));
-attachPolicy($("newPassword"), $("newPassword-rules"), $("password").querySelector(".meter span"),
+attachPolicy($("newPassword"),
   () => (user ? [user.email.split("@")[0], user.firstName, user.lastName] : []));
 onSubmit($("password"), async ({ currentPassword, newPassword }) => {
   await call("POST", "/auth/password/change", { currentPassword, newPassword });

@@ -36,15 +36,26 @@ function rulesOf(policy) {
   return rules;
 }
 
-// Wires the list `rulesList` (a <ul>) and the meter `meterBar` (a <span>)
-// to `input`; `personal()` returns the email's local part and the names.
-export async function attachPolicy(input, rulesList, meterBar, personal = () => []) {
+// Puts a strength meter and the list of rules under the new-password
+// `input` (after its .password-wrap), ticked as the user types;
+// `personal()` returns the email's local part and the names.  The list's
+// id is the input's id + "-rules", which the input's aria-describedby names.
+export async function attachPolicy(input, personal = () => []) {
   const policy = await loadPolicy();
-  if (!policy) {
-    rulesList.hidden = true;
-    meterBar.parentElement.hidden = true;
-    return;
-  }
+  if (!policy) return;  // the server still judges; the page just cannot help
+  const meter = document.createElement("div");
+  meter.className = "meter";
+  meter.setAttribute("role", "meter");
+  meter.setAttribute("aria-label", "Password strength");
+  meter.setAttribute("aria-valuemin", "0");
+  meter.setAttribute("aria-valuemax", "4");
+  const meterBar = document.createElement("span");
+  meter.append(meterBar);
+  const rulesList = document.createElement("ul");
+  rulesList.className = "rules";
+  rulesList.id = `${input.id}-rules`;
+  rulesList.setAttribute("aria-live", "polite");
+  input.closest(".password-wrap").after(meter, rulesList);
   const rules = rulesOf(policy);
   rulesList.replaceChildren(...rules.map(([id, text]) => {
     const li = document.createElement("li");
@@ -73,7 +84,7 @@ export async function attachPolicy(input, rulesList, meterBar, personal = () => 
     let score = pw ? Math.round((met / rules.length) * 3) : 0;
     if (met === rules.length && length >= policy.minLength + 4) score = 4;
     meterBar.className = score ? `s${score}` : "";
-    meterBar.parentElement.setAttribute("aria-valuenow", String(score));
+    meter.setAttribute("aria-valuenow", String(score));
   };
   input.addEventListener("input", update);
   for (const other of document.querySelectorAll("[data-personal]")) other.addEventListener("input", update);

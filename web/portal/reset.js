@@ -13,8 +13,7 @@ if (param("sent")) {
 document.getElementById("again").href = `/forgot?email=${encodeURIComponent(param("email"))}`;
 codeField(form.elements.code);
 passwordReveal(form);
-attachPolicy(form.elements.newPassword, document.getElementById("newPassword-rules"),
-  form.querySelector(".meter span"), personalFrom(form));
+attachPolicy(form.elements.newPassword, personalFrom(form));
 (param("email") ? form.elements.code : form.elements.email).focus();
 
 onSubmit(form, async ({ email, code, newPassword }) => {

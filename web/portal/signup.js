@@ -5,8 +5,7 @@ import { attachPolicy, personalFrom } from "./policy.js";
 
 const form = document.getElementById("signup");
 passwordReveal(form);
-attachPolicy(form.elements.password, document.getElementById("password-rules"),
-  form.querySelector(".meter span"), personalFrom(form));
+attachPolicy(form.elements.password, personalFrom(form));
 
 onSubmit(form, async ({ firstName, lastName, email, password }) => {
   await api("POST", "/auth/register", { firstName, lastName, email, password });
