@@ -119,5 +119,7 @@ int run_groups(const Invocation& call);       // groups add|remove|list
 int run_token(const Invocation& call);        // token mint
 int run_user(const Invocation& call);      // user add|list|show|delete|verify|unlock|disable|enable
 int run_sessions(const Invocation& call);  // sessions list|revoke
+int run_outbox(const Invocation& call);    // outbox list|retry
+int run_audit(const Invocation& call);     // audit tail
 
 }  // namespace authd::authctl

@@ -54,6 +54,14 @@ void usage(FILE* out) {
                  "  token mint --email EMAIL [--count N]\n"
                  "                          sign N access tokens (one per line) for a user, in\n"
                  "                          a new session, without a login\n"
+                 "  outbox list [--failed] [--limit N]\n"
+                 "                          queued mail: id, recipient, template, state,\n"
+                 "                          attempts, created, last error (never a body)\n"
+                 "  outbox retry ID|--all-failed\n"
+                 "                          make failed (retrying) mail due now\n"
+                 "  audit tail [--user EMAIL] [--event E] [--since DURATION] [-n N] [-f]\n"
+                 "                          the newest audit rows (20), oldest first; -f\n"
+                 "                          follows until SIGINT/SIGTERM; DURATION: 10m, 2h, 7d\n"
                  "Every change is audited with the operator ($SUDO_USER, else $USER).\n"
                  "--json prints one JSON value. Exit status: 0 done, 1 refused, 64 usage,\n"
                  "69 database unavailable.\n",
@@ -117,6 +125,8 @@ int run(int argc, char** argv) {
     if (group == "token") handler = run_token;
     if (group == "user") handler = run_user;
     if (group == "sessions") handler = run_sessions;
+    if (group == "outbox") handler = run_outbox;
+    if (group == "audit") handler = run_audit;
     if (!handler) {
         usage(stderr);
         return kExitUsage;

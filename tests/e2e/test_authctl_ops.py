@@ -1,14 +1,19 @@
 """authctl for operators, second slice: `user disable|enable` (every door that
 issues tokens refuses a disabled account; the validator refuses the tokens it
-had within the revocation bound), `user add --reset-required`, against the real stack's Postgres, with
+had within the revocation bound), `user add --reset-required`, `outbox
+list|retry` and `audit tail [-f]`, against the real stack's Postgres, with
 their failure paths (1 refused, 64 usage; 69 is in test_authctl's Postgres-down
 test)."""
 import json
+import os
+import select
+import signal
+import subprocess
 import time
 
 import contract
 from conftest import (PASSWORD, URL, assert_error, bearer, code_in, login, new_email,
-                      refused_within, url)
+                      refused_within, url, wait_until)
 from test_authctl import OPERATOR, add_user, audit_operators, authctl, ok
 from test_mfa import challenge, enable_mfa, mfa_verify, totp
 from test_password_reset import forgot, reset
@@ -143,3 +148,140 @@ def test_user_add_reset_required_mails_the_reset_code_at_once(stack, http):
     # The refused add queued nothing.
     assert len(stack.psql("SELECT id FROM mail_outbox WHERE template = 'password_reset'"
                           f" AND recipient = '{address}'")) == 1
+
+
+def outbox_row(stack, recipient, **columns):
+    """A failed outbox row made by hand: payload erased, as a given-up row's."""
+    names = ", ".join(columns)
+    values = ", ".join(str(v) for v in columns.values())
+    return int(stack.psql(
+        "INSERT INTO mail_outbox (template, recipient, message_id, " + names + ")"
+        f" VALUES ('password_changed', '{recipient}', 'opsretrytest', {values}) RETURNING id")[0][0])
+
+
+def test_outbox_list_and_retry(stack, http):
+    address = new_email("ops")
+    ok(stack, "user", "add", address, "--verified", "--reset-required")
+    code = code_in(stack.wait_for_mail(address, "password_reset"))
+    listed = json.loads(ok(stack, "--json", "outbox", "list"))
+    mine = [e for e in listed if e["recipient"] == address]
+    assert [(e["template"], e["state"]) for e in mine] == [("password_reset", "sent")]
+    assert set(mine[0]) == {"id", "recipient", "template", "attempts", "state", "last_error",
+                            "created_at", "next_attempt_at"}
+    text = ok(stack, "outbox", "list")
+    assert address in text and code not in text and code not in json.dumps(listed)
+
+    retrying = outbox_row(stack, address, attempts=3,
+                          next_attempt_at="now() + interval '1 hour'",
+                          last_error="'smtp: 421 try again later'")
+    given_up = outbox_row(stack, address, attempts=9, failed_at="now()",
+                          last_error="'smtp: 550 no such mailbox'")
+    failed = {e["id"]: e for e in json.loads(ok(stack, "--json", "outbox", "list", "--failed"))}
+    assert failed[retrying]["state"] == "retrying" and failed[given_up]["state"] == "given_up"
+    assert failed[retrying]["last_error"] == "smtp: 421 try again later"
+    assert mine[0]["id"] not in failed
+    assert "421 try again later" in ok(stack, "outbox", "list", "--failed")
+
+    assert json.loads(ok(stack, "--json", "outbox", "retry", str(retrying))) == {"due_now": 1}
+    # Due now: the mailer takes it at once (and, its payload being gone,
+    # counts another failed attempt).
+    assert wait_until(lambda: stack.psql(
+        f"SELECT attempts FROM mail_outbox WHERE id = {retrying}") == [["4"]], timeout=5)
+    assert stack.psql("SELECT detail->>'operator', detail->>'outbox_id' FROM audit_events"
+                      " WHERE event = 'outbox_retried_by_operator' AND detail->>'outbox_id' ="
+                      f" '{retrying}'") == [[OPERATOR, str(retrying)]]
+
+    out = authctl(stack, "outbox", "retry", str(given_up))
+    assert out.returncode == 1 and "given up" in out.stderr and len(out.stderr.splitlines()) == 1
+    out = authctl(stack, "outbox", "retry", str(mine[0]["id"]))
+    assert out.returncode == 1 and "has not failed" in out.stderr
+    assert authctl(stack, "outbox", "retry", "999999999").returncode == 1
+
+    stack.psql(f"UPDATE mail_outbox SET next_attempt_at = now() + interval '1 hour' WHERE id = {retrying}")
+    all_failed = json.loads(ok(stack, "--json", "outbox", "retry", "--all-failed"))
+    assert all_failed["due_now"] >= 1
+    assert wait_until(lambda: stack.psql(
+        f"SELECT attempts FROM mail_outbox WHERE id = {retrying}") == [["5"]], timeout=5)
+    stack.psql(f"DELETE FROM mail_outbox WHERE id IN ({retrying}, {given_up})")
+
+    for args in (["outbox"], ["outbox", "retry"], ["outbox", "retry", "abc"],
+                 ["outbox", "retry", "1", "2"], ["outbox", "list", "--limit", "0"],
+                 ["outbox", "list", "--bodies"]):
+        out = authctl(stack, *args)
+        assert out.returncode == 64 and len(out.stderr.splitlines()) == 1, args
+
+
+def audit_tail(stack, *args):
+    return json.loads(ok(stack, "--json", "audit", "tail", *args))
+
+
+def test_audit_tail_filters_and_limits(stack, http):
+    address = add_user(stack)
+    login(http, address)
+    ok(stack, "user", "disable", address)
+    ok(stack, "user", "enable", address)
+    rows = audit_tail(stack, "--user", address)
+    assert [r["event"] for r in rows] == ["user_created_by_operator", "login",
+                                          "account_disabled", "account_enabled"]
+    assert all(r["email"] == address for r in rows)
+    assert [r["id"] for r in rows] == sorted(r["id"] for r in rows)
+    assert json.loads(rows[-1]["detail"])["operator"] == OPERATOR
+    assert [r["event"] for r in audit_tail(stack, "--user", address, "-n", "1")] == \
+        ["account_enabled"]
+    assert [r["event"] for r in audit_tail(stack, "--user", address, "--event",
+                                           "account_disabled", "--since", "10m")] == \
+        ["account_disabled"]
+    assert len(audit_tail(stack)) == 20
+    text = ok(stack, "audit", "tail", "--user", address, "-n", "2").splitlines()
+    assert len(text) == 2 and "\taccount_enabled\t" + address + "\t" in text[-1]
+
+    missing = new_email("nobody")
+    out = authctl(stack, "audit", "tail", "--user", missing)
+    assert out.returncode == 1 and out.stderr == f"authctl: audit tail: no account for {missing}\n"
+    for args in (["audit"], ["audit", "head"], ["audit", "tail", "--since", "10x"],
+                 ["audit", "tail", "-n", "0"], ["audit", "tail", "--user"],
+                 ["audit", "tail", "--frobnicate"]):
+        out = authctl(stack, *args)
+        assert out.returncode == 64 and len(out.stderr.splitlines()) == 1, args
+
+
+def read_line(proc, timeout):
+    """One line of the process's stdout within `timeout` seconds, or None."""
+    deadline = time.monotonic() + timeout
+    line = b""
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([proc.stdout], [], [], 0.1)
+        if ready:
+            byte = os.read(proc.stdout.fileno(), 1)
+            if not byte:
+                return None
+            line += byte
+            if byte == b"\n":
+                return line.decode()
+    return None
+
+
+def test_audit_tail_follows_until_a_signal(stack, http):
+    address = add_user(stack)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        proc = subprocess.Popen(
+            [stack.env()["BUILD"] + "/authctl", "--config", str(stack.config_path), "--json",
+             "audit", "tail", "-f", "--user", address, "--event", "lockout_cleared_by_operator"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ, SUDO_USER=OPERATOR))
+        try:
+            earlier = len(audit_operators(stack, address, "lockout_cleared_by_operator"))
+            for _ in range(earlier):  # the rows of the first round, as its first batch
+                assert json.loads(read_line(proc, 5))["event"] == "lockout_cleared_by_operator"
+            assert read_line(proc, 1.2) is None
+            ok(stack, "user", "unlock", address)
+            line = read_line(proc, 5)
+            assert line is not None, "no new row within 5 s"
+            row = json.loads(line)
+            assert row["event"] == "lockout_cleared_by_operator" and row["email"] == address
+            proc.send_signal(sig)
+            assert proc.wait(timeout=5) == 0
+            assert proc.stderr.read() == b""
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
