@@ -4,11 +4,12 @@
 namespace authd::accounts {
 namespace {
 
-#define AUTHD_USER_COLUMNS                                                       \
-    "id::text, email, first_name, last_name, password_hash, email_verified, "    \
-    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
-    "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
-    "to_char(last_login_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), mfa_enabled"
+#define AUTHD_USER_COLUMNS                                                                       \
+    "id::text, email, first_name, last_name, password_hash, email_verified, "                    \
+    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "                 \
+    "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "                 \
+    "to_char(last_login_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), mfa_enabled, " \
+    "to_char(disabled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 constexpr db::Statement kFindByEmail{"user_find_by_email",
                                      "SELECT " AUTHD_USER_COLUMNS " FROM users WHERE email = $1"};
@@ -46,6 +47,12 @@ constexpr db::Statement kUpdateNames{
     " updated_at = CASE WHEN ($2 IS NOT NULL AND $2 IS DISTINCT FROM first_name)"
     "  OR ($3 IS NOT NULL AND $3 IS DISTINCT FROM last_name) THEN now() ELSE updated_at END"
     " WHERE id = $1::uuid RETURNING " AUTHD_USER_COLUMNS};
+constexpr db::Statement kDisable{
+    "user_disable",
+    "UPDATE users SET disabled_at = now() WHERE id = $1::uuid AND disabled_at IS NULL"};
+constexpr db::Statement kEnable{
+    "user_enable",
+    "UPDATE users SET disabled_at = NULL WHERE id = $1::uuid AND disabled_at IS NOT NULL"};
 constexpr db::Statement kDelete{"user_delete", "DELETE FROM users WHERE id = $1::uuid"};
 constexpr db::Statement kList{"user_list",
                               "SELECT " AUTHD_USER_COLUMNS
@@ -67,6 +74,7 @@ User user_from_row(const db::Rows& rows, int r) {
     u.updated_at = rows.text(r, 7);
     if (!rows.is_null(r, 8)) u.last_login_at = std::string(rows.text(r, 8));
     u.mfa_enabled = rows.boolean(r, 9);
+    if (!rows.is_null(r, 10)) u.disabled_at = std::string(rows.text(r, 10));
     return u;
 }
 
@@ -143,6 +151,12 @@ Result<User> update_names(db::Connection& db, const std::string& user_id,
     if (!rows) return Unexpected{rows.error()};
     if (rows->empty()) return fail(ErrorCode::not_found, "user_gone");
     return user_from_row(*rows, 0);
+}
+
+Result<bool> set_disabled(db::Transaction& tx, const std::string& user_id, bool disabled) {
+    auto r = tx.connection().exec(disabled ? kDisable : kEnable, {user_id});
+    if (!r) return Unexpected{r.error()};
+    return r->affected() > 0;
 }
 
 Result<void> delete_user(db::Connection& db, const std::string& user_id) {

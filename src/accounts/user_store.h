@@ -42,6 +42,11 @@ struct User {
     std::string created_at;
     std::string updated_at;
     std::optional<std::string> last_login_at;
+    // Set while an operator has the account disabled (sql/0012): it signs in
+    // nowhere until enabled again.
+    std::optional<std::string> disabled_at;
+
+    bool disabled() const { return disabled_at.has_value(); }
 };
 
 Result<std::optional<User>> find_user_by_email(db::Connection& db, const std::string& email);
@@ -87,6 +92,10 @@ Result<bool> replace_password_hash(db::Connection& db, const std::string& user_i
 Result<User> update_names(db::Connection& db, const std::string& user_id,
                           const std::optional<std::string>& first_name,
                           const std::optional<std::string>& last_name);
+// Disables (sets disabled_at) or enables the account; false when it already
+// was so.  Only login/account_state.h calls it: a disable also ends the
+// account's sessions and challenges in the same transaction.
+Result<bool> set_disabled(db::Transaction& tx, const std::string& user_id, bool disabled);
 Result<void> delete_user(db::Connection& db, const std::string& user_id);
 
 // For `authctl user list`: at most `limit` users ordered by email whose

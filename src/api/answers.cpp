@@ -40,6 +40,12 @@ Unexpected<http::ApiError> account_locked(int retry_after) {
     return refuse(e);
 }
 
+Unexpected<http::ApiError> account_disabled() {
+    http::ApiError e{403, "ACCOUNT_DISABLED", "this account is disabled"};
+    e.log_reason = "account_disabled";
+    return refuse(e);
+}
+
 Result<void, http::ApiError> recheck_verdict(db::Transaction& tx,
                                              const Result<login::RecheckResult>& check,
                                              Unexpected<http::ApiError> if_wrong) {

@@ -48,5 +48,8 @@ Result<void, http::ApiError> check_password_again(Services& services, db::Transa
 
 // 429 ACCOUNT_LOCKED with Retry-After.
 Unexpected<http::ApiError> account_locked(int retry_after);
+// 403 ACCOUNT_DISABLED (an extension of the contract, README): the password
+// (or the second factor) was right and an operator disabled the account.
+Unexpected<http::ApiError> account_disabled();
 
 }  // namespace authd::api

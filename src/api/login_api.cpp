@@ -60,6 +60,7 @@ Answer login(Services& s, const Call& call) {
                 e.log_reason = "email_not_verified";
                 return refuse(e);
             },
+            [&](const login::AccountDisabled&) -> Answer { return account_disabled(); },
             [&](const login::SecondFactorNeeded& n) -> Answer {
                 return mfa_challenge(s.config, n.challenge);
             },
@@ -100,6 +101,9 @@ Answer refresh(Services& s, const Call& call) {
     auto user = accounts::find_user_by_id(s.db, rotation->session.user_id);
     if (!user) return failure(user.error());
     if (!*user) return invalid_refresh("user_gone");
+    // A disable revoked the session (login/account_state.h); this refuses a
+    // rotation that got in first as a revoked one too.
+    if ((*user)->disabled()) return invalid_refresh("account_disabled");
     Answer r = token_response(s, **user, rotation->session, rotation->refresh_token,
                               form->set_cookie, call.request);
     if (r && rotation->in_grace) r->log_reason = "grace_window_reuse";

@@ -224,6 +224,12 @@ http::Response locked(const Page& p, int retry_after) {
                      "account_locked", retry_after);
 }
 
+// The password or the code was right; an operator disabled the account.
+http::Response disabled(const Page& page) {
+    return page_with(403, page, "This account is disabled. Ask the administrator.",
+                     "account_disabled");
+}
+
 // Signed in: the cookies of cookie mode and the resume hint, then on to rd.
 Answer signed_in(Services& s, const http::Request& req, const std::string& rd,
                  const login::SignedIn& in) {
@@ -262,6 +268,7 @@ Answer second_factor_step(Services& s, const http::Request& req, Page page,
                                  d.reason);
             },
             [&](const login::Locked& l) -> Answer { return locked(page, l.retry_after); },
+            [&](const login::AccountDisabled&) -> Answer { return disabled(page); },
             [&](const login::WrongCode&) -> Answer {
                 page.session_token = session_token;
                 return page_with(401, page, "That code is not valid. Try again.", "wrong_mfa_code");
@@ -300,6 +307,7 @@ Answer password_step(Services& s, const http::Request& req, Page page) {
                                  "Verify your email address first, with the code we sent you.",
                                  "email_not_verified");
             },
+            [&](const login::AccountDisabled&) -> Answer { return disabled(page); },
             [&](const login::SecondFactorNeeded& n) -> Answer {
                 page.session_token = std::string(n.challenge.reveal());
                 return page_with(200, page, "", "mfa_challenge");
@@ -379,7 +387,9 @@ Answer resume_session(Services& s, const Call& call) {
     if (rotation->outcome == sessions::RotateOutcome::rotated) {
         auto found = accounts::find_user_by_id(s.db, rotation->session.user_id);
         if (!found) return failure(found.error());
-        user = std::move(*found);
+        // A disabled account's session was revoked; this covers a rotation
+        // that got in first (login/account_state.h).
+        if (*found && !(**found).disabled()) user = std::move(*found);
     }
     if (!user) {
         // Dead (expired, revoked, reused, or its user gone): the form.

@@ -240,6 +240,7 @@ Answer complete_mfa_login(Services& s, const Call& call) {
                                  "the MFA session has expired; log in again", d.reason);
             },
             [&](const login::Locked& l) -> Answer { return account_locked(l.retry_after); },
+            [&](const login::AccountDisabled&) -> Answer { return account_disabled(); },
             [&](const login::WrongCode&) -> Answer { return wrong_code(401); },
             [&](const login::SignedInWithSecondFactor& in) -> Answer {
                 return token_response(s, in.signed_in.user, in.signed_in.issued.session,

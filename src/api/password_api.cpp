@@ -11,7 +11,6 @@
 
 #include <variant>
 
-#include "accounts/email_codes.h"
 #include "accounts/user_store.h"
 #include "api/answers.h"
 #include "api/audit_origin.h"
@@ -21,12 +20,12 @@
 #include "api/registration_api.h"
 #include "api/services.h"
 #include "audit/audit.h"
-#include "core/human_duration.h"
 #include "core/log.h"
 #include "core/overloaded.h"
 #include "crypto/password.h"
 #include "forms/requests.h"
 #include "login/password_reset.h"
+#include "login/reset_request.h"
 #include "mail/outbox.h"
 #include "mfa/challenge_store.h"
 
@@ -36,18 +35,11 @@ namespace {
 // Runs after the 202 is sent.
 void send_reset_code(Services& s, const std::string& email, const audit::Origin& origin) {
     auto user = accounts::find_user_by_email(s.db, email);
-    if (!user || !*user) return;
+    // A disabled account is sent nothing (login/account_state.h).
+    if (!user || !*user || (*user)->disabled()) return;
     auto tx = db::Transaction::begin(s.db);
     if (!tx) return;
-    auto code =
-        accounts::issue_code(*tx, s.keys.hmac_key(), (*user)->id,
-                             accounts::CodePurpose::password_reset, s.config.accounts.reset_ttl);
-    Result<void> done =
-        !code ? Result<void>(Unexpected{code.error()})
-              : mail::enqueue(*tx, s.keys, "password_reset", (*user)->email,
-                              {{"code", std::string(code->reveal())},
-                               {"first_name", (*user)->first_name},
-                               {"code_lifetime", human_duration(s.config.accounts.reset_ttl)}});
+    Result<void> done = login::queue_reset_code(*tx, s.keys, s.config.accounts.reset_ttl, **user);
     if (done) done = audit::record(s.db, "password_reset_requested", (*user)->id, origin);
     if (done) done = tx->commit();
     if (!done) log::error("password_reset_request_failed").str("reason", done.error().detail);

@@ -7,7 +7,10 @@
 // audit trail.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,6 +21,7 @@
 #include "core/config.h"
 #include "core/result.h"
 #include "db/connection.h"
+#include "json/writer.h"
 
 namespace authd::authctl {
 
@@ -54,9 +58,55 @@ int fail(std::string_view what, std::string_view message, int code = kExitFailur
 // "no account for EMAIL" when there is none.
 Result<accounts::User> find_account(db::Connection& db, const std::string& raw_email);
 
+// The command on one account, in one place: opens the database, finds the
+// account of `raw_email` and runs `body` with both; on a failure before
+// `body`, the one line and exit code of fail(what, ...).
+using AccountCommand = std::function<int(db::Connection& db, const accounts::User& user)>;
+int with_account(const Config& config, std::string_view what, const std::string& raw_email,
+                 const AccountCommand& body);
+
+// with_account for the usual shape "GROUP SUB EMAIL ...": the account of
+// call.args[1], failures reported as "GROUP SUB".
+using AccountHandler = int (*)(const Invocation& call, db::Connection& db,
+                               const accounts::User& user);
+int on_account(const Invocation& call, AccountHandler handler);
+
+// The audit row a change of an account asks for.
+struct AuditRow {
+    std::string event;
+    std::string detail;  // operator_detail(...)
+};
+// What an AccountChange returns: its audit row, or that nothing changed.
+Result<std::optional<AuditRow>> audited(std::string event, std::string detail);
+Result<std::optional<AuditRow>> unchanged();
+// A change of an account inside change_account's transaction, given the
+// account as it is once its row is locked; nullopt when nothing changed
+// (then nothing is audited).
+using AccountChange = std::function<Result<std::optional<AuditRow>>(db::Transaction& tx,
+                                                                    const accounts::User& locked)>;
+// One audited change of an account as one transaction: the account's row
+// locked first (the lock order of accounts/user_store.h), `change`, its
+// audit row with operator_origin(), commit.  Returns whether something
+// changed; not_found when the account went away meanwhile.
+Result<bool> change_account(db::Connection& db, const accounts::User& user,
+                            const AccountChange& change);
+
+// A time as RFC 3339 UTC text, "2026-12-04T19:46:16Z".
+std::string rfc3339(int64_t unix_seconds);
+// "600", "600s", "10m", "2h", "7d" as seconds (at most 366 days); nullopt
+// when malformed.
+std::optional<int64_t> parse_duration(std::string_view text);
+// A whole number from 1 to `max` ("5abc" is none); nullopt otherwise.
+std::optional<int64_t> parse_count(std::string_view text, int64_t max);
+// The words joined with `separator`.
+std::string joined(const std::vector<std::string>& words, std::string_view separator = ",");
+
 // Whether `flag` is one of the words, and the word after it ("" if none).
 bool has_flag(const std::vector<std::string>& args, std::string_view flag);
 std::string flag_value(const std::vector<std::string>& args, std::string_view flag);
+
+// The value, or null when there is none.
+void write_optional(json::Writer& out, const std::optional<std::string>& value);
 
 // Prints text followed by a newline to stdout.
 void print_line(std::string_view text);
@@ -67,7 +117,9 @@ int run_config(const Invocation& call);       // config check
 int run_mfa(const Invocation& call);          // mfa reset
 int run_groups(const Invocation& call);       // groups add|remove|list
 int run_token(const Invocation& call);        // token mint
-int run_user(const Invocation& call);         // user add|list|show|delete|verify|unlock
-int run_sessions(const Invocation& call);     // sessions list|revoke
+int run_user(const Invocation& call);      // user add|list|show|delete|verify|unlock|disable|enable
+int run_sessions(const Invocation& call);  // sessions list|revoke
+int run_outbox(const Invocation& call);    // outbox list|retry
+int run_audit(const Invocation& call);     // audit tail
 
 }  // namespace authd::authctl

@@ -14,31 +14,21 @@
 namespace authd::authctl {
 namespace {
 
-int groups_change(const Config& config, bool add, const std::string& raw_email,
-                  const std::string& group) {
-    const char* what = add ? "groups add" : "groups remove";
-    if (!accounts::valid_group_name(group)) {
-        return fail(what, "invalid group name \"" + group +
-                              "\" (1-64 characters of A-Z a-z 0-9 _ . -, the first a letter or "
-                              "digit)");
-    }
-    db::Connection db(config.database);
-    auto user = find_account(db, raw_email);
-    if (!user) return fail(what, user.error());
-    auto tx = db::Transaction::begin(db);
-    if (!tx) return fail(what, tx.error());
-    auto changed = add ? accounts::add_to_group(db, user->id, group)
-                       : accounts::remove_from_group(db, user->id, group);
-    if (!changed) return fail(what, changed.error());
-    if (*changed) {
-        if (auto r = audit::record(db, add ? "group_added" : "group_removed", user->id,
-                                   operator_origin(), operator_detail({{"group", group}}));
-            !r) {
-            return fail(what, r.error());
-        }
-    }
-    if (auto r = tx->commit(); !r) return fail(what, r.error());
-    const char* email = user->email.c_str();
+int groups_change(const Invocation& call, db::Connection& db, const accounts::User& user) {
+    const bool add = call.args[0] == "add";
+    const std::string& group = call.args[2];
+    auto changed = change_account(
+        db, user,
+        [&](db::Transaction& tx, const accounts::User& locked) -> Result<std::optional<AuditRow>> {
+            auto done = add ? accounts::add_to_group(tx.connection(), locked.id, group)
+                            : accounts::remove_from_group(tx.connection(), locked.id, group);
+            if (!done) return Unexpected{done.error()};
+            if (!*done) return unchanged();
+            return audited(add ? "group_added" : "group_removed",
+                           operator_detail({{"group", group}}));
+        });
+    if (!changed) return fail(add ? "groups add" : "groups remove", changed.error());
+    const char* email = user.email.c_str();
     if (add) {
         std::printf(*changed ? "added %s to %s\n" : "%s is already in %s\n", email, group.c_str());
     } else {
@@ -47,11 +37,8 @@ int groups_change(const Config& config, bool add, const std::string& raw_email,
     return kExitOk;
 }
 
-int groups_list(const Invocation& call, const std::string& raw_email) {
-    db::Connection db(call.config.database);
-    auto user = find_account(db, raw_email);
-    if (!user) return fail("groups list", user.error());
-    auto groups = accounts::groups_of(db, user->id);
+int groups_list(const Invocation& call, db::Connection& db, const accounts::User& user) {
+    auto groups = accounts::groups_of(db, user.id);
     if (!groups) return fail("groups list", groups.error());
     if (call.json) {
         json::Writer out;
@@ -70,9 +57,15 @@ int groups_list(const Invocation& call, const std::string& raw_email) {
 int run_groups(const Invocation& call) {
     const auto& a = call.args;
     if (a.size() == 3 && (a[0] == "add" || a[0] == "remove")) {
-        return groups_change(call.config, a[0] == "add", a[1], a[2]);
+        if (!accounts::valid_group_name(a[2])) {
+            return fail("groups " + a[0],
+                        "invalid group name \"" + a[2] +
+                            "\" (1-64 characters of A-Z a-z 0-9 _ . -, the first a letter or "
+                            "digit)");
+        }
+        return on_account(call, groups_change);
     }
-    if (a.size() == 2 && a[0] == "list") return groups_list(call, a[1]);
+    if (a.size() == 2 && a[0] == "list") return on_account(call, groups_list);
     return fail("groups", "usage: authctl groups add|remove EMAIL GROUP, groups list EMAIL",
                 kExitUsage);
 }

@@ -15,7 +15,6 @@
 #include "authctl/key_commands.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
@@ -24,6 +23,7 @@
 #include <string_view>
 #include <utility>
 
+#include "authctl/cli.h"
 #include "json/writer.h"
 #include "keys/keyring.h"
 
@@ -34,50 +34,6 @@ namespace {
 using keys::Keyring;
 
 constexpr int64_t kDefaultActivateIn = 600;  // seconds
-
-std::string utc_text(int64_t t) {
-    const std::time_t tt = static_cast<std::time_t>(t);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
-// "600", "600s", "10m", "2h", "1d" -> seconds; false when malformed.
-bool parse_duration(std::string_view text, int64_t* seconds) {
-    int64_t unit = 1;
-    if (!text.empty()) {
-        switch (text.back()) {
-            case 's':
-                unit = 1;
-                text.remove_suffix(1);
-                break;
-            case 'm':
-                unit = 60;
-                text.remove_suffix(1);
-                break;
-            case 'h':
-                unit = 3600;
-                text.remove_suffix(1);
-                break;
-            case 'd':
-                unit = 86400;
-                text.remove_suffix(1);
-                break;
-            default:
-                break;
-        }
-    }
-    int64_t value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < 0 ||
-        value > int64_t{366} * 86400 / unit) {
-        return false;
-    }
-    *seconds = value * unit;
-    return true;
-}
 
 // The state of one key file at `now`, as `keys list` shows it.
 struct KeyState {
@@ -141,9 +97,9 @@ int keys_list(const Config& config, bool as_json) {
             w.begin_object();
             w.key("kid").string(f.kid);
             w.key("algorithm").string(alg_name(f.alg));
-            w.key("created").string(utc_text(f.created));
+            w.key("created").string(rfc3339(f.created));
             w.key("state").string(s.state);
-            if (s.until != 0) w.key("until").string(utc_text(s.until));
+            if (s.until != 0) w.key("until").string(rfc3339(s.until));
             w.key("file").string(f.path);
             w.end_object();
         }
@@ -155,10 +111,10 @@ int keys_list(const Config& config, bool as_json) {
     for (const auto& f : ring->key_files()) {
         const KeyState s = state_of(*ring, f, now);
         std::string state = s.state;
-        if (s.state == "next") state += " (signs from " + utc_text(s.until) + ")";
-        if (s.state == "retiring") state += " (verifies until " + utc_text(s.until) + ")";
+        if (s.state == "next") state += " (signs from " + rfc3339(s.until) + ")";
+        if (s.state == "retiring") state += " (verifies until " + rfc3339(s.until) + ")";
         std::printf("%-44s %-6s %-20s %s\n", f.kid.c_str(), std::string(alg_name(f.alg)).c_str(),
-                    utc_text(f.created).c_str(), state.c_str());
+                    rfc3339(f.created).c_str(), state.c_str());
     }
     return 0;
 }
@@ -179,7 +135,7 @@ int keys_rotate(const Config& config, JwsAlg alg, int64_t activate_in) {
                     std::string(alg_name(alg)).c_str());
     } else if (activates_at != 0) {
         std::printf("it is published now and signs from %s, without another reload\n",
-                    utc_text(activates_at).c_str());
+                    rfc3339(activates_at).c_str());
     }
     std::printf(
         "every host must have this file and reload before then: copy it (mode 0600, owner\n"
@@ -223,7 +179,7 @@ int keys_retire(const Config& config, std::string_view kid, bool force) {
                      "authctl: keys retire: tokens signed by %s may be valid until %s; retire "
                      "it after then, or use --force (those tokens are then refused once the "
                      "retired key's hour is over)\n",
-                     std::string(kid).c_str(), utc_text(tokens_until).c_str());
+                     std::string(kid).c_str(), rfc3339(tokens_until).c_str());
         return 1;
     }
     auto moved = keys::retire_signing_key(found->path);
@@ -232,7 +188,7 @@ int keys_retire(const Config& config, std::string_view kid, bool force) {
         return 1;
     }
     std::printf("moved to %s; it verifies until %s\n", moved->c_str(),
-                utc_text(now + Keyring::retired_life_for(config.tokens)).c_str());
+                rfc3339(now + Keyring::retired_life_for(config.tokens)).c_str());
     std::printf(
         "move it on every other host too and run `systemctl reload authd` on each; delete the\n"
         "file after then\n");
@@ -278,7 +234,9 @@ int run_keys_command(const Config& config, int argc, char** argv, int first) {
         } else if (arg == "--algorithm" && sub == "rotate" && k + 1 < argc) {
             if (!parse_alg(argv[++k], &alg)) return 64;
         } else if (arg == "--activate-in" && sub == "rotate" && k + 1 < argc) {
-            if (!parse_duration(argv[++k], &activate_in)) return 64;
+            const auto seconds = parse_duration(argv[++k]);
+            if (!seconds) return 64;
+            activate_in = *seconds;
         } else if (sub == "retire" && kid.empty() && !arg.starts_with("-")) {
             kid = arg;
         } else {

@@ -28,14 +28,19 @@ void usage(FILE* out) {
                  "                          rows, stale unverified accounts and old sent mail\n"
                  "                          (the mailer also does it every 5 minutes)\n"
                  "  config check            what authd --check-config does\n"
-                 "  user add EMAIL [--name \"First Last\"] [--verified] [--password-stdin]\n"
+                 "  user add EMAIL [--name \"First Last\"] [--verified]\n"
+                 "           [--password-stdin | --reset-required]\n"
                  "                          create an account; without --password-stdin it has\n"
-                 "                          no usable password (the user uses forgot-password)\n"
+                 "                          no usable password (the user uses forgot-password);\n"
+                 "                          --reset-required mails a reset code at once\n"
                  "  user list [--query Q] [--limit N]\n"
-                 "  user show EMAIL         verified, 2FA, lock, live sessions, created\n"
+                 "  user show EMAIL         verified, disabled, 2FA, lock, live sessions, created\n"
                  "  user delete EMAIL       revoke every session and delete the account\n"
                  "  user verify EMAIL       mark the email address verified\n"
                  "  user unlock EMAIL       lift a lockout after failed logins\n"
+                 "  user disable EMAIL      refuse every sign-in and refresh, revoke every\n"
+                 "                          session, end pending 2FA challenges\n"
+                 "  user enable EMAIL       undo a disable\n"
                  "  sessions list EMAIL     the user's live sessions\n"
                  "  sessions revoke EMAIL [--session ID]\n"
                  "                          end one or every session, as a logout does\n"
@@ -49,6 +54,14 @@ void usage(FILE* out) {
                  "  token mint --email EMAIL [--count N]\n"
                  "                          sign N access tokens (one per line) for a user, in\n"
                  "                          a new session, without a login\n"
+                 "  outbox list [--failed] [--limit N]\n"
+                 "                          queued mail: id, recipient, template, state,\n"
+                 "                          attempts, created, last error (never a body)\n"
+                 "  outbox retry ID|--all-failed\n"
+                 "                          make failed (retrying) mail due now\n"
+                 "  audit tail [--user EMAIL] [--event E] [--since DURATION] [-n N] [-f]\n"
+                 "                          the newest audit rows (20), oldest first; -f\n"
+                 "                          follows until SIGINT/SIGTERM; DURATION: 10m, 2h, 7d\n"
                  "Every change is audited with the operator ($SUDO_USER, else $USER).\n"
                  "--json prints one JSON value. Exit status: 0 done, 1 refused, 64 usage,\n"
                  "69 database unavailable.\n",
@@ -112,6 +125,8 @@ int run(int argc, char** argv) {
     if (group == "token") handler = run_token;
     if (group == "user") handler = run_user;
     if (group == "sessions") handler = run_sessions;
+    if (group == "outbox") handler = run_outbox;
+    if (group == "audit") handler = run_audit;
     if (!handler) {
         usage(stderr);
         return kExitUsage;

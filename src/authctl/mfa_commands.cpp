@@ -10,24 +10,15 @@
 namespace authd::authctl {
 namespace {
 
-int mfa_reset(const Config& config, const std::string& raw_email) {
-    constexpr const char* what = "mfa reset";
-    db::Connection db(config.database);
-    auto user = find_account(db, raw_email);
-    if (!user) return fail(what, user.error());
-    auto tx = db::Transaction::begin(db);
-    if (!tx) return fail(what, tx.error());
-    // The account's row first (the lock order of accounts/user_store.h).
-    if (auto locked = accounts::lock_user(*tx, user->id); !locked)
-        return fail(what, locked.error());
-    if (auto r = mfa::disable_mfa(*tx, user->id); !r) return fail(what, r.error());
-    if (auto r = audit::record(db, "mfa_reset_by_operator", user->id, operator_origin(),
-                               operator_detail());
-        !r) {
-        return fail(what, r.error());
-    }
-    if (auto r = tx->commit(); !r) return fail(what, r.error());
-    std::printf("two-factor authentication is off for %s\n", user->email.c_str());
+int mfa_reset(const Invocation&, db::Connection& db, const accounts::User& user) {
+    auto done = change_account(
+        db, user,
+        [](db::Transaction& tx, const accounts::User& locked) -> Result<std::optional<AuditRow>> {
+            if (auto r = mfa::disable_mfa(tx, locked.id); !r) return Unexpected{r.error()};
+            return audited("mfa_reset_by_operator", operator_detail());
+        });
+    if (!done) return fail("mfa reset", done.error());
+    std::printf("two-factor authentication is off for %s\n", user.email.c_str());
     return kExitOk;
 }
 
@@ -37,7 +28,7 @@ int run_mfa(const Invocation& call) {
     if (call.args.size() != 2 || call.args[0] != "reset") {
         return fail("mfa", "usage: authctl mfa reset EMAIL", kExitUsage);
     }
-    return mfa_reset(call.config, call.args[1]);
+    return on_account(call, mfa_reset);
 }
 
 }  // namespace authd::authctl

@@ -14,19 +14,9 @@
 namespace authd::authctl {
 namespace {
 
-std::string joined(const std::vector<std::string>& words) {
-    std::string out;
-    for (const auto& w : words) out += (out.empty() ? "" : ",") + w;
-    return out;
-}
-
-int sessions_list(const Invocation& call) {
-    constexpr const char* what = "sessions list";
-    db::Connection db(call.config.database);
-    auto user = find_account(db, call.args[1]);
-    if (!user) return fail(what, user.error());
-    auto live = sessions::list_sessions(db, user->id);
-    if (!live) return fail(what, live.error());
+int sessions_list(const Invocation& call, db::Connection& db, const accounts::User& user) {
+    auto live = sessions::list_sessions(db, user.id);
+    if (!live) return fail("sessions list", live.error());
     if (call.json) {
         json::Writer out;
         out.begin_array();
@@ -50,52 +40,40 @@ int sessions_list(const Invocation& call) {
     return kExitOk;
 }
 
-int sessions_revoke(const Invocation& call) {
+int sessions_revoke(const Invocation& call, db::Connection& db, const accounts::User& user) {
     constexpr const char* what = "sessions revoke";
-    const std::string session_id = sessions::is_uuid(flag_value(call.args, "--session"))
-                                       ? flag_value(call.args, "--session")
-                                       : "";
-    if (has_flag(call.args, "--session") && session_id.empty()) {
-        return fail(what, "--session takes a session id (a UUID)", kExitUsage);
-    }
-    db::Connection db(call.config.database);
-    auto user = find_account(db, call.args[1]);
-    if (!user) return fail(what, user.error());
-    auto tx = db::Transaction::begin(db);
-    if (!tx) return fail(what, tx.error());
-    // The account's row first (the lock order of accounts/user_store.h).
-    if (auto r = accounts::lock_user(*tx, user->id); !r) return fail(what, r.error());
+    const std::string session_id = flag_value(call.args, "--session");  // "": every one
     int64_t count = 0;
-    if (!session_id.empty()) {
-        auto revoked = sessions::revoke_session(*tx, session_id, user->id, "revoked_by_operator");
-        if (!revoked) return fail(what, revoked.error());
-        if (!*revoked) {
-            return fail(what, "no live session " + session_id + " of " + user->email);
-        }
-        count = 1;
-    } else {
-        auto revoked = sessions::revoke_all_sessions(*tx, user->id, "revoked_by_operator");
-        if (!revoked) return fail(what, revoked.error());
-        count = *revoked;
-    }
-    const std::string count_text = std::to_string(count);
-    if (count > 0) {
-        if (auto r =
-                audit::record(db, "sessions_revoked_by_operator", user->id, operator_origin(),
-                              session_id.empty() ? operator_detail({{"count", count_text}})
-                                                 : operator_detail({{"session_id", session_id}}));
-            !r) {
-            return fail(what, r.error());
-        }
-    }
-    if (auto r = tx->commit(); !r) return fail(what, r.error());
+    auto changed = change_account(
+        db, user,
+        [&](db::Transaction& tx, const accounts::User&) -> Result<std::optional<AuditRow>> {
+            if (!session_id.empty()) {
+                auto revoked =
+                    sessions::revoke_session(tx, session_id, user.id, "revoked_by_operator");
+                if (!revoked) return Unexpected{revoked.error()};
+                if (!*revoked) {
+                    return authd::fail(ErrorCode::not_found,
+                                       "no live session " + session_id + " of " + user.email);
+                }
+                count = 1;
+                return audited("sessions_revoked_by_operator",
+                               operator_detail({{"session_id", session_id}}));
+            }
+            auto revoked = sessions::revoke_all_sessions(tx, user.id, "revoked_by_operator");
+            if (!revoked) return Unexpected{revoked.error()};
+            count = *revoked;
+            if (count == 0) return unchanged();
+            return audited("sessions_revoked_by_operator",
+                           operator_detail({{"count", std::to_string(count)}}));
+        });
+    if (!changed) return fail(what, changed.error());
     if (call.json) {
         json::Writer out;
         out.begin_object().key("revoked").number(count).end_object();
         print_line(std::move(out).str());
     } else {
         std::printf("revoked %lld session(s) of %s\n", static_cast<long long>(count),
-                    user->email.c_str());
+                    user.email.c_str());
     }
     return kExitOk;
 }
@@ -104,10 +82,13 @@ int sessions_revoke(const Invocation& call) {
 
 int run_sessions(const Invocation& call) {
     const auto& a = call.args;
-    if (a.size() == 2 && a[0] == "list") return sessions_list(call);
+    if (a.size() == 2 && a[0] == "list") return on_account(call, sessions_list);
     if (a.size() >= 2 && a[0] == "revoke" && a[1][0] != '-' &&
         (a.size() == 2 || (a.size() == 4 && a[2] == "--session"))) {
-        return sessions_revoke(call);
+        if (a.size() == 4 && !sessions::is_uuid(a[3])) {
+            return fail("sessions revoke", "--session takes a session id (a UUID)", kExitUsage);
+        }
+        return on_account(call, sessions_revoke);
     }
     return fail("sessions", "usage: authctl sessions list EMAIL | revoke EMAIL [--session ID]",
                 kExitUsage);

@@ -4,8 +4,8 @@
 // line) for a user, in a new session, without a login (audited).  For load
 // tests and break-glass access; the tokens carry the user's groups as a
 // login would now.
-#include <charconv>
 #include <cstdio>
+#include <optional>
 #include <string_view>
 
 #include "accounts/groups.h"
@@ -19,35 +19,37 @@
 namespace authd::authctl {
 namespace {
 
-int token_mint(const Config& config, const std::string& raw_email, int count) {
+int mint(const Config& config, const keys::Keyring& keys, db::Connection& db,
+         const accounts::User& found, int count) {
     constexpr const char* what = "token mint";
-    auto keys = keys::Keyring::load_for(config);
-    if (!keys) return fail(what, keys.error());
-    db::Connection db(config.database);
-    auto user = find_account(db, raw_email);
-    if (!user) return fail(what, user.error());
-    auto groups = accounts::groups_of(db, user->id);
+    auto groups = accounts::groups_of(db, found.id);
     if (!groups) return fail(what, groups.error());
-    const audit::Origin origin = operator_origin();
-    auto tx = db::Transaction::begin(db);
-    if (!tx) return fail(what, tx.error());
-    auto issued =
-        sessions::create_session(*tx, {user->id, config.tokens.access_ttl, {"pwd"}, origin});
-    if (!issued) return fail(what, issued.error());
-    json::Writer detail;
-    detail.begin_object()
-        .key("count")
-        .number(count)
-        .key("session_id")
-        .string(issued->session.id)
-        .key("operator")
-        .string(operator_name())
-        .end_object();
-    if (auto r = audit::record(db, "tokens_minted", user->id, origin, std::move(detail).str());
-        !r) {
-        return fail(what, r.error());
-    }
-    if (auto r = tx->commit(); !r) return fail(what, r.error());
+    std::optional<accounts::User> user;
+    std::optional<sessions::Issued> issued;
+    auto minted = change_account(
+        db, found,
+        [&](db::Transaction& tx, const accounts::User& locked) -> Result<std::optional<AuditRow>> {
+            // A disabled account signs in nowhere (login/account_state.h).
+            if (locked.disabled()) {
+                return authd::fail(ErrorCode::conflict, locked.email + " is disabled");
+            }
+            auto session = sessions::create_session(
+                tx, {locked.id, config.tokens.access_ttl, {"pwd"}, operator_origin()});
+            if (!session) return Unexpected{session.error()};
+            json::Writer detail;
+            detail.begin_object()
+                .key("count")
+                .number(count)
+                .key("session_id")
+                .string(session->session.id)
+                .key("operator")
+                .string(operator_name())
+                .end_object();
+            user = locked;
+            issued = std::move(*session);
+            return audited("tokens_minted", std::move(detail).str());
+        });
+    if (!minted) return fail(what, minted.error());
     sessions::TokenSubject subject{user->id,
                                    user->email,
                                    user->first_name,
@@ -59,11 +61,20 @@ int token_mint(const Config& config, const std::string& raw_email, int count) {
     subject.groups = std::move(*groups);
     const int64_t now = unix_now();
     for (int n = 0; n < count; ++n) {
-        auto token = sessions::mint_access_token(*keys, config.tokens, subject, now);
+        auto token = sessions::mint_access_token(keys, config.tokens, subject, now);
         if (!token) return fail(what, token.error());
         print_line(*token);
     }
     return kExitOk;
+}
+
+int token_mint(const Config& config, const std::string& raw_email, int count) {
+    constexpr const char* what = "token mint";
+    auto keys = keys::Keyring::load_for(config);
+    if (!keys) return fail(what, keys.error());
+    return with_account(config, what, raw_email, [&](db::Connection& db, const accounts::User& u) {
+        return mint(config, *keys, db, u, count);
+    });
 }
 
 }  // namespace
@@ -77,10 +88,7 @@ int run_token(const Invocation& call) {
         if (a[k] == "--email") {
             email = a[k + 1];
         } else if (a[k] == "--count") {
-            const std::string_view text = a[k + 1];
-            const auto [end, error] =
-                std::from_chars(text.data(), text.data() + text.size(), count);
-            if (error != std::errc() || end != text.data() + text.size()) count = 0;
+            count = static_cast<int>(parse_count(a[k + 1], 1000000).value_or(0));
         } else {
             well_formed = false;
         }

@@ -1,10 +1,10 @@
 // authctl/user_commands.cpp
 //
-// `authctl user add|list|show|delete|verify|unlock`: accounts for an
-// operator, through the same stores the API uses, so an account made or
-// changed here is exactly one the API could have made.  Every change is one
-// transaction with its audit row naming the operator.
-#include <charconv>
+// `authctl user add|list|show|delete|verify|unlock|disable|enable`:
+// accounts for an operator, through the same stores and use cases the API
+// uses, so an account made or changed here is exactly one the API could
+// have made.  Every change is one transaction with its audit row naming the
+// operator (authctl/cli.h, change_account).
 #include <cstdio>
 #include <ctime>
 #include <iostream>
@@ -22,14 +22,17 @@
 #include "forms/password_policy.h"
 #include "json/writer.h"
 #include "keys/keyring.h"
+#include "login/account_state.h"
+#include "login/reset_request.h"
 #include "sessions/session_store.h"
 
 namespace authd::authctl {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: authctl user add EMAIL [--name \"First Last\"] [--verified] [--password-stdin] | list "
-    "[--query Q] [--limit N] | show|delete|verify|unlock EMAIL";
+    "usage: authctl user add EMAIL [--name \"First Last\"] [--verified] [--password-stdin | "
+    "--reset-required] | list [--query Q] [--limit N] | "
+    "show|delete|verify|unlock|disable|enable EMAIL";
 
 crypto::Argon2Params argon2_of(const Config& c) {
     crypto::Argon2Params p;
@@ -66,6 +69,10 @@ int user_add(const Invocation& call) {
     const auto& a = call.args;
     const std::string email = forms::normalize_email(a[1]);
     if (auto problem = forms::email_problem(email)) return fail(what, *problem, kExitUsage);
+    const bool reset_required = has_flag(a, "--reset-required");
+    if (reset_required && has_flag(a, "--password-stdin")) {
+        return fail(what, "--password-stdin and --reset-required exclude each other", kExitUsage);
+    }
     const std::string name = flag_value(a, "--name");
     const size_t space = name.find(' ');
     const std::string first = name.substr(0, space);
@@ -80,8 +87,15 @@ int user_add(const Invocation& call) {
         if (!verdict) return fail(what, verdict.error());
         if (*verdict) return fail(what, "password refused: " + **verdict);
     } else {
-        // A password nobody knows: the user sets one with forgot-password.
+        // A password nobody knows: the user sets one with forgot-password
+        // (or with the code --reset-required mails at once).
         password = crypto::base64url_encode(crypto::random_bytes(32));
+    }
+    std::optional<keys::Keyring> keys;  // for the reset code and its sealed mail
+    if (reset_required) {
+        auto loaded = keys::Keyring::load_for(call.config);
+        if (!loaded) return fail(what, loaded.error());
+        keys = std::move(*loaded);
     }
     auto hash = crypto::hash_password(password, argon2_of(call.config));
     if (!hash) return fail(what, hash.error());
@@ -97,18 +111,29 @@ int user_add(const Invocation& call) {
     if (verified) {
         if (auto r = accounts::mark_email_verified(db, user->id); !r) return fail(what, r.error());
     }
-    if (auto r = audit::record(db, "user_created_by_operator", user->id, operator_origin(),
-                               operator_detail({{"verified", verified ? "true" : "false"}}));
+    if (keys) {
+        // The message forgot-password sends, in the account's transaction.
+        if (auto r = login::queue_reset_code(*tx, *keys, call.config.accounts.reset_ttl, *user);
+            !r) {
+            return fail(what, r.error());
+        }
+    }
+    if (auto r =
+            audit::record(db, "user_created_by_operator", user->id, operator_origin(),
+                          operator_detail({{"verified", verified ? "true" : "false"},
+                                           {"reset_required", reset_required ? "true" : "false"}}));
         !r) {
         return fail(what, r.error());
     }
     if (auto r = tx->commit(); !r) return fail(what, r.error());
     if (call.json) {
         json::Writer out;
-        out.begin_object().key("id").string(user->id).key("email").string(email).end_object();
+        out.begin_object().key("id").string(user->id).key("email").string(email);
+        out.key("reset_mail_queued").boolean(reset_required).end_object();
         print_line(std::move(out).str());
     } else {
-        std::printf("created %s (%s)\n", email.c_str(), user->id.c_str());
+        std::printf("created %s (%s)%s\n", email.c_str(), user->id.c_str(),
+                    reset_required ? "; a password reset code is on its way" : "");
     }
     return kExitOk;
 }
@@ -117,22 +142,18 @@ void write_user(json::Writer& out, const accounts::User& u) {
     out.key("id").string(u.id).key("email").string(u.email);
     out.key("first_name").string(u.first_name).key("last_name").string(u.last_name);
     out.key("email_verified").boolean(u.email_verified).key("mfa_enabled").boolean(u.mfa_enabled);
+    out.key("disabled").boolean(u.disabled()).key("disabled_at");
+    write_optional(out, u.disabled_at);
     out.key("created_at").string(u.created_at).key("last_login_at");
-    if (u.last_login_at) {
-        out.string(*u.last_login_at);
-    } else {
-        out.null();
-    }
+    write_optional(out, u.last_login_at);
 }
 
 int user_list(const Invocation& call) {
     int limit = 100;
-    if (const std::string text = flag_value(call.args, "--limit"); !text.empty()) {
-        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), limit);
-        if (error != std::errc() || end != text.data() + text.size()) limit = 0;
-        if (limit < 1 || limit > 100000) {
-            return fail("user list", "--limit is 1-100000", kExitUsage);
-        }
+    if (has_flag(call.args, "--limit")) {
+        auto n = parse_count(flag_value(call.args, "--limit"), 100000);
+        if (!n) return fail("user list", "--limit is 1-100000", kExitUsage);
+        limit = static_cast<int>(*n);
     }
     db::Connection db(call.config.database);
     auto users = accounts::list_users(db, flag_value(call.args, "--query"), limit);
@@ -150,30 +171,19 @@ int user_list(const Invocation& call) {
         return kExitOk;
     }
     for (const auto& u : *users) {
-        std::printf("%s\t%s %s\t%s\t2fa %s\t%s\n", u.email.c_str(), u.first_name.c_str(),
+        std::printf("%s\t%s %s\t%s\t2fa %s\t%s\t%s\n", u.email.c_str(), u.first_name.c_str(),
                     u.last_name.c_str(), u.email_verified ? "verified" : "unverified",
-                    u.mfa_enabled ? "on" : "off", u.created_at.c_str());
+                    u.mfa_enabled ? "on" : "off", u.disabled() ? "disabled" : "enabled",
+                    u.created_at.c_str());
     }
     return kExitOk;
 }
 
-std::string rfc3339(int64_t unix_seconds) {
-    const std::time_t t = unix_seconds;
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return text;
-}
-
-int user_show(const Invocation& call) {
+int user_show(const Invocation& call, db::Connection& db, const accounts::User& u) {
     constexpr const char* what = "user show";
-    db::Connection db(call.config.database);
-    auto user = find_account(db, call.args[1]);
-    if (!user) return fail(what, user.error());
-    auto sessions = sessions::list_sessions(db, user->id);
+    auto sessions = sessions::list_sessions(db, u.id);
     if (!sessions) return fail(what, sessions.error());
-    auto subject = lockout_subject_of(call.config, user->email);
+    auto subject = lockout_subject_of(call.config, u.email);
     if (!subject) return fail(what, subject.error());
     // lock_state() may create the row: read it in a transaction rolled back.
     accounts::LockState lock;
@@ -184,104 +194,125 @@ int user_show(const Invocation& call) {
         if (!state) return fail(what, state.error());
         lock = *state;
     }
-    const std::string locked_until = lock.locked ? rfc3339(unix_now() + lock.retry_after) : "";
-    const accounts::User& u = *user;
+    const std::optional<std::string> locked_until =
+        lock.locked ? std::optional(rfc3339(unix_now() + lock.retry_after)) : std::nullopt;
     if (call.json) {
         json::Writer out;
         out.begin_object();
         write_user(out, u);
         out.key("locked_until");
-        if (lock.locked) {
-            out.string(locked_until);
-        } else {
-            out.null();
-        }
+        write_optional(out, locked_until);
         out.key("sessions").number(static_cast<int64_t>(sessions->size())).end_object();
         print_line(std::move(out).str());
         return kExitOk;
     }
+    const std::string disabled = u.disabled() ? "yes, since " + *u.disabled_at : "no";
     std::printf(
         "email:        %s\nid:           %s\nname:         %s %s\nverified:     %s\n"
-        "2fa:          %s\nlocked until: %s\nsessions:     %zu\ncreated:      %s\n"
-        "last login:   %s\n",
+        "disabled:     %s\n2fa:          %s\nlocked until: %s\nsessions:     %zu\n"
+        "created:      %s\nlast login:   %s\n",
         u.email.c_str(), u.id.c_str(), u.first_name.c_str(), u.last_name.c_str(),
-        u.email_verified ? "yes" : "no", u.mfa_enabled ? "on" : "off",
-        lock.locked ? locked_until.c_str() : "not locked", sessions->size(), u.created_at.c_str(),
+        u.email_verified ? "yes" : "no", disabled.c_str(), u.mfa_enabled ? "on" : "off",
+        locked_until ? locked_until->c_str() : "not locked", sessions->size(), u.created_at.c_str(),
         u.last_login_at ? u.last_login_at->c_str() : "never");
     return kExitOk;
 }
 
-// delete, verify and unlock: one transaction that locks the account's row
-// first (the lock order of accounts/user_store.h), changes, audits, commits.
-int user_delete(const Invocation& call) {
-    constexpr const char* what = "user delete";
-    db::Connection db(call.config.database);
-    auto user = find_account(db, call.args[1]);
-    if (!user) return fail(what, user.error());
-    auto tx = db::Transaction::begin(db);
-    if (!tx) return fail(what, tx.error());
-    if (auto r = accounts::lock_user(*tx, user->id); !r) return fail(what, r.error());
-    // As DELETE /users/profile: every session revoked (the validator refuses
-    // their tokens within the revocation bound), audited, then the row.
-    if (auto r = sessions::revoke_all_sessions(*tx, user->id, "account_deleted"); !r) {
-        return fail(what, r.error());
-    }
-    if (auto r =
-            audit::record(db, "account_deleted", user->id, operator_origin(), operator_detail());
-        !r) {
-        return fail(what, r.error());
-    }
-    if (auto r = accounts::delete_user(db, user->id); !r) return fail(what, r.error());
-    if (auto r = tx->commit(); !r) return fail(what, r.error());
-    std::printf("deleted %s\n", user->email.c_str());
+// The changes: each one transaction through change_account (the account's
+// row locked first), its audit row naming the operator.
+int user_delete(const Invocation&, db::Connection& db, const accounts::User& user) {
+    auto done = change_account(
+        db, user,
+        [](db::Transaction& tx, const accounts::User& locked) -> Result<std::optional<AuditRow>> {
+            // As DELETE /users/profile: every session revoked (the validator
+            // refuses their tokens within the revocation bound), audited,
+            // then the row.
+            if (auto r = sessions::revoke_all_sessions(tx, locked.id, "account_deleted"); !r) {
+                return Unexpected{r.error()};
+            }
+            if (auto r = accounts::delete_user(tx.connection(), locked.id); !r) {
+                return Unexpected{r.error()};
+            }
+            return audited("account_deleted", operator_detail());
+        });
+    if (!done) return fail("user delete", done.error());
+    std::printf("deleted %s\n", user.email.c_str());
     return kExitOk;
 }
 
-int user_verify(const Invocation& call) {
-    constexpr const char* what = "user verify";
-    db::Connection db(call.config.database);
-    auto user = find_account(db, call.args[1]);
-    if (!user) return fail(what, user.error());
-    if (user->email_verified) {
-        std::printf("%s is verified already\n", user->email.c_str());
-        return kExitOk;
-    }
-    auto tx = db::Transaction::begin(db);
-    if (!tx) return fail(what, tx.error());
-    if (auto r = accounts::lock_user(*tx, user->id); !r) return fail(what, r.error());
-    if (auto r = accounts::mark_email_verified(db, user->id); !r) return fail(what, r.error());
-    if (auto r = audit::record(db, "email_verified_by_operator", user->id, operator_origin(),
-                               operator_detail());
-        !r) {
-        return fail(what, r.error());
-    }
-    if (auto r = tx->commit(); !r) return fail(what, r.error());
-    std::printf("verified %s\n", user->email.c_str());
+int user_verify(const Invocation&, db::Connection& db, const accounts::User& user) {
+    auto changed = change_account(
+        db, user,
+        [](db::Transaction& tx, const accounts::User& locked) -> Result<std::optional<AuditRow>> {
+            if (locked.email_verified) return unchanged();
+            if (auto r = accounts::mark_email_verified(tx.connection(), locked.id); !r) {
+                return Unexpected{r.error()};
+            }
+            return audited("email_verified_by_operator", operator_detail());
+        });
+    if (!changed) return fail("user verify", changed.error());
+    std::printf(*changed ? "verified %s\n" : "%s is verified already\n", user.email.c_str());
     return kExitOk;
 }
 
-int user_unlock(const Invocation& call) {
-    constexpr const char* what = "user unlock";
-    db::Connection db(call.config.database);
-    auto user = find_account(db, call.args[1]);
-    if (!user) return fail(what, user.error());
-    auto subject = lockout_subject_of(call.config, user->email);
-    if (!subject) return fail(what, subject.error());
-    auto tx = db::Transaction::begin(db);
-    if (!tx) return fail(what, tx.error());
-    if (auto r = accounts::lock_user(*tx, user->id); !r) return fail(what, r.error());
-    auto state = accounts::lock_state(*tx, *subject);
-    if (!state) return fail(what, state.error());
-    if (auto r = accounts::clear_failures(*tx, *subject); !r) return fail(what, r.error());
-    if (auto r = audit::record(db, "lockout_cleared_by_operator", user->id, operator_origin(),
-                               operator_detail({{"was_locked", state->locked ? "true" : "false"}}));
-        !r) {
-        return fail(what, r.error());
-    }
-    if (auto r = tx->commit(); !r) return fail(what, r.error());
-    std::printf(state->locked ? "unlocked %s\n" : "%s was not locked; failure count cleared\n",
-                user->email.c_str());
+int user_unlock(const Invocation& call, db::Connection& db, const accounts::User& user) {
+    auto subject = lockout_subject_of(call.config, user.email);
+    if (!subject) return fail("user unlock", subject.error());
+    bool was_locked = false;
+    auto changed = change_account(
+        db, user,
+        [&](db::Transaction& tx, const accounts::User&) -> Result<std::optional<AuditRow>> {
+            auto state = accounts::lock_state(tx, *subject);
+            if (!state) return Unexpected{state.error()};
+            was_locked = state->locked;
+            if (auto r = accounts::clear_failures(tx, *subject); !r) return Unexpected{r.error()};
+            return audited("lockout_cleared_by_operator",
+                           operator_detail({{"was_locked", was_locked ? "true" : "false"}}));
+        });
+    if (!changed) return fail("user unlock", changed.error());
+    std::printf(was_locked ? "unlocked %s\n" : "%s was not locked; failure count cleared\n",
+                user.email.c_str());
     return kExitOk;
+}
+
+// disable and enable (login/account_state.h): a disable revokes every live
+// session and ends every pending MFA challenge in the same transaction.
+// disable (`disable` true) and enable: login/account_state.h; a disable
+// revokes every live session and ends every pending MFA challenge in the
+// same transaction.  Says the state and whether this call changed it.
+int set_disabled(const Invocation& call, db::Connection& db, const accounts::User& user,
+                 bool disable) {
+    auto changed = change_account(
+        db, user,
+        [&](db::Transaction& tx, const accounts::User& locked) -> Result<std::optional<AuditRow>> {
+            auto done =
+                disable ? login::disable_account(tx, locked) : login::enable_account(tx, locked);
+            if (!done) return Unexpected{done.error()};
+            if (!*done) return unchanged();
+            return audited(disable ? "account_disabled" : "account_enabled", operator_detail());
+        });
+    if (!changed) return fail(disable ? "user disable" : "user enable", changed.error());
+    if (call.json) {
+        json::Writer out;
+        out.begin_object().key("email").string(user.email).key("disabled").boolean(disable);
+        out.key("changed").boolean(*changed).end_object();
+        print_line(std::move(out).str());
+    } else if (disable) {
+        std::printf(
+            *changed ? "disabled %s; its sessions are revoked\n" : "%s is disabled already\n",
+            user.email.c_str());
+    } else {
+        std::printf(*changed ? "enabled %s\n" : "%s is not disabled\n", user.email.c_str());
+    }
+    return kExitOk;
+}
+
+int user_disable(const Invocation& call, db::Connection& db, const accounts::User& user) {
+    return set_disabled(call, db, user, true);
+}
+
+int user_enable(const Invocation& call, db::Connection& db, const accounts::User& user) {
+    return set_disabled(call, db, user, false);
 }
 
 }  // namespace
@@ -294,11 +325,15 @@ int run_user(const Invocation& call) {
     if (a.size() < 2 || a[1].empty() || a[1][0] == '-') return fail("user", kUsage, kExitUsage);
     if (sub == "add") return user_add(call);
     if (a.size() != 2) return fail("user", kUsage, kExitUsage);
-    if (sub == "show") return user_show(call);
-    if (sub == "delete") return user_delete(call);
-    if (sub == "verify") return user_verify(call);
-    if (sub == "unlock") return user_unlock(call);
-    return fail("user", kUsage, kExitUsage);
+    AccountHandler handler = nullptr;
+    if (sub == "show") handler = user_show;
+    if (sub == "delete") handler = user_delete;
+    if (sub == "verify") handler = user_verify;
+    if (sub == "unlock") handler = user_unlock;
+    if (sub == "disable") handler = user_disable;
+    if (sub == "enable") handler = user_enable;
+    if (!handler) return fail("user", kUsage, kExitUsage);
+    return on_account(call, handler);
 }
 
 }  // namespace authd::authctl

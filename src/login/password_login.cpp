@@ -41,6 +41,17 @@ Result<PasswordOutcome> password_login(Context& ctx, db::Transaction& tx,
         return PasswordOutcome{BadCredentials{reason}};
     }
     accounts::User user = std::move(**found);
+    // NB: after the password, so only someone who knows it learns that the
+    // account is disabled; the right password counts no failure.
+    if (user.disabled()) {
+        if (auto r =
+                audit::record(ctx.db, "login_failed", user.id, origin,
+                              audit::detail({{"reason", std::string_view("account_disabled")}}));
+            !r) {
+            return Unexpected{r.error()};
+        }
+        return PasswordOutcome{AccountDisabled{}};
+    }
     if (!user.mfa_enabled) {
         if (auto r = accounts::clear_failures(tx, subject); !r) {
             return Unexpected{r.error()};

@@ -4,7 +4,7 @@
 // like a wrong password, after the same work (an Argon2 verification
 // against the dummy hash), so neither the outcome nor its timing tells
 // which emails are registered; only after a correct password does it tell
-// that the email is not verified yet.  Attempts on one account are
+// that the email is not verified yet, or that the account is disabled.  Attempts on one account are
 // serialised on its users row, then its lockout row (an unknown email's,
 // on the lockout row alone) until the transaction ends, so the failure
 // count is exact under concurrency.  With 2FA on, a correct
@@ -37,12 +37,15 @@ struct BadCredentials {
     const char* reason;  // "wrong_password" or "unknown_email", for the log
 };
 struct EmailNotVerified {};
+// The password was right and an operator disabled the account
+// (login/account_state.h); shared with the second-factor step.
+struct AccountDisabled {};
 struct SecondFactorNeeded {
     Secret challenge;  // the MFA sessionToken
 };
 
-using PasswordOutcome =
-    std::variant<Locked, BadCredentials, EmailNotVerified, SecondFactorNeeded, SignedIn>;
+using PasswordOutcome = std::variant<Locked, BadCredentials, EmailNotVerified, AccountDisabled,
+                                     SecondFactorNeeded, SignedIn>;
 
 // Every outcome is to be committed (a failure's count, a rehash, the
 // challenge, the session).

@@ -41,17 +41,21 @@ Result<ResetOutcome> reset_password(Context& ctx, const forms::PasswordPolicy& p
     const int max_attempts = ctx.config.accounts.code_max_attempts;
     constexpr auto purpose = accounts::CodePurpose::password_reset;
     // NB: an unknown email is checked too, against nobody's codes, so that
-    // its answer and its time are those of a wrong code.
+    // its answer and its time are those of a wrong code.  A disabled account
+    // is answered as an unknown one: a reset does not undo a disable
+    // (login/account_state.h).
+    const bool resettable = *found && !(*found)->disabled();
     auto check =
-        *found ? accounts::check_code(*tx, key, (*found)->id, purpose, form.code, max_attempts)
-               : accounts::check_code_of_nobody(*tx, key, purpose, form.code, max_attempts);
+        resettable ? accounts::check_code(*tx, key, (*found)->id, purpose, form.code, max_attempts)
+                   : accounts::check_code_of_nobody(*tx, key, purpose, form.code, max_attempts);
     if (!check) return Unexpected{check.error()};
     if (*check != accounts::CodeCheck::accepted) {
         if (auto r = tx->commit(); !r) return Unexpected{r.error()};  // the try counts
         if (*check == accounts::CodeCheck::expired) {
             return ResetOutcome{CodeRefused{true, "code_expired"}};
         }
-        return ResetOutcome{CodeRefused{false, *found ? "wrong_code" : "unknown_email"}};
+        return ResetOutcome{CodeRefused{
+            false, resettable ? "wrong_code" : (*found ? "account_disabled" : "unknown_email")}};
     }
     const accounts::User& user = **found;
     // NB: refused without a commit: the code's consumption rolls back and

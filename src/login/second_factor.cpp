@@ -40,6 +40,7 @@ Result<SecondFactorOutcome> second_factor_login(Context& ctx, db::Transaction& t
     if (!*user || !(*user)->mfa_enabled) {
         return SecondFactorOutcome{ChallengeDead{"mfa_user_gone"}};
     }
+    if ((*user)->disabled()) return SecondFactorOutcome{AccountDisabled{}};
     const std::string subject = accounts::lockout_subject(ctx.keys.hmac_key(), (*user)->email);
     auto lock = accounts::lock_state(tx, subject);
     if (!lock) return Unexpected{lock.error()};

@@ -5,7 +5,9 @@
 // steps -1, 0, +1 and the matched step is consumed atomically, so a code
 // works once; backup codes are one use each.  The code step looks at the
 // challenge before the code (an unknown, expired, used or burnt one is dead
-// whatever the code), then at the account lockout, then at the code; a
+// whatever the code), then whether the account is disabled (a disable ends
+// its challenges, so this is the belt to those braces), then at the
+// account lockout, then at the code; a
 // wrong code counts against both the challenge and the lockout.
 #pragma once
 
@@ -36,7 +38,7 @@ struct SignedInWithSecondFactor {
 };
 
 using SecondFactorOutcome =
-    std::variant<ChallengeDead, Locked, WrongCode, SignedInWithSecondFactor>;
+    std::variant<ChallengeDead, Locked, AccountDisabled, WrongCode, SignedInWithSecondFactor>;
 
 // The code step of a sign-in, for the challenge `session_token`.  Every
 // outcome is to be committed.

@@ -67,6 +67,33 @@ constexpr db::Statement kCountPending{
 constexpr db::Statement kPurgeSent{
     "purge_mail", "DELETE FROM mail_outbox WHERE sent_at < now() - interval '7 days'"};
 
+#define AUTHD_OUTBOX_STATE                                                 \
+    "CASE WHEN sent_at IS NOT NULL THEN 'sent' WHEN failed_at IS NOT NULL" \
+    " THEN 'given_up' WHEN attempts > 0 THEN 'retrying' ELSE 'pending' END"
+
+constexpr db::Statement kListEntries{
+    "mail_list_entries",
+    "SELECT id, template, recipient, attempts, " AUTHD_OUTBOX_STATE
+    ", last_error,"
+    " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+    " to_char(next_attempt_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+    " FROM mail_outbox WHERE NOT $1::boolean"
+    " OR (sent_at IS NULL AND (failed_at IS NOT NULL OR attempts > 0))"
+    " ORDER BY id DESC LIMIT $2::int"};
+
+constexpr db::Statement kStateOf{
+    "mail_state_of", "SELECT " AUTHD_OUTBOX_STATE " FROM mail_outbox WHERE id = $1 FOR UPDATE"};
+
+#undef AUTHD_OUTBOX_STATE
+
+// Due now, and the mailer woken when the caller commits.
+constexpr db::Statement kRetryNow{
+    "mail_retry_now",
+    "WITH due AS (UPDATE mail_outbox SET next_attempt_at = now()"
+    " WHERE ($1::bigint IS NULL OR id = $1::bigint) AND sent_at IS NULL AND failed_at IS NULL"
+    " AND attempts > 0 RETURNING id)"
+    " SELECT count(*), pg_notify('authd_mail', '') FROM due"};
+
 std::string associated_data(std::string_view template_name, std::string_view recipient) {
     std::string ad = "authd-mail\n";
     ad.append(template_name).append("\n").append(recipient);
@@ -196,6 +223,43 @@ Result<std::map<std::string, std::string>> open_payload(const keys::Keyring& key
         vars[item->string] = item->valuestring;
     }
     return vars;
+}
+
+Result<std::vector<OutboxEntry>> list_entries(db::Connection& db, bool failed_only, int limit) {
+    auto rows = db.exec(kListEntries, {failed_only ? "true" : "false", std::to_string(limit)});
+    if (!rows) return Unexpected{rows.error()};
+    std::vector<OutboxEntry> out;
+    out.reserve(static_cast<size_t>(rows->size()));
+    for (int r = rows->size() - 1; r >= 0; --r) {
+        OutboxEntry e;
+        e.id = rows->integer(r, 0);
+        e.template_name = std::string(rows->text(r, 1));
+        e.recipient = std::string(rows->text(r, 2));
+        e.attempts = static_cast<int>(rows->integer(r, 3));
+        e.state = std::string(rows->text(r, 4));
+        if (!rows->is_null(r, 5)) e.last_error = std::string(rows->text(r, 5));
+        e.created_at = std::string(rows->text(r, 6));
+        e.next_attempt_at = std::string(rows->text(r, 7));
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+Result<RetryOutcome> retry_now(db::Transaction& tx, int64_t id) {
+    db::Connection& db = tx.connection();
+    auto state = db.exec(kStateOf, {std::to_string(id)});
+    if (!state) return Unexpected{state.error()};
+    if (state->empty()) return RetryOutcome::not_found;
+    if (state->text(0, 0) == "given_up") return RetryOutcome::given_up;
+    if (state->text(0, 0) != "retrying") return RetryOutcome::not_failed;
+    if (auto r = db.exec(kRetryNow, {std::to_string(id)}); !r) return Unexpected{r.error()};
+    return RetryOutcome::due_now;
+}
+
+Result<int64_t> retry_all_failed(db::Transaction& tx) {
+    auto rows = tx.connection().exec(kRetryNow, {std::nullopt});
+    if (!rows) return Unexpected{rows.error()};
+    return rows->integer(0, 0);
 }
 
 Result<void> mark_sent(db::Connection& db, int64_t id) {

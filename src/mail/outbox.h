@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 #include "db/connection.h"
@@ -71,6 +72,34 @@ Result<void> mark_given_up(db::Connection& db, int64_t id, std::string_view erro
 
 // How many messages wait to be delivered (neither sent nor given up).
 Result<int64_t> count_pending(db::Connection& db);
+
+// What an operator sees of a row (authctl outbox list): its metadata, never
+// its payload.
+struct OutboxEntry {
+    int64_t id = 0;
+    std::string template_name;
+    std::string recipient;
+    int attempts = 0;
+    // "pending" (not tried yet), "retrying" (failed attempts, tried again
+    // at next_attempt_at), "given_up" (failed_at; payload erased), "sent".
+    std::string state;
+    std::optional<std::string> last_error;
+    std::string created_at;       // RFC 3339 UTC
+    std::string next_attempt_at;  // RFC 3339 UTC
+};
+
+// The newest `limit` rows, oldest first; with `failed_only`, those that
+// failed (retrying or given up) only.
+Result<std::vector<OutboxEntry>> list_entries(db::Connection& db, bool failed_only, int limit);
+
+// An operator's retry (authctl outbox retry) in the caller's transaction:
+// a retrying row becomes due now and the mailer is woken at commit.  A row
+// given up is not made due again: its payload was erased, so there is
+// nothing left to send.
+enum class RetryOutcome { due_now, not_found, given_up, not_failed };
+Result<RetryOutcome> retry_now(db::Transaction& tx, int64_t id);
+// Every retrying row due now; returns how many.
+Result<int64_t> retry_all_failed(db::Transaction& tx);
 
 // Deletes the rows sent more than a week ago; returns how many.
 Result<int64_t> purge_sent(db::Connection& db);

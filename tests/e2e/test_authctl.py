@@ -153,7 +153,8 @@ def test_postgres_down_is_exit_69_with_one_line(stack, http):
     stack.dev("pg-stop")
     try:
         for args in (["user", "show", address], ["sessions", "revoke", address],
-                     ["user", "list"]):
+                     ["user", "list"], ["user", "disable", address], ["outbox", "list"],
+                     ["outbox", "retry", "--all-failed"], ["audit", "tail"]):
             out = authctl(stack, *args)
             assert out.returncode == 69, (args, out.stderr)
             assert len(out.stderr.splitlines()) == 1 and "database unavailable" in out.stderr
