@@ -16,6 +16,7 @@ void count_outcome(const PasswordOutcome& outcome) {
                        [](const Locked&) { return Event::login_locked; },
                        [](const BadCredentials&) { return Event::login_bad_credentials; },
                        [](const EmailNotVerified&) { return Event::login_email_not_verified; },
+                       [](const AccountDisabled&) { return Event::login_account_disabled; },
                        [](const SecondFactorNeeded&) { return Event::login_mfa_challenge; },
                        [](const SignedIn&) { return Event::login_ok; },
                    },
@@ -24,13 +25,15 @@ void count_outcome(const PasswordOutcome& outcome) {
 
 void count_outcome(const SecondFactorOutcome& outcome) {
     using metrics::Event;
-    metrics::count(std::visit(Overloaded{
-                                  [](const ChallengeDead&) { return Event::mfa_challenge_dead; },
-                                  [](const Locked&) { return Event::mfa_locked; },
-                                  [](const WrongCode&) { return Event::mfa_wrong_code; },
-                                  [](const SignedInWithSecondFactor&) { return Event::mfa_ok; },
-                              },
-                              outcome));
+    metrics::count(
+        std::visit(Overloaded{
+                       [](const ChallengeDead&) { return Event::mfa_challenge_dead; },
+                       [](const Locked&) { return Event::mfa_locked; },
+                       [](const WrongCode&) { return Event::mfa_wrong_code; },
+                       [](const AccountDisabled&) { return Event::mfa_account_disabled; },
+                       [](const SignedInWithSecondFactor&) { return Event::mfa_ok; },
+                   },
+                   outcome));
 }
 
 }  // namespace authd::login

@@ -11,6 +11,7 @@ import concurrent.futures
 import os
 import re
 import signal
+import subprocess
 import time
 
 import contract
@@ -242,7 +243,12 @@ def test_logins_and_second_factors_by_outcome(stack, http):
     unverified = register(http)
     ghost = new_email("ghost")
     mfa_user, _, _, backup_codes = enable_mfa(stack, http)
+    disabled = verified_user(stack, http)
+    out = subprocess.run([stack.env()["BUILD"] + "/authctl", "--config", str(stack.config_path),
+                          "user", "disable", disabled], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
     with Delta(stack, http) as d:
+        assert_error(attempt(http, disabled, PASSWORD), 403, "ACCOUNT_DISABLED")
         assert_error(attempt(http, address, WRONG), 401, "INVALID_CREDENTIALS")
         assert attempt(http, address, PASSWORD).status_code == 200
         assert_error(attempt(http, unverified, PASSWORD), 403, "EMAIL_NOT_VERIFIED")
@@ -256,6 +262,7 @@ def test_logins_and_second_factors_by_outcome(stack, http):
     assert d("authd_logins_total", outcome="ok") >= 1
     assert d("authd_logins_total", outcome="bad_credentials") >= 6
     assert d("authd_logins_total", outcome="email_not_verified") >= 1
+    assert d("authd_logins_total", outcome="account_disabled") >= 1
     assert d("authd_logins_total", outcome="locked") >= 1
     assert d("authd_logins_total", outcome="mfa_challenge") >= 1
     assert d("authd_mfa_verifications_total", outcome="wrong_code") >= 1
