@@ -67,8 +67,14 @@ void write_entry(json::Writer& out, const audit::Entry& e) {
     write_optional(out, e.email);
     out.key("ip").string(e.ip).key("user_agent").string(e.user_agent);
     out.key("request_id").string(e.request_id);
-    // The detail is a JSON object of audit.h's making; passed on as text.
-    out.key("detail").string(e.detail).end_object();
+    // The detail is Postgres's text of a jsonb column: valid JSON, nested as is.
+    out.key("detail");
+    if (e.detail.empty()) {
+        out.null();
+    } else {
+        out.json_text(e.detail);
+    }
+    out.end_object();
 }
 
 // One line per row: text, or (json_lines) one JSON object.

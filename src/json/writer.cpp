@@ -111,6 +111,13 @@ Writer& Writer::null() {
     return *this;
 }
 
+Writer& Writer::json_text(std::string_view valid_json) {
+    begin_value();
+    out_ += valid_json;
+    end_value();
+    return *this;
+}
+
 std::string Writer::str() && {
     assert(frames_.empty() && !out_.empty() && "str() before the value is complete");
     return std::move(out_);

@@ -43,6 +43,10 @@ public:
     Writer& number(std::int64_t value);
     Writer& boolean(bool value);
     Writer& null();
+    // A value that is JSON text already, written as it is: only for text
+    // whose validity something else guarantees (Postgres's rendering of a
+    // jsonb column), never for anything a client sent.
+    Writer& json_text(std::string_view valid_json);
 
     // The finished text; the Writer is spent.
     std::string str() &&;

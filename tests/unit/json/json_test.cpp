@@ -371,6 +371,12 @@ TEST(JsonWriter, WritesCompactObject) {
               R"({"error":"VALIDATION_ERROR","fields":{"email":"bad"},"n":5,"ok":true,"x":null})");
 }
 
+TEST(JsonWriter, JsonTextIsAValueWrittenAsItIs) {
+    Writer w;
+    w.begin_array().json_text(R"({"a":[1,"x"]})").json_text("null").end_array();
+    EXPECT_EQ(std::move(w).str(), R"([{"a":[1,"x"]},null])");
+}
+
 TEST(JsonWriter, WritesArraysAndEmptyContainers) {
     Writer w;
     w.begin_object().key("a").begin_array();
