@@ -44,6 +44,19 @@ std::string operator_detail(
     return std::move(detail).str();
 }
 
+Result<void> record_operator_change(
+    const Config& config, std::string_view what, std::string_view event,
+    std::initializer_list<std::pair<std::string_view, std::string_view>> extra) {
+    db::Connection db(config.database);
+    auto recorded =
+        audit::record(db, event, std::nullopt, operator_origin(), operator_detail(extra));
+    if (!recorded) {
+        std::fprintf(stderr, "authctl: %s: done, but not audited: %s\n", std::string(what).c_str(),
+                     recorded.error().detail.c_str());
+    }
+    return recorded;
+}
+
 int fail(std::string_view what, const Error& error) {
     if (error.code == ErrorCode::unavailable) {
         return fail(what, "database unavailable: " + error.detail, kExitUnavailable);

@@ -48,6 +48,14 @@ audit::Origin operator_origin();
 std::string operator_detail(
     std::initializer_list<std::pair<std::string_view, std::string_view>> extra = {});
 
+// The audit row of an operator's change that belongs to no account (keys,
+// the schema, a purge): no user, operator_origin(), operator_detail(extra).
+// When it cannot be written (Postgres unreachable), says so in one line on
+// stderr, "authctl: WHAT: done, but not audited: ...", and fails.
+Result<void> record_operator_change(
+    const Config& config, std::string_view what, std::string_view event,
+    std::initializer_list<std::pair<std::string_view, std::string_view>> extra = {});
+
 // One line "authctl: WHAT: DETAIL" on stderr; returns the exit code for
 // `error`: 69 when Postgres is unreachable, 1 otherwise.
 int fail(std::string_view what, const Error& error);

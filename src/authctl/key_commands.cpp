@@ -81,7 +81,14 @@ int keys_init(const Config& config, bool add_missing) {
         return 1;
     }
     for (const auto& path : *created) std::printf("created %s\n", path.c_str());
-    if (created->empty()) std::printf("all keys present in %s\n", config.keys.dir.c_str());
+    if (created->empty()) {
+        std::printf("all keys present in %s\n", config.keys.dir.c_str());
+        return 0;
+    }
+    // Best effort: keys are made before there is a database (a package's
+    // postinst, a first `dev.sh up`), so an unreachable one is no failure.
+    (void)record_operator_change(config, "keys init", "keys_created",
+                                 {{"files", joined(*created)}});
     return 0;
 }
 
@@ -142,7 +149,12 @@ int keys_rotate(const Config& config, JwsAlg alg, int64_t activate_in) {
         "authd) into %s/signing/ on every other host, then run `systemctl reload authd`\n"
         "on every host (this one too); hosts that do not have it refuse its tokens\n",
         config.keys.dir.c_str());
-    return 0;
+    const std::string activates = activates_at != 0 ? rfc3339(activates_at) : "at reload";
+    return record_operator_change(
+               config, "keys rotate", "key_rotated",
+               {{"file", *path}, {"algorithm", alg_name(alg)}, {"signs_from", activates}})
+               ? 0
+               : kExitUnavailable;
 }
 
 int keys_retire(const Config& config, std::string_view kid, bool force) {
@@ -192,7 +204,11 @@ int keys_retire(const Config& config, std::string_view kid, bool force) {
     std::printf(
         "move it on every other host too and run `systemctl reload authd` on each; delete the\n"
         "file after then\n");
-    return 0;
+    return record_operator_change(
+               config, "keys retire", "key_retired",
+               {{"kid", kid}, {"file", *moved}, {"forced", force ? "yes" : "no"}})
+               ? 0
+               : kExitUnavailable;
 }
 
 }  // namespace

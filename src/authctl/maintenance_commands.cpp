@@ -17,8 +17,14 @@ int migrate(const Config& config) {
     auto applied = db::apply_migrations(conn);
     if (!applied) return fail("migrate", applied.error());
     for (const auto& v : *applied) std::printf("applied %s\n", v.c_str());
-    if (applied->empty()) std::printf("schema is up to date\n");
-    return kExitOk;
+    if (applied->empty()) {
+        std::printf("schema is up to date\n");
+        return kExitOk;
+    }
+    return record_operator_change(config, "migrate", "schema_migrated",
+                                  {{"migrations", joined(*applied)}})
+               ? kExitOk
+               : kExitUnavailable;
 }
 
 int purge(const Config& config) {
@@ -26,7 +32,11 @@ int purge(const Config& config) {
     auto deleted = housekeeping::purge_expired(db, config);
     if (!deleted) return fail("purge", deleted.error());
     std::printf("deleted %lld rows\n", static_cast<long long>(*deleted));
-    return kExitOk;
+    if (*deleted == 0) return kExitOk;
+    const std::string rows = std::to_string(*deleted);
+    return record_operator_change(config, "purge", "purged_by_operator", {{"rows", rows}})
+               ? kExitOk
+               : kExitUnavailable;
 }
 
 }  // namespace

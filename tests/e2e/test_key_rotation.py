@@ -109,6 +109,12 @@ def test_retire_with_force_and_unknown_kids(stack, http, rotation_stack):
     assert authctl(stack, "keys", "retire", old_kid).returncode == 1
     forced = authctl(stack, "keys", "retire", old_kid, "--force")
     assert forced.returncode == 0, forced.stderr
+    # Both changes are in the audit trail, with the operator who made them.
+    rows = stack.psql("SELECT event, detail->>'operator', detail->>'forced', detail->>'kid'"
+                      " FROM audit_events WHERE event IN ('key_rotated', 'key_retired')"
+                      " ORDER BY id DESC LIMIT 2")
+    assert [r[0] for r in rows] == ["key_retired", "key_rotated"], rows
+    assert rows[0][1] and rows[0][2] == "yes" and rows[0][3] == old_kid
     unknown = authctl(stack, "keys", "retire", "no-such-kid")
     assert unknown.returncode == 1 and "no signing key" in unknown.stderr
     assert authctl(stack, "keys", "retire", old_kid).returncode == 1  # already retired

@@ -120,6 +120,9 @@ def test_purge_removes_expired_rows_only(stack, http):
     out = subprocess.run([stack.env()["BUILD"] + "/authctl", "--config", str(stack.config_path),
                           "purge"], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
+    rows = stack.psql("SELECT (detail->>'rows')::int FROM audit_events"
+                      " WHERE event = 'purged_by_operator' ORDER BY id DESC LIMIT 1")
+    assert rows and int(rows[0][0]) >= 2, rows
     assert stack.psql(f"SELECT count(*) FROM sessions WHERE id = '{sid}'") == [["0"]]
     assert stack.psql("SELECT count(*) FROM login_failures WHERE subject = '\\xdead'::bytea"
                       ) == [["0"]]
