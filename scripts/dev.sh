@@ -268,8 +268,9 @@ EOF
 
 authd_start() {
     stop_pid "$RUN/authd.pid"
-    "$BUILD/authctl" --config "$VAR/authd.conf" keys init --add-missing >/dev/null
+    # The schema first: keys init records what it made in the audit trail.
     "$BUILD/authctl" --config "$VAR/authd.conf" migrate >/dev/null
+    "$BUILD/authctl" --config "$VAR/authd.conf" keys init --add-missing >/dev/null
     ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0} \
     UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
         "$BUILD/authd" --config "$VAR/authd.conf" >> "$LOG/authd.log" 2>&1 &
