@@ -102,6 +102,13 @@ def test_packaged_config_lists_every_option_with_the_packaged_paths(deb, tmp_pat
     assert "server unix:/run/authd/validate.sock;" in http
     site = (tmp_path / "usr/share/authd/nginx/authd-site.conf").read_text()
     assert "listen 127.0.0.1:8080;" in site
+    # The man pages as packaged render without a warning (read from the
+    # package: a container's dpkg may be told not to install man pages).
+    for page in ("man8/authd.8", "man8/authctl.8", "man5/authd.conf.5"):
+        shown = run("man", "--warnings", "-l", str(tmp_path / "usr/share/man" / page),
+                    env={"MANWIDTH": "80", "PATH": "/usr/bin:/bin"})
+        assert shown.returncode == 0 and not shown.stderr.strip(), (page, shown.stderr)
+        assert "NAME" in shown.stdout and "SEE ALSO" in shown.stdout, page
     unit = (tmp_path / "lib/systemd/system/authd.service").read_text()
     assert "ExecStart=/usr/sbin/authd --config /etc/authd/authd.conf" in unit
     assert "Type=notify" in unit and "ExecReload=" in unit
@@ -122,10 +129,6 @@ def test_install_creates_the_user_directories_and_keys(deb):
     conf = os.stat("/etc/authd/authd.conf")
     assert conf.st_mode & 0o777 == 0o640
     assert run("stat", "-c", "%G", "/etc/authd/authd.conf", check=True).stdout.strip() == "authd"
-    # The man pages render from where they were installed.
-    for page in ("authd", "authctl", "authd.conf"):
-        shown = run("man", "--warnings", page, env={"MANWIDTH": "80", "PATH": "/usr/bin:/bin"})
-        assert shown.returncode == 0 and not shown.stderr.strip(), (page, shown.stderr)
 
 
 def test_installed_check_config_with_the_packaged_config(deb, stack_settings):
@@ -148,7 +151,9 @@ def test_units_verify_and_the_service_is_hardened(deb):
         assert exposure <= 2.0, (unit, exposure)
 
 
-def test_installed_binary_serves_a_login_through_nginx(deb, stack_settings):
+def test_installed_binary_serves_a_login_through_nginx(deb, stack_settings, http):
+    # `http` connects from a loopback address of its own: the stack's
+    # memcached holds the suite's per-IP counts of 127.0.0.1.
     assert installed()
     work = pathlib.Path(tempfile.mkdtemp(prefix="authd-pkg-"))
     issuer = f"http://127.0.0.1:{PORT}"
@@ -206,21 +211,21 @@ http {{
         deadline = time.monotonic() + 10
         while True:
             try:
-                if requests.get(base + "/health", timeout=2).status_code == 200:
+                if http.get(base + "/health", timeout=2).status_code == 200:
                     break
             except requests.ConnectionError:
                 pass
             assert time.monotonic() < deadline, "nginx + installed authd never healthy"
             time.sleep(0.1)
-        r = requests.post(base + "/auth/login", json={"email": email, "password": PASSWORD},
-                          timeout=10)
+        r = http.post(base + "/auth/login", json={"email": email, "password": PASSWORD},
+                      timeout=10)
         assert r.status_code == 200, r.text
         token = r.json()["accessToken"]
         # The validate pool, through nginx's auth_request, and the api pool's echo.
-        r = requests.get(base + "/demo/", headers={"Authorization": "Bearer " + token}, timeout=10)
+        r = http.get(base + "/demo/", headers={"Authorization": "Bearer " + token}, timeout=10)
         assert r.status_code == 200, r.text
         assert r.json()["X-Auth-Email"] == email
-        assert requests.get(base + "/demo/", timeout=10).status_code in (302, 401)
+        assert http.get(base + "/demo/", timeout=10).status_code in (302, 401)
     finally:
         if nginx_started:
             run("nginx", "-p", str(work), "-c", str(work / "nginx.conf"), "-s", "quit")
