@@ -16,6 +16,10 @@
 #                          AUTHD_FUZZ_SECONDS (20) each
 #   scripts/dev.sh analyze static analysis: clang-tidy (.clang-tidy) and
 #                          cppcheck over src/, any finding fails
+#   scripts/dev.sh package the Debian package: a Release build in
+#                          build-package/, packed by CPack into
+#                          dist/authd_<version>_amd64.deb
+#                          (tests/e2e/test_package.py installs it)
 #   scripts/dev.sh down    stop what `up` started
 #   scripts/dev.sh status  what is running
 #
@@ -36,7 +40,8 @@ PACKAGES=(build-essential cmake pkg-config git curl ca-certificates openssl
           python3 python3-pytest python3-requests python3-jwt python3-cryptography python3-jsonschema
           python3-yaml python3-aiosmtpd oathtool zbar-tools
           chromium chromium-driver python3-selenium fonts-dejavu-core
-          clang libclang-rt-14-dev clang-tidy cppcheck)
+          clang libclang-rt-14-dev clang-tidy cppcheck
+          dpkg-dev man-db groff-base systemd)
 
 say() { printf 'dev.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -457,6 +462,27 @@ cmd_analyze() {
         { grep -E "warning:|error:" "$BUILD/clang-tidy.log" >&2; die "clang-tidy found problems (all of it: $BUILD/clang-tidy.log)"; }
 }
 
+# The Debian package (cmake/install.cmake): Release, its own build tree, only
+# what the package holds (no tests), then CPack; the .deb goes to dist/.
+cmd_package() {
+    install_packages
+    local dir=$ROOT/build-package launcher=()
+    command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    say "building the package in $dir"
+    cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
+        -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON "${launcher[@]}" >/dev/null
+    cmake --build "$dir" -j"$(nproc)" --target authd authctl authd_docs >/dev/null 2>"$dir/build-errors.log" ||
+        { cat "$dir/build-errors.log" >&2; die "package build failed"; }
+    rm -rf "$dir/packages"
+    (cd "$dir" && cpack -G DEB >/dev/null) || die "cpack failed"
+    mkdir -p "$ROOT/dist"
+    local deb
+    for deb in "$dir"/packages/*.deb; do
+        cp "$deb" "$ROOT/dist/"
+        say "wrote dist/$(basename "$deb")"
+    done
+}
+
 case "${1:-}" in
     up) cmd_up ;;
     down) cmd_down ;;
@@ -468,11 +494,12 @@ case "${1:-}" in
     test-stack) cmd_test ;;
     fuzz) cmd_fuzz ;;
     analyze) cmd_analyze ;;
+    package) cmd_package ;;
     pg-stop) load_stack; pg_stop ;;
     pg-start) load_stack; pg_start ;;
     mc-stop) load_stack; mc_stop ;;
     mc-start) load_stack; mc_start ;;
     authd-stop) load_stack; stop_pid "$RUN/authd.pid" ;;
     authd-start) load_stack; authd_start ;;
-    *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
+    *) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
 esac

@@ -13,6 +13,7 @@
 
 #include "api/app.h"
 #include "core/config.h"
+#include "core/config_docs.h"
 #include "core/log.h"
 #include "housekeeping/purge.h"
 #include "mail/mailer.h"
@@ -34,7 +35,8 @@ void usage(FILE* out) {
                  "  --config FILE    configuration file (default %s)\n"
                  "  --check-config   print the effective configuration, secrets masked,\n"
                  "                   and exit non-zero if it is invalid\n"
-                 "  --config-reference  print every option as a Markdown table row\n",
+                 "  --config-reference  print every option as a Markdown table row\n"
+                 "  -h, --help       this text\n",
                  kDefaultConfig);
 }
 
@@ -97,6 +99,14 @@ int main(int argc, char** argv) {
             check_only = true;
         } else if (std::strcmp(argv[i], "--config-reference") == 0) {
             std::fputs(authd::config_reference().c_str(), stdout);
+            return 0;
+        } else if (std::strcmp(argv[i], "--config-template") == 0) {
+            // Not in usage(): the build writes the packaged authd.conf and
+            // authd.conf(5) with these (core/config_docs.h).
+            std::fputs(authd::config_template().c_str(), stdout);
+            return 0;
+        } else if (std::strcmp(argv[i], "--config-man") == 0) {
+            std::fputs(authd::config_man_options().c_str(), stdout);
             return 0;
         } else if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
             usage(stdout);

@@ -569,4 +569,13 @@ std::string config_reference() {
     return out;
 }
 
+std::vector<OptionDoc> option_docs() {
+    std::vector<OptionDoc> out;
+    out.reserve(std::size(kOptions));
+    for (const Option& o : kOptions) {
+        out.push_back({o.section, o.key, o.default_value, o.doc, o.secret});
+    }
+    return out;
+}
+
 }  // namespace authd

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/ip_address.h"
@@ -158,5 +159,17 @@ std::string describe_config(const Config& config);
 
 // One line of reference per option, for the README.
 std::string config_reference();
+
+// One row of the option table as documentation sees it: the packaged
+// configuration file and authd.conf(5) are made from these rows
+// (core/config_docs.h), so neither can drift from what authd accepts.
+struct OptionDoc {
+    std::string_view section;
+    std::string_view key;
+    std::string_view default_value;
+    std::string_view doc;
+    bool secret = false;  // also readable from `<key>_file`
+};
+std::vector<OptionDoc> option_docs();
 
 }  // namespace authd

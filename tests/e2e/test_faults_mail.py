@@ -58,9 +58,14 @@ def test_answers_while_smtp_is_down_match_those_while_it_is_up(stack, http):
     sink = subprocess.Popen([sys.executable, str(pathlib.Path(__file__).with_name("smtp_sink.py")),
                              str(port), str(sink_dir)])
     hung = None
+    before = stack.workers("mailer")
     old = stack.reconfigure(mail__transport="smtp", mail__smtp_url=f"smtp://127.0.0.1:{port}",
                             mail__smtp_starttls="false", mail__retry_max_backoff="1")
     try:
+        # The reload replaces the mailer too: wait for the new one alone
+        # (sampled at once, it was [] or old + new in some runs).
+        assert wait_until(lambda: len(stack.workers("mailer")) == 1
+                          and not set(stack.workers("mailer")) & set(before), timeout=10)
         mailer = stack.workers("mailer")
         up_shapes, up_time = mail_traffic(http)
         assert wait_until(lambda: list(sink_dir.glob("*.eml")), timeout=10), "SMTP was not up"
