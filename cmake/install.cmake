@@ -25,7 +25,7 @@ add_custom_command(
   COMMENT "Writing authd.conf and authd.conf(5) from the option table")
 
 # nginx's files with the packaged sockets filled in (cmake/fill_nginx.sh).
-set(AUTHD_NGINX_FILES authd-http.conf authd-site.conf authd-site-tls.conf)
+set(AUTHD_NGINX_FILES authd-http.conf authd-site.conf authd-site-tls.conf authd-metrics.conf)
 set(AUTHD_NGINX_OUT)
 foreach(f ${AUTHD_NGINX_FILES})
   add_custom_command(
@@ -44,6 +44,11 @@ install(FILES ${AUTHD_GENERATED}/authd.conf
 install(FILES ${AUTHD_NGINX_OUT} DESTINATION ${CMAKE_INSTALL_DATADIR}/authd/nginx)
 file(GLOB AUTHD_NGINX_SNIPPETS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/nginx/snippets/*.conf)
 install(FILES ${AUTHD_NGINX_SNIPPETS} DESTINATION ${CMAKE_INSTALL_DATADIR}/authd/nginx/snippets)
+# The portal's pages, which the sites' root names (nginx serves them).
+file(GLOB AUTHD_WEB_PAGES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/web/*.html)
+file(GLOB AUTHD_WEB_ASSETS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/web/portal/*)
+install(FILES ${AUTHD_WEB_PAGES} DESTINATION ${CMAKE_INSTALL_DATADIR}/authd/web)
+install(FILES ${AUTHD_WEB_ASSETS} DESTINATION ${CMAKE_INSTALL_DATADIR}/authd/web/portal)
 
 # The units name /usr/sbin/authd and /usr/bin/authctl: another prefix gets
 # its own paths.
@@ -70,7 +75,7 @@ install(FILES ${CMAKE_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 # --- the Debian package ----------------------------------------------------
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME authd)
-set(CPACK_PACKAGE_VERSION 0.1.0)
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})  # project() in CMakeLists.txt, as authd_build_info says
 set(CPACK_PACKAGE_CONTACT "authd maintainers <root@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "authentication service for nginx (FastCGI, JWT, TOTP)")
 set(CPACK_PACKAGE_DESCRIPTION

@@ -37,6 +37,9 @@ EXPECTED = [
     "./usr/share/authd/nginx/authd-site-tls.conf",
     "./usr/share/authd/nginx/snippets/authd-protect.conf",
     "./usr/share/authd/nginx/snippets/authd-portal.conf",
+    "./usr/share/authd/nginx/authd-metrics.conf",
+    "./usr/share/authd/web/signup.html", "./usr/share/authd/web/account.html",
+    "./usr/share/authd/web/portal/portal.css", "./usr/share/authd/web/portal/api.js",
 ]
 
 
@@ -102,6 +105,13 @@ def test_packaged_config_lists_every_option_with_the_packaged_paths(deb, tmp_pat
     assert "server unix:/run/authd/validate.sock;" in http
     site = (tmp_path / "usr/share/authd/nginx/authd-site.conf").read_text()
     assert "listen 127.0.0.1:8080;" in site
+    assert "root /usr/share/authd/web;" in site
+    metrics = (tmp_path / "usr/share/authd/nginx/authd-metrics.conf").read_text()
+    assert "listen 127.0.0.1:9464;" in metrics
+    for name in ("authd-http.conf", "authd-site.conf", "authd-metrics.conf"):
+        text = (tmp_path / "usr/share/authd/nginx" / name).read_text()
+        code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+        assert not re.findall(r"@[A-Z_]+@", code), name
     # The man pages as packaged render without a warning (read from the
     # package: a container's dpkg may be told not to install man pages).
     for page in ("man8/authd.8", "man8/authctl.8", "man5/authd.conf.5"):
@@ -226,6 +236,10 @@ http {{
         assert r.status_code == 200, r.text
         assert r.json()["X-Auth-Email"] == email
         assert http.get(base + "/demo/", timeout=10).status_code in (302, 401)
+        # The portal's pages, from the packaged web root.
+        r = http.get(base + "/signup", timeout=10)
+        assert r.status_code == 200 and "Create your account" in r.text
+        assert http.get(base + "/portal/portal.css", timeout=10).status_code == 200
     finally:
         if nginx_started:
             run("nginx", "-p", str(work), "-c", str(work / "nginx.conf"), "-s", "quit")
