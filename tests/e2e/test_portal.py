@@ -141,11 +141,23 @@ def test_sign_up_verify_sign_in_and_use_the_account_page(stack, driver, shots):
     assert not d.find_elements(By.CSS_SELECTOR, "#codes li")  # shown once
     assert d.find_element(By.ID, "mfa-status").text == "On"
 
-    # Signed out, and back in with the password and a TOTP code.
+    # Signed out; a protected page sends the browser to the login page, and
+    # the password and a TOTP code bring it back there.
     d.find_element(By.ID, "signout").click()
     assert wait_for(lambda: path_of(d) == "/login")
-    sign_in(d, address, code=totp(secret, +1))
-    assert d.find_element(By.ID, "mfa-status").text == "On"
+    d.get(url("/demo/"))
+    assert wait_for(lambda: path_of(d) == "/login"), d.current_url
+    assert parse_qs(urlsplit(d.current_url).query)["rd"] == [url("/demo/")]
+    fill(d, "email", address)
+    fill(d, "password", PASSWORD)
+    d.find_element(By.CSS_SELECTOR, "#password-step button[type=submit]").click()
+    assert wait_for(lambda: d.find_elements(By.ID, "code"))
+    fill(d, "code", totp(secret, +1))
+    d.find_element(By.CSS_SELECTOR, "#code-step button[type=submit]").click()
+    assert wait_for(lambda: path_of(d) == "/demo/"), d.current_url
+    assert address in d.find_element(By.TAG_NAME, "body").text
+    d.get(url("/account"))
+    assert wait_for(lambda: d.find_element(By.ID, "mfa-status").text == "On")
     # A backup code from the set shown once works on the API.
     r = requests.post(url("/auth/login"), json={"email": address, "password": PASSWORD})
     token = r.json()["sessionToken"]
@@ -173,6 +185,41 @@ def test_a_session_revoked_from_another_browser_is_signed_out(stack, http, shots
     finally:
         first.quit()
         second.quit()
+
+
+def test_the_account_page_keeps_working_past_the_access_token_life(stack, http, driver):
+    """The access cookie expires (access_ttl 5 s here): the page's next call
+    is refused, renewed through the refresh cookie, and made again."""
+    old = stack.reconfigure(tokens__access_ttl=5)
+    try:
+        d = driver
+        address = verified_user(stack, http)
+        sign_in(d, address)
+        time.sleep(6)
+        fill(d, "firstName", "Later")
+        submit(d, "profile")
+        assert wait_for(lambda: "saved" in visible_text(d, "#profile .alert")), \
+            visible_text(d, "#profile .alert")
+        assert path_of(d) == "/account"
+        r = requests.post(url("/auth/login"), json={"email": address, "password": PASSWORD})
+        assert r.json()["user"]["firstName"] == "Later"
+    finally:
+        stack.reload_with(old)
+
+
+@pytest.mark.parametrize("rd", ["https://evil.example/", "//evil.example/x",
+                                "javascript:alert(1)", "http://127.0.0.1.evil.example/"])
+def test_a_hostile_rd_never_leaves_the_allow_list(stack, http, driver, rd):
+    d = driver
+    address = verified_user(stack, http)
+    d.get(url("/login?rd=") + quote(rd, safe=""))
+    fill(d, "email", address)
+    fill(d, "password", PASSWORD)
+    d.find_element(By.CSS_SELECTOR, "#password-step button[type=submit]").click()
+    assert wait_for(lambda: path_of(d) != "/login" or "signed in" in d.page_source.lower())
+    where = urlsplit(d.current_url)
+    assert where.scheme == "http" and where.netloc == urlsplit(url("/")).netloc, d.current_url
+    assert "evil" not in d.current_url
 
 
 def test_forgot_and_reset_then_sign_in_with_the_new_password(stack, http, driver, shots):
