@@ -174,6 +174,18 @@ def readme_block(heading, lang):
     return m.group(1)
 
 
+def nginx_conf(d, http_body, workers=1, connections=64):
+    """The main nginx.conf of an nginx of a test's own, run with `-p d`: its
+    pid, logs and temporary files under `d`, `http_body` inside http { }."""
+    user = "user root root;\n" if os.getuid() == 0 else ""
+    temp = "".join(f"    {k}_temp_path {d}/tmp-{k};\n"
+                   for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    return (f"{user}worker_processes {workers};\npid {d}/nginx.pid;\n"
+            f"error_log {d}/error.log warn;\nevents {{ worker_connections {connections}; }}\n"
+            f"http {{\n    access_log {d}/access.log;\n{temp}"
+            f"    default_type application/octet-stream;\n{http_body}\n}}\n")
+
+
 def with_settings(text, **changes):
     """`text` (an authd.conf) with `key = value` lines set or added
     (section.key=value pairs as keyword arguments: keys__dir="/x")."""

@@ -20,7 +20,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from conftest import ROOT, assert_error, bearer, login, readme_block, verified_user
+from conftest import ROOT, assert_error, bearer, login, nginx_conf, readme_block, verified_user
 from test_groups import groups_cmd, refresh
 from test_mfa import challenge, enable_mfa, mfa_verify
 
@@ -120,15 +120,10 @@ class Nginx:
         self.port = free_port()
         self.url = f"https://127.0.0.1:{self.port}"
         run_install(stack, d, certs, validate_socket)
-        user = "user root root;\n" if os.getuid() == 0 else ""
-        temp = "".join(f"    {k}_temp_path {d}/tmp-{k};\n"
-                       for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
         self.conf = d / "nginx.conf"
-        self.conf.write_text(
-            f"{user}worker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log warn;\n"
-            f"events {{ worker_connections 64; }}\nhttp {{\n    access_log {d}/access.log;\n{temp}"
-            f"    include conf.d/authd.conf;\n{servers.format(port=self.port)}\n"
-            f"{APP.format(sock=d / 'app.sock')}\n}}\n")
+        self.conf.write_text(nginx_conf(
+            d, f"    include conf.d/authd.conf;\n{servers.format(port=self.port)}\n"
+               f"{APP.format(sock=d / 'app.sock')}"))
 
     def test_config(self):
         return subprocess.run(["nginx", "-t", "-q", "-p", str(self.dir), "-c", str(self.conf)],

@@ -26,8 +26,8 @@ from urllib.parse import urlparse
 import pytest
 import requests
 
-from conftest import (PASSWORD, ROOT, assert_error, bearer, fresh_ip, new_email, readme_block,
-                      session_from, verified_user, wait_until, with_settings)
+from conftest import (PASSWORD, ROOT, assert_error, bearer, fresh_ip, new_email, nginx_conf,
+                      readme_block, session_from, verified_user, wait_until, with_settings)
 
 
 # The revocation bound the README promises ("within about half a second on
@@ -218,15 +218,10 @@ class Nginx:
         (d / "authd-http.conf").write_text(http_conf)
         site = (ROOT / "nginx" / "authd-site.conf").read_text()
         (d / "authd-site.conf").write_text(site.replace("@LISTEN@", f"127.0.0.1:{port}"))
-        user = "user root root;\n" if os.getuid() == 0 else ""
-        temp = "".join(f"    {k}_temp_path {d}/tmp-{k};\n"
-                       for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
         self.conf = d / "nginx.conf"
-        self.conf.write_text(
-            f"{user}worker_processes 2;\npid {d}/nginx.pid;\nerror_log {d}/error.log warn;\n"
-            f"events {{ worker_connections 256; }}\nhttp {{\n    access_log {d}/access.log;\n"
-            f"{temp}    default_type application/octet-stream;\n"
-            f"    include {d}/authd-http.conf;\n    include {d}/authd-site.conf;\n}}\n")
+        self.conf.write_text(nginx_conf(
+            d, f"    include {d}/authd-http.conf;\n    include {d}/authd-site.conf;",
+            workers=2, connections=256))
         self.proc = None
 
     def __enter__(self):
