@@ -178,7 +178,9 @@ def check(request, stack, http):
     return run
 
 
-@pytest.fixture(params=["memcached-up", "memcached-down"])
+# Module-scoped: pytest runs every memcached-down case in one stretch, with
+# one stop and one start of memcached, instead of one of each per case.
+@pytest.fixture(scope="module", params=["memcached-up", "memcached-down"])
 def memcached(request, stack):
     if request.param == "memcached-down":
         stack.dev("mc-stop")
@@ -440,6 +442,83 @@ def test_only_get_and_head_on_auth_validate(stack, user):
 
 # --- revocation ---------------------------------------------------------------
 
+def test_account_deletion(stack, check, http, user):
+    _, tokens = user
+    warm(check, tokens["accessToken"])
+    r = http.delete(url("/users/profile"), headers=bearer(tokens["accessToken"]),
+                    json={"password": PASSWORD})
+    assert r.status_code == 204, r.text
+    assert_refused_within_1s(check, tokens["accessToken"], time.monotonic())
+
+
+def test_cached_token_still_sees_a_revocation(stack, http, user):
+    """The same token checked over and over (verified once, then cache hits
+    in each worker) is refused as soon as its session is revoked."""
+    _, tokens = user
+    for _ in range(20):
+        assert_accepted(fcgi_get(stack, bearer(tokens["accessToken"])))
+    assert http.post(url("/auth/logout"), headers=bearer(tokens["accessToken"])).status_code == 204
+    check = lambda token: fcgi_get(stack, bearer(token))  # noqa: E731
+    assert_refused_within_1s(check, tokens["accessToken"], time.monotonic())
+
+
+def test_session_past_its_end_is_refused(stack, check, http, user):
+    """A session's fixed end refuses its tokens, as the session check does."""
+    _, tokens = user
+    warm(check, tokens["accessToken"])
+    stack.psql("UPDATE sessions SET expires_at = now() - interval '1 second'"
+               f" WHERE id = '{sid_of(tokens['accessToken'])}'")
+    assert_refused_within_1s(check, tokens["accessToken"], time.monotonic())
+
+
+# --- Postgres outage ----------------------------------------------------------
+
+def test_postgres_outage_serves_from_the_last_set_then_503(stack, http, user):
+    _, tokens = user
+    revoked = login(http, user[0])
+    assert http.post(url("/auth/logout"), headers=bearer(revoked["accessToken"])).status_code == 204
+    check = lambda token: fcgi_get(stack, bearer(token))  # noqa: E731
+    assert_refused_within_1s(check, revoked["accessToken"], time.monotonic())
+    warm(check, tokens["accessToken"], times=10)
+    stack.dev("pg-stop")
+    stopped = time.monotonic()
+    try:
+        seen = []
+        while time.monotonic() - stopped < 12.0:
+            r = check(tokens["accessToken"])
+            seen.append((time.monotonic() - stopped, r.status_code))
+            # A worker that read the set within the last 10 s answers from
+            # it; one that has not is unsure and says so: never a 401.
+            assert r.status_code in (204, 503), seen
+            if r.status_code == 503:
+                assert r.header("X-Auth-Error") == "SERVICE_UNAVAILABLE"
+                assert r.json()["error"] == "SERVICE_UNAVAILABLE"
+            # Refusing needs no database.
+            assert_refused(check("garbage.token.here"))
+            assert check(revoked["accessToken"]).status_code in (401, 503)
+            time.sleep(0.25)
+        late = [status for t, status in seen if t > 10.6]
+        assert late and set(late) == {503}, seen
+    finally:
+        stack.dev("pg-start")
+    # Each worker retries at most every 500 ms after its last failed
+    # attempt, and a Postgres that is still starting refuses connections:
+    # wait until six checks in a row (both workers, likely) answer from a
+    # fresh set again.
+    def recovered():
+        return all(
+            check(tokens["accessToken"]).status_code == 204
+            and check(revoked["accessToken"]).status_code == 401 for _ in range(6))
+
+    assert wait_until(recovered, timeout=15)
+    assert_accepted(check(tokens["accessToken"]))
+    assert_refused(check(revoked["accessToken"]))
+
+
+# --- revocations, with memcached up and down ----------------------------------
+# Last in the file: the memcached fixture is module-scoped, so the down
+# cases run in one stretch and memcached comes back at the end of the module.
+
 def warm(check, token, times=6):
     """Several checks, so that every validate worker has the token cached."""
     for _ in range(times):
@@ -522,76 +601,3 @@ def test_password_change_revokes_the_other_sessions(stack, check, http, memcache
     assert r.status_code == 200, r.text
     assert_refused_within_1s(check, other["accessToken"], time.monotonic())
     assert_accepted(check(keep["accessToken"]))
-
-
-def test_account_deletion(stack, check, http, user):
-    _, tokens = user
-    warm(check, tokens["accessToken"])
-    r = http.delete(url("/users/profile"), headers=bearer(tokens["accessToken"]),
-                    json={"password": PASSWORD})
-    assert r.status_code == 204, r.text
-    assert_refused_within_1s(check, tokens["accessToken"], time.monotonic())
-
-
-def test_cached_token_still_sees_a_revocation(stack, http, user):
-    """The same token checked over and over (verified once, then cache hits
-    in each worker) is refused as soon as its session is revoked."""
-    _, tokens = user
-    for _ in range(20):
-        assert_accepted(fcgi_get(stack, bearer(tokens["accessToken"])))
-    assert http.post(url("/auth/logout"), headers=bearer(tokens["accessToken"])).status_code == 204
-    check = lambda token: fcgi_get(stack, bearer(token))  # noqa: E731
-    assert_refused_within_1s(check, tokens["accessToken"], time.monotonic())
-
-
-def test_session_past_its_end_is_refused(stack, check, http, user):
-    """A session's fixed end refuses its tokens, as the session check does."""
-    _, tokens = user
-    warm(check, tokens["accessToken"])
-    stack.psql("UPDATE sessions SET expires_at = now() - interval '1 second'"
-               f" WHERE id = '{sid_of(tokens['accessToken'])}'")
-    assert_refused_within_1s(check, tokens["accessToken"], time.monotonic())
-
-
-# --- Postgres outage ----------------------------------------------------------
-
-def test_postgres_outage_serves_from_the_last_set_then_503(stack, http, user):
-    _, tokens = user
-    revoked = login(http, user[0])
-    assert http.post(url("/auth/logout"), headers=bearer(revoked["accessToken"])).status_code == 204
-    check = lambda token: fcgi_get(stack, bearer(token))  # noqa: E731
-    assert_refused_within_1s(check, revoked["accessToken"], time.monotonic())
-    warm(check, tokens["accessToken"], times=10)
-    stack.dev("pg-stop")
-    stopped = time.monotonic()
-    try:
-        seen = []
-        while time.monotonic() - stopped < 12.0:
-            r = check(tokens["accessToken"])
-            seen.append((time.monotonic() - stopped, r.status_code))
-            # A worker that read the set within the last 10 s answers from
-            # it; one that has not is unsure and says so: never a 401.
-            assert r.status_code in (204, 503), seen
-            if r.status_code == 503:
-                assert r.header("X-Auth-Error") == "SERVICE_UNAVAILABLE"
-                assert r.json()["error"] == "SERVICE_UNAVAILABLE"
-            # Refusing needs no database.
-            assert_refused(check("garbage.token.here"))
-            assert check(revoked["accessToken"]).status_code in (401, 503)
-            time.sleep(0.25)
-        late = [status for t, status in seen if t > 10.6]
-        assert late and set(late) == {503}, seen
-    finally:
-        stack.dev("pg-start")
-    # Each worker retries at most every 500 ms after its last failed
-    # attempt, and a Postgres that is still starting refuses connections:
-    # wait until six checks in a row (both workers, likely) answer from a
-    # fresh set again.
-    def recovered():
-        return all(
-            check(tokens["accessToken"]).status_code == 204
-            and check(revoked["accessToken"]).status_code == 401 for _ in range(6))
-
-    assert wait_until(recovered, timeout=15)
-    assert_accepted(check(tokens["accessToken"]))
-    assert_refused(check(revoked["accessToken"]))
