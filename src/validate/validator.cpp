@@ -143,7 +143,8 @@ Result<std::unique_ptr<Validator>> Validator::create(const Config& config) {
     if (auto r = v->revoked_.refresh(v->db_, wall_clock_ms()); !r) {
         log::warn("revoked_set_refresh_failed").str("reason", r.error().detail);
     } else {
-        metrics::note_revoked_set_refreshed(v->revoked_.last_refresh_ms());
+        v->reported_refresh_ms_ = v->revoked_.last_refresh_ms();
+        metrics::note_revoked_set_refreshed(v->reported_refresh_ms_);
     }
     return v;
 }
@@ -193,7 +194,10 @@ bool Validator::revoked_set_usable(int64_t now_ms) {
         log::warn("revoked_set_refresh_failed").str("reason", r.error().detail);
     }
     const int64_t last = revoked_.last_refresh_ms();
-    if (last != 0) metrics::note_revoked_set_refreshed(last);
+    if (last != reported_refresh_ms_) {
+        metrics::note_revoked_set_refreshed(last);
+        reported_refresh_ms_ = last;
+    }
     return last != 0 && now_ms - last <= kMaxStalenessMs;
 }
 

@@ -96,6 +96,9 @@ private:
     db::Connection db_;
     TokenCache tokens_;
     RevokedSessions revoked_;
+    // The refresh time last written to the metrics, so a request writes it
+    // only when a refresh happened (not once per request).
+    int64_t reported_refresh_ms_ = 0;
 };
 
 // The X-Auth-Login value: "/login?rd=" + the RFC 3986 percent-encoding of
