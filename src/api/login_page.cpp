@@ -340,7 +340,12 @@ Answer login_page(Services& s, const Call& call) {
 
 Answer submit_login_form(Services& s, const Call& call) {
     const http::Request& req = call.request;
-    Page page = blank_page(s, req, allowed_rd(s, http::query_param(req.body, "rd")));
+    // The portal's page (web/login.html) fills the hidden rd with its
+    // script; without script its form posts to the page's own URL, so rd
+    // comes in the query.
+    std::string rd = http::query_param(req.body, "rd");
+    if (rd.empty()) rd = http::query_param(req.query, "rd");
+    Page page = blank_page(s, req, allowed_rd(s, rd));
     if (!page.notice.empty()) {
         log::warn("insecure_browser_login")
             .str("reason",

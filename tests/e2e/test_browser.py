@@ -137,8 +137,9 @@ def test_login_page(http):
     assert r.status_code == 200
     assert r.headers["Content-Type"].startswith("text/html")
     assert 'id="email"' in r.text and 'id="password"' in r.text and 'id="remember"' in r.text
-    # Without JavaScript the form still works: it POSTs to the page itself.
-    assert '<form id="password-step" method="post" action="/login">' in r.text
+    # Without JavaScript the form still works: it POSTs to the page itself
+    # (no action: the page's own URL, its rd= with it).
+    assert '<form id="password-step" method="post" novalidate>' in r.text
 
 
 def test_cors_preflight_only_for_listed_origins(stack, http):

@@ -24,11 +24,11 @@ DRIVER = shutil.which("chromedriver")
 SHOTS = VAR / "screenshots"
 
 
-def chromium(javascript=True, width=1280, height=900):
+def chromium(javascript=True, width=1280, height=900, extra_args=()):
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                f"--window-size={width},{height}", "--no-first-run"):
+                f"--window-size={width},{height}", "--no-first-run", *extra_args):
         opts.add_argument(arg)
     if width < 500:  # narrower than a desktop window may be: emulate the phone
         opts.add_experimental_option("mobileEmulation", {"deviceMetrics": {
@@ -113,9 +113,9 @@ def test_login_page_screenshots(stack, width, height):
         shot(driver, f"login-{width}")
         form = driver.find_element(By.ID, "password-step")
         assert form.size["width"] <= width  # no horizontal overflow on a phone
-        # The page's style applies under its CSP (allowed by hash, with no
-        # 'unsafe-inline'): the body is the style's 24rem column.
+        # The portal's stylesheet applies under the page's CSP ('self', no
+        # 'unsafe-inline'): the form sits in its 27rem card.
         assert driver.execute_script(
-            "return getComputedStyle(document.body).maxWidth") == "384px"
+            "return getComputedStyle(document.querySelector('main.card')).maxWidth") == "432px"
     finally:
         driver.quit()

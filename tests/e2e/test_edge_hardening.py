@@ -61,9 +61,11 @@ def test_a_bearer_header_still_wins_over_the_cookie(stack, http):
 
 # --- the login page's CSP -----------------------------------------------------
 
-@pytest.mark.parametrize("path", ["/login", "/login/done"])
+@pytest.mark.parametrize("path", ["/login/done", "/login?rd=x"])
 def test_login_page_csp_allows_its_style_by_hash_only(http, path):
-    r = http.get(url(path))
+    # authd's own pages: /login/done, and the form of /login for a browser
+    # with the resume hint (the portal's static /login: test_portal).
+    r = http.get(url(path), headers={"Cookie": "__Secure-authd_resume=1; __Secure-authd_resumed=1"})
     assert r.status_code == 200
     csp = r.headers["Content-Security-Policy"]
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp, csp

@@ -3,7 +3,7 @@
 // rides on the access cookie (renewed silently through the refresh cookie,
 // api.js); a dead session sends the browser to /login.
 import { ApiError, api } from "./api.js";
-import { codeField, onSubmit, passwordReveal, showAlert } from "./form.js";
+import { codeField, onSubmit, passwordReveal, showAlert, showError } from "./form.js";
 import { attachPolicy } from "./policy.js";
 
 const $ = (id) => document.getElementById(id);
@@ -26,6 +26,20 @@ function sessionGone(error) {
     return true;
   }
   return false;
+}
+
+// A wrong password or code, which the API refuses without `fields`, is
+// said next to the field it concerns.  `fields`: error code -> input name.
+function refusals(formId, fields) {
+  return (error) => {
+    if (sessionGone(error)) return true;
+    const name = fields[error.code];
+    if (!name) return false;
+    const password = error.code === "INVALID_CREDENTIALS";
+    error.fields = { [name]: password ? "that password is not right" : "that code is not right" };
+    showError($(formId), error, password ? "That password is not right." : undefined);
+    return true;
+  };
 }
 
 let user = null;
@@ -64,7 +78,7 @@ onSubmit($("password"), async ({ currentPassword, newPassword }) => {
   $("newPassword").dispatchEvent(new Event("input"));
   showAlert($("password"), "Your password is changed. Every other device is signed out.", "ok");
   await loadSessions();
-}, { onError: sessionGone });
+}, { onError: refusals("password", { INVALID_CREDENTIALS: "currentPassword" }) });
 
 // --- two-factor ---------------------------------------------------------
 function showMfa(on) {
@@ -84,7 +98,7 @@ onSubmit($("mfa-setup"), async ({ password }) => {
   $("secret").textContent = setup.secret.replace(/=+$/, "").replace(/(.{4})(?=.)/g, "$1 ");
   $("mfa-confirm").hidden = false;
   $("confirm-code").focus();
-}, { onError: sessionGone });
+}, { onError: refusals("mfa-setup", { INVALID_CREDENTIALS: "password" }) });
 
 codeField($("confirm-code"));
 onSubmit($("mfa-confirm"), async ({ code }) => {
@@ -96,7 +110,7 @@ onSubmit($("mfa-confirm"), async ({ code }) => {
   $("mfa-on").hidden = true;
   showBackupCodes(answer.backupCodes);
   await loadSessions();  // turning 2FA on signed the other devices out
-}, { onError: sessionGone });
+}, { onError: refusals("mfa-confirm", { INVALID_MFA_CODE: "code" }) });
 
 codeField($("regenerate-code"));
 onSubmit($("mfa-regenerate"), async ({ code }) => {
@@ -104,14 +118,14 @@ onSubmit($("mfa-regenerate"), async ({ code }) => {
   $("mfa-regenerate").reset();
   $("mfa-on").hidden = true;
   showBackupCodes(answer.backupCodes);
-}, { onError: sessionGone });
+}, { onError: refusals("mfa-regenerate", { INVALID_MFA_CODE: "code" }) });
 
 onSubmit($("mfa-disable"), async ({ password, code }) => {
   await call("POST", "/auth/mfa/disable", { password, code: code.trim() });
   $("mfa-disable").reset();
   showMfa(false);
   showAlert($("mfa-setup"), "Two-factor authentication is off.", "ok");
-}, { onError: sessionGone });
+}, { onError: refusals("mfa-disable", { INVALID_CREDENTIALS: "password", INVALID_MFA_CODE: "code" }) });
 
 let downloadUrl = null;
 function showBackupCodes(codes) {
@@ -266,6 +280,6 @@ function watchSessionEnd(current) {
 onSubmit($("delete"), async ({ password }) => {
   await call("DELETE", "/users/profile", { password });
   window.location.assign("/login?deleted=1");
-}, { onError: sessionGone });
+}, { onError: refusals("delete", { INVALID_CREDENTIALS: "password" }) });
 
 load();

@@ -85,7 +85,7 @@ export function clearErrors(form) {
 // Puts each of error.fields next to the input of that name (the API's
 // field names are the inputs' names; its message goes in the element
 // whose id is the input's id + "-error"); the rest goes to the alert.
-export function showError(form, error) {
+export function showError(form, error, sentence = sentenceFor(error)) {
   let first = null;
   for (const [name, message] of Object.entries(error.fields || {})) {
     const input = form.elements.namedItem(name);
@@ -95,7 +95,7 @@ export function showError(form, error) {
     slot.textContent = capitalised(message);
     first = first || input;
   }
-  showAlert(form, sentenceFor(error));
+  showAlert(form, sentence);
   if (first) first.focus();  // the field to fix, rather than the alert
 }
 
