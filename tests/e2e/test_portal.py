@@ -7,6 +7,7 @@ another browser, forgot and reset.  The pages' headers: a CSP without
 
 Every page is saved at 1280 and 375 px wide under the build folder
 (<build>/screenshots/portal-*.png) for a person to look at."""
+import html.parser
 import pathlib
 import re
 import subprocess
@@ -281,6 +282,48 @@ def test_pages_are_static_with_a_strict_csp_and_revalidated(stack, path):
         a = requests.get(url(asset))
         assert a.status_code == 200 and a.headers["Cache-Control"] == "no-cache", asset
         assert a.headers["Content-Type"].split(";")[0] in ("text/css", "text/javascript")
+
+
+class Inputs(html.parser.HTMLParser):
+    """Each input of a page with its attributes, and the ids labels name."""
+
+    def __init__(self):
+        super().__init__()
+        self.inputs, self.labelled, self.in_label = [], set(), 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "label":
+            self.in_label += 1
+            if a.get("for"):
+                self.labelled.add(a["for"])
+        elif tag == "input":
+            self.inputs.append((a, self.in_label > 0))
+
+    def handle_endtag(self, tag):
+        if tag == "label":
+            self.in_label -= 1
+
+
+AUTOCOMPLETE = {"email": {"username"}, "password": {"current-password", "new-password"}}
+
+
+@pytest.mark.parametrize("path", ["/login", *PAGES])
+def test_every_input_has_a_label_and_what_password_managers_read(path):
+    page = Inputs()
+    page.feed(requests.get(url(path)).text)
+    assert page.inputs
+    for attrs, wrapped in page.inputs:
+        kind = attrs.get("type", "text")
+        if kind == "hidden" or "hidden" in attrs:  # the password managers' username
+            continue
+        assert wrapped or attrs.get("id") in page.labelled, (path, attrs)
+        if kind in AUTOCOMPLETE:
+            assert attrs.get("autocomplete") in AUTOCOMPLETE[kind], (path, attrs)
+        if attrs.get("name") == "code":
+            assert attrs.get("autocomplete") == "one-time-code", (path, attrs)
+        if attrs.get("name") == "newPassword":
+            assert attrs.get("autocomplete") == "new-password", (path, attrs)
 
 
 @pytest.mark.parametrize("width,height", [(1280, 900), (375, 812), (320, 640)])
