@@ -299,6 +299,7 @@ render() {  # template output
         -e "s|@RUN@|$RUN|g" \
         -e "s|@API_SOCKET@|$RUN/api.sock|g" \
         -e "s|@VALIDATE_SOCKET@|$RUN/validate.sock|g" \
+        -e "s|@VALIDATE_CACHE@|$VAR/nginx/validate-cache|g" \
         -e "s|@WEB_ROOT@|$ROOT/web|g" "$1" > "$2"
 }
 
@@ -308,6 +309,7 @@ nginx_start() {
     # The snippets are installed as they ship: they have no placeholders.
     cp "$ROOT"/nginx/snippets/*.conf "$VAR/nginx/snippets/"
     render "$ROOT/nginx/authd-http.conf" "$VAR/nginx/authd-http.conf"
+    render "$ROOT/nginx/authd-validate-cache.conf" "$VAR/nginx/authd-validate-cache.conf"
     render "$ROOT/nginx/authd-site.conf" "$VAR/nginx/authd-site.conf"
     render "$ROOT/nginx/authd-demo-app.conf" "$VAR/nginx/authd-demo-app.conf"
     render "$ROOT/nginx/authd-metrics.conf" "$VAR/nginx/authd-metrics.conf"
@@ -328,6 +330,7 @@ http {
     scgi_temp_path $VAR/nginx/tmp/scgi;
     default_type application/octet-stream;
     include $VAR/nginx/authd-http.conf;
+    include $VAR/nginx/authd-validate-cache.conf;
     include $VAR/nginx/authd-site.conf;
     include $VAR/nginx/authd-demo-app.conf;
     include $VAR/nginx/authd-metrics.conf;
