@@ -54,7 +54,9 @@ profile() {
     case "$1" in
         dev)
             VAR=${AUTHD_VAR:-$ROOT/var}
-            HTTP_PORT=8080 PG_PORT=54320 MC_PORT=11260
+            # AUTHD_DEV_PORTS="http pg memcached" moves it off the defaults
+            # (a second checkout's stack for bench/, beside the first).
+            read -r HTTP_PORT PG_PORT MC_PORT <<< "${AUTHD_DEV_PORTS:-8080 54320 11260}"
             BUILD=$ROOT/build
             CMAKE_FLAGS=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
             ;;
