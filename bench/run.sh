@@ -51,7 +51,7 @@ git diff --quiet HEAD -- src nginx bench 2>/dev/null || dirty=" (with uncommitte
     echo "## Targets"
     echo
     echo '```text'
-    grep -h "target" "$OUT"/validate.txt "$OUT"/revocation.txt "$OUT"/login.txt || true
+    grep -hE '(holds|MISSED)' "$OUT"/validate.txt "$OUT"/revocation.txt "$OUT"/login.txt || true
     echo '```'
     for bench in validate revocation login; do
         echo
