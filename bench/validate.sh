@@ -14,7 +14,12 @@
 # It starts its own nginx (127.0.0.1:18180, 2 workers, under a temp dir) and
 # a bare responder with as many processes as [server] validate_workers, and
 # stops both on exit.  authd is the dev stack's, reached on its validate
-# socket through the validate location of nginx/snippets/authd-location.conf.
+# socket through the validate location of nginx/snippets/authd-location.conf,
+# and through the cached one of nginx/snippets/authd-validate-cached.conf
+# (scenario f, its cache on /dev/shm).
+#
+# SCENARIOS="a e b f c d" runs only some of them (a and e are the ratios'
+# bases; c needs b).
 set -Eeuo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -24,7 +29,8 @@ DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
 TOKENS=${TOKENS:-auto}
 ROUNDS=${ROUNDS:-3}
-BENCH_PORT=18180
+SCENARIOS=${SCENARIOS:-a e b f c d}
+BENCH_PORT=${BENCH_PORT:-18180}
 
 say() { printf 'validate.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -56,10 +62,12 @@ done
 
 WORK=$(mktemp -d /tmp/authd-bench.XXXXXX)
 echo $$ > "$WORK/owner.pid"
+# The micro-cache's entries on tmpfs, as nginx/authd-validate-cache.conf asks.
+CACHE_DIR=$(mktemp -d /dev/shm/authd-bench-cache.XXXXXX)
 cleanup() {
     stop_pid "$WORK/nginx.pid" QUIT
     stop_pid "$WORK/bare.pid" TERM
-    rm -rf "$WORK"
+    rm -rf "$WORK" "$CACHE_DIR"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -158,6 +166,12 @@ grep -q "fastcgi_pass authd_validate;" "$WORK/snippets/authd-validate.conf" ||
 sed 's|^\([[:space:]]*fastcgi_pass[[:space:]]\).*|\1bare_responder;|' \
     "$WORK/snippets/authd-validate.conf" > "$WORK/snippets/bare-validate.conf"
 awk '/^map \$http_accept \$authd_browser /, /^}/' nginx/authd-http.conf > "$WORK/maps.conf"
+# The cached location's body and the cache zone, as shipped.
+awk '/^location = \/_authd\/validate-cached \{/ { inside = 1; next } inside && /^\}/ { inside = 0 } inside' \
+    nginx/snippets/authd-validate-cached.conf > "$WORK/snippets/cached-validate.conf"
+grep -q "fastcgi_cache authd_validate;" "$WORK/snippets/cached-validate.conf" ||
+    die "no cached validate location in nginx/snippets/authd-validate-cached.conf"
+sed "s|@VALIDATE_CACHE@|$CACHE_DIR|" nginx/authd-validate-cache.conf > "$WORK/cache.conf"
 
 mkdir -p "$WORK/tmp"
 {
@@ -177,6 +191,7 @@ http {
     scgi_temp_path $WORK/tmp/scgi;
 
     include $WORK/maps.conf;
+    include $WORK/cache.conf;
     upstream authd_validate { server unix:$RUN/validate.sock; }
     upstream bare_responder { server unix:$WORK/bare.sock; }
 
@@ -189,12 +204,17 @@ http {
         location = /ceiling  { auth_request /_bench/ceiling;  empty_gif; }
         location = /validate { auth_request /_bench/validate; empty_gif; }
         location = /floor    { auth_request /_bench/floor;    empty_gif; }
+        location = /cached   { auth_request /_bench/cached;   empty_gif; }
 
         location = /_bench/ceiling { internal; return 204; }
-        location = /_bench/validate { internal; include $WORK/snippets/authd-validate.conf; }
-        location = /_bench/floor    { internal; include $WORK/snippets/bare-validate.conf; }
-        # Never entered: declares what the validate location reads.
-        location @declarations { set \$authd_require_mfa ""; set \$authd_require_group ""; }
+        location = /_bench/validate { include $WORK/snippets/authd-validate.conf; }
+        location = /_bench/floor    { include $WORK/snippets/bare-validate.conf; }
+        location = /_bench/cached   { include $WORK/snippets/cached-validate.conf; }
+        # Never entered: declares what the validate locations read.
+        location @declarations {
+            set \$authd_require_mfa ""; set \$authd_require_group "";
+            set \$authd_forwards_identity "";
+        }
     }
 }
 EOF
@@ -289,7 +309,7 @@ ticks_used() {  # before after [pid...]
 # ceiling, which nginx answers itself).
 upstream_pids() {  # path
     case $1 in
-        /validate) validate_workers ;;
+        /validate | /cached) validate_workers ;;
         /floor) ps --ppid "$(cat "$WORK/bare.pid")" -o pid= ;;
     esac
 }
@@ -334,23 +354,31 @@ probe /floor "$VALID" 200
 probe /validate "$VALID" 200
 probe /validate "$INVALID" 401
 probe /validate "" 401
+probe /cached "$VALID" 200
+probe /cached "$VALID" 200
+probe /cached "$INVALID" 401
 AUTHD_STARTED=$(TZ=UTC ps -o lstart= -p "$(authd_pid)" || echo "?")
 log_size() { stat -c %s "$LOG/authd.log" 2>/dev/null || echo 0; }
 LOG_BEFORE=$(log_size)
 
 # The ceiling and the floor get the valid token too, so the bare responder
 # receives the same params as authd.
+want() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 for ROUND in $(seq 1 "$ROUNDS"); do
-    measure a /ceiling "$WORK/valid.txt"
-    measure e /floor "$WORK/valid.txt"
-    measure b /validate "$WORK/valid.txt"
+    ! want a || measure a /ceiling "$WORK/valid.txt"
+    ! want e || measure e /floor "$WORK/valid.txt"
+    ! want b || measure b /validate "$WORK/valid.txt"
+    # The micro-cache: nginx answers the one token itself, except for the
+    # first request of each second (an entry lives until its second ends).
+    ! want f || measure f /cached "$WORK/valid.txt"
+    want c || continue
     if [ "$ROUND" = 1 ]; then
         # Scenario c cannot outrun b, so b's rate says how many tokens make
         # every request of a round a new one; one file per round and wrk
         # thread.  c warms up with the one valid token, so every token it
         # measures with is new to authd.
         if [ "$TOKENS" = auto ]; then
-            TOKENS=$(awk -v r="${RPS[b.1]}" -v d="$DURATION" 'BEGIN {
+            TOKENS=$(awk -v r="${RPS[b.1]:-20000}" -v d="$DURATION" 'BEGIN {
                 n = int(r * d * 1.25) + 1; if (n < 20000) n = 20000; if (n > 500000) n = 500000
                 print n }')
         fi
@@ -363,7 +391,9 @@ for ROUND in $(seq 1 "$ROUNDS"); do
         probe /validate "$(tail -n 1 "$WORK/tokens.txt")" 200
     fi
     measure c /validate "$WORK/tokens.$ROUND.%d" "$WORK/valid.txt"
-    measure d /validate "$WORK/invalid.txt"
+done
+for ROUND in $(seq 1 "$ROUNDS"); do
+    ! want d || measure d /validate "$WORK/invalid.txt"
 done
 
 # A scenario's row is its median round by req/s (with that round's
@@ -371,7 +401,7 @@ done
 # requests add up over the rounds, and the worst `others` is kept.
 median_rounds() {
     local s r m
-    for s in a b c d e; do
+    for s in $SCENARIOS; do
         m=$(for r in $(seq 1 "$ROUNDS"); do echo "${RPS[$s.$r]} $r"; done |
             sort -n | awk -v n="$ROUNDS" 'NR == int((n + 1) / 2) { print $2 }')
         RPS[$s]=${RPS[$s.$m]} P50[$s]=${P50[$s.$m]} P99[$s]=${P99[$s.$m]}
@@ -391,10 +421,13 @@ median_rounds
 # --- the table -----------------------------------------------------------
 
 ms() { awk -v u="$1" 'BEGIN { printf "%.2f ms", u / 1000 }'; }
-ratio() { awk -v x="$1" -v y="$2" 'BEGIN { if (y > 0) printf "%.2f", x / y; else print "n/a" }'; }
-check() {  # awk condition over the variables given as -v
-    local cond=$1
+ratio() { awk -v x="$1" -v y="$2" 'BEGIN { if (x != "" && y > 0) printf "%.2f", x / y; else print "n/a" }'; }
+check() {  # awk condition over the variables given as -v (n/a when one is unmeasured)
+    local cond=$1 arg
     shift
+    for arg in "$@"; do
+        [[ $arg != *= ]] || { echo "n/a (not measured)"; return; }
+    done
     awk "$@" "BEGIN { print ($cond) ? \"holds\" : \"MISSED\" }"
 }
 
@@ -404,6 +437,7 @@ declare -A LABEL=(
     [c]="validator, a new valid token each time"
     [d]="validator, invalid token (401 expected)"
     [e]="floor: bare libfcgi responder"
+    [f]="micro-cache in nginx, one valid token"
 )
 echo
 echo "authd validate benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ), git $(git rev-parse --short HEAD)," \
@@ -411,13 +445,14 @@ echo "authd validate benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ), git $(git rev-pa
 echo "$(nproc) CPUs; wrk $THREADS threads, $CONNECTIONS connections," \
     "${DURATION}s per scenario after ${WARMUP}s warm-up; nginx 2 workers;" \
     "validate pool and bare responder $VALIDATE_WORKERS processes each"
-echo "scenario c: $TOKENS minted tokens per round, $(ratio "${REQS[c]}" "$((TOKENS * ROUNDS))")" \
-    "requests per token;" \
-    "$LOG/authd.log grew by $((($(log_size) - LOG_BEFORE) / 1048576)) MiB"
+! want c || echo "scenario c: $TOKENS minted tokens per round," \
+    "$(ratio "${REQS[c]}" "$((TOKENS * ROUNDS))") requests per token"
+echo "$LOG/authd.log grew by $((($(log_size) - LOG_BEFORE) / 1048576)) MiB"
 echo
 printf '%-2s %-40s %8s %9s %9s %8s %8s %7s %8s %8s\n' "" scenario "req/s" p50 p99 non-2xx \
     "sock err" others "cpu/req" "auth/req"
-for s in a b c d e; do
+for s in a b c d e f; do
+    want "$s" || continue
     printf '%-2s %-40s %8s %9s %9s %8s %8s %6s%% %5s us %5s us\n' "$s" "${LABEL[$s]}" "${RPS[$s]}" \
         "$(ms "${P50[$s]}")" "$(ms "${P99[$s]}")" "${NON2XX[$s]}" "${SOCKERR[$s]}" "${OTHERS[$s]}" \
         "${CPU_US[$s]}" "${UPSTREAM_US[$s]}"
@@ -427,32 +462,33 @@ echo " cpu/req: CPU time of the whole machine per request; auth/req: that of the
 echo " processes, authd's validate workers or the bare responder, per request)"
 echo "each row is the scenario's median of $ROUNDS rounds; req/s and ratios in every round:"
 for r in $(seq 1 "$ROUNDS"); do
-    printf '  round %s:  a %6s  b %6s  c %6s  d %6s  e %6s   b/e %s  c/b %s  p99 of b %s\n' \
-        "$r" "${RPS[a.$r]}" "${RPS[b.$r]}" "${RPS[c.$r]}" "${RPS[d.$r]}" "${RPS[e.$r]}" \
-        "$(ratio "${RPS[b.$r]}" "${RPS[e.$r]}")" "$(ratio "${RPS[c.$r]}" "${RPS[b.$r]}")" \
-        "$(ms "${P99[b.$r]}")"
+    printf '  round %s:  a %6s  b %6s  c %6s  d %6s  e %6s  f %6s   b/e %s  c/b %s  f/a %s  p99 of b %s\n' \
+        "$r" "${RPS[a.$r]:--}" "${RPS[b.$r]:--}" "${RPS[c.$r]:--}" "${RPS[d.$r]:--}" \
+        "${RPS[e.$r]:--}" "${RPS[f.$r]:--}" \
+        "$(ratio "${RPS[b.$r]:-}" "${RPS[e.$r]:-}")" "$(ratio "${RPS[c.$r]:-}" "${RPS[b.$r]:-}")" \
+        "$(ratio "${RPS[f.$r]:-}" "${RPS[a.$r]:-}")" "$(ms "${P99[b.$r]:-0}")"
 done
 echo
+for s in a b c d e f; do RPS[$s]=${RPS[$s]:-} P99[$s]=${P99[$s]:-}; done
 echo "b/e $(ratio "${RPS[b]}" "${RPS[e]}")   c/e $(ratio "${RPS[c]}" "${RPS[e]}")" \
-    "  c/b $(ratio "${RPS[c]}" "${RPS[b]}")   b/a $(ratio "${RPS[b]}" "${RPS[a]}")   e/a $(ratio "${RPS[e]}" "${RPS[a]}")"
+    "  c/b $(ratio "${RPS[c]}" "${RPS[b]}")   b/a $(ratio "${RPS[b]}" "${RPS[a]}")   e/a $(ratio "${RPS[e]}" "${RPS[a]}")" \
+    "  f/a $(ratio "${RPS[f]}" "${RPS[a]}")   f/b $(ratio "${RPS[f]}" "${RPS[b]}")"
 echo "target b >= 0.9 x e:      $(check 'b >= 0.9 * e' -v b="${RPS[b]}" -v e="${RPS[e]}")"
 echo "target c >= 0.6 x b:      $(check 'c >= 0.6 * b' -v c="${RPS[c]}" -v b="${RPS[b]}")"
+echo "target f >= 0.5 x a:      $(check 'f >= 0.5 * a' -v f="${RPS[f]}" -v a="${RPS[a]}")"
 note=
 [ "$CONNECTIONS" = 32 ] || note=" (the target is for 32 connections, this run had $CONNECTIONS)"
 echo "target p99 of b <= 5 ms:  $(check 'p <= 5000' -v p="${P99[b]}")$note"
 
 # A row whose answers were not the expected ones measured something else.
-for s in a b c e; do
-    [ "${NON2XX[$s]}" = 0 ] || echo "WARNING: $s had ${NON2XX[$s]} non-2xx answers (see $LOG/authd.log)"
-done
-[ "${NON2XX[d]}" = "${REQS[d]}" ] || echo "WARNING: d: only ${NON2XX[d]} of ${REQS[d]} answers were non-2xx"
-for s in a b c d e; do
+for s in $SCENARIOS; do
+    if [ "$s" = d ]; then
+        [ "${NON2XX[d]}" = "${REQS[d]}" ] || echo "WARNING: d: only ${NON2XX[d]} of ${REQS[d]} answers were non-2xx"
+    else
+        [ "${NON2XX[$s]}" = 0 ] || echo "WARNING: $s had ${NON2XX[$s]} non-2xx answers (see $LOG/authd.log)"
+    fi
     [ "${SOCKERR[$s]}" = 0 ] || echo "WARNING: $s had ${SOCKERR[$s]} socket errors or timeouts"
-done
-for s in b c d; do
     [ -z "${RESTARTED[$s]:-}" ] || echo "WARNING: authd's validate workers were restarted during $s"
-done
-for s in a b c d e; do
     [ "${OTHERS[$s]}" -le 2 ] ||
         echo "WARNING: other processes took ${OTHERS[$s]}% of the CPUs during $s: that row is skewed"
 done

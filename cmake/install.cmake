@@ -25,7 +25,8 @@ add_custom_command(
   COMMENT "Writing authd.conf and authd.conf(5) from the option table")
 
 # nginx's files with the packaged sockets filled in (cmake/fill_nginx.sh).
-set(AUTHD_NGINX_FILES authd-http.conf authd-site.conf authd-site-tls.conf authd-metrics.conf)
+set(AUTHD_NGINX_FILES authd-http.conf authd-site.conf authd-site-tls.conf authd-metrics.conf
+                      authd-validate-cache.conf)
 set(AUTHD_NGINX_OUT)
 foreach(f ${AUTHD_NGINX_FILES})
   add_custom_command(

@@ -54,7 +54,9 @@ profile() {
     case "$1" in
         dev)
             VAR=${AUTHD_VAR:-$ROOT/var}
-            HTTP_PORT=8080 PG_PORT=54320 MC_PORT=11260
+            # AUTHD_DEV_PORTS="http pg memcached" moves it off the defaults
+            # (a second checkout's stack for bench/, beside the first).
+            read -r HTTP_PORT PG_PORT MC_PORT <<< "${AUTHD_DEV_PORTS:-8080 54320 11260}"
             BUILD=$ROOT/build
             CMAKE_FLAGS=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
             ;;
@@ -299,6 +301,7 @@ render() {  # template output
         -e "s|@RUN@|$RUN|g" \
         -e "s|@API_SOCKET@|$RUN/api.sock|g" \
         -e "s|@VALIDATE_SOCKET@|$RUN/validate.sock|g" \
+        -e "s|@VALIDATE_CACHE@|$VAR/nginx/validate-cache|g" \
         -e "s|@WEB_ROOT@|$ROOT/web|g" "$1" > "$2"
 }
 
@@ -308,6 +311,7 @@ nginx_start() {
     # The snippets are installed as they ship: they have no placeholders.
     cp "$ROOT"/nginx/snippets/*.conf "$VAR/nginx/snippets/"
     render "$ROOT/nginx/authd-http.conf" "$VAR/nginx/authd-http.conf"
+    render "$ROOT/nginx/authd-validate-cache.conf" "$VAR/nginx/authd-validate-cache.conf"
     render "$ROOT/nginx/authd-site.conf" "$VAR/nginx/authd-site.conf"
     render "$ROOT/nginx/authd-demo-app.conf" "$VAR/nginx/authd-demo-app.conf"
     render "$ROOT/nginx/authd-metrics.conf" "$VAR/nginx/authd-metrics.conf"
@@ -328,6 +332,7 @@ http {
     scgi_temp_path $VAR/nginx/tmp/scgi;
     default_type application/octet-stream;
     include $VAR/nginx/authd-http.conf;
+    include $VAR/nginx/authd-validate-cache.conf;
     include $VAR/nginx/authd-site.conf;
     include $VAR/nginx/authd-demo-app.conf;
     include $VAR/nginx/authd-metrics.conf;

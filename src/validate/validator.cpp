@@ -32,6 +32,7 @@
 #include "http/credentials.h"
 #include "http/redirect.h"
 #include "metrics/shared_counters.h"
+#include "validate/cache_policy.h"
 
 namespace authd::validate {
 namespace {
@@ -168,6 +169,9 @@ http::Response Validator::handle(const http::Request& request) {
         metrics::count(outcome_of(checked));
         return checked;
     }();
+    // NB: through the cached location every answer says whether nginx may
+    // keep it; only check() marks a 204, everything else is stored never.
+    if (r.status != 204 && request.param("AUTHD_CACHE_KEY")) r.add_header("X-Accel-Expires", "0");
     metrics::observe_request(metrics::kRouteValidate, r.status, monotonic_us() - started);
     return r;
 }
@@ -277,6 +281,13 @@ http::Response Validator::check(const http::Request& request) {
     r.add_header("X-Auth-Mfa", mfa ? "true" : "false");
     r.add_header("X-Auth-Session-Id", claims->session_id);
     if (!claims->groups.empty()) r.add_header("X-Auth-Groups", join_groups(claims->groups));
+    if (request.param("AUTHD_CACHE_KEY")) {
+        std::optional<int64_t> last_second;
+        if (cache_key_covers(request)) {
+            last_second = cache_last_second(now_ms, revoked_.last_refresh_ms(), claims->expires_at);
+        }
+        r.add_header("X-Accel-Expires", accel_expires(last_second));
+    }
     return r;
 }
 

@@ -26,6 +26,10 @@
 //   503  SERVICE_UNAVAILABLE when the revoked set is older than
 //        kMaxStalenessMs (Postgres unreachable for that long)
 //   404/405 for any other path or method, in the contract's error shape.
+// Through nginx's micro-cache (nginx/snippets/authd-validate-cached.conf,
+// which sets AUTHD_CACHE_KEY) every checked answer also carries
+// X-Accel-Expires: "@<unix second>" on a 204 that validate/cache_policy.h
+// lets nginx keep until the end of that second, "0" on everything else.
 //
 // Per request: the token (Authorization: Bearer, else the access cookie) is
 // looked up in the verified-token cache, else verified and inserted; then
