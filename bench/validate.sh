@@ -178,6 +178,8 @@ mkdir -p "$WORK/tmp"
     # Workers run as the invoking user so they can reach authd's socket.
     [ "$(id -u)" -eq 0 ] && echo "user root root;"
     cat <<EOF
+load_module /usr/lib/nginx/modules/ndk_http_module.so;
+load_module /usr/lib/nginx/modules/ngx_http_set_misc_module.so;
 worker_processes 2;
 pid $WORK/nginx.pid;
 error_log $WORK/nginx-error.log warn;

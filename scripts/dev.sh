@@ -40,6 +40,7 @@ PACKAGES=(build-essential cmake pkg-config git curl ca-certificates openssl
           python3 python3-pytest python3-requests python3-jwt python3-cryptography python3-jsonschema
           python3-yaml python3-aiosmtpd oathtool zbar-tools
           chromium chromium-driver python3-selenium fonts-dejavu-core
+          libnginx-mod-http-set-misc
           clang libclang-rt-14-dev clang-tidy cppcheck
           dpkg-dev man-db groff-base systemd)
 
@@ -319,6 +320,9 @@ nginx_start() {
         # Workers run as the invoking user so they can reach authd's sockets.
         is_root && echo "user root root;"
         cat <<EOF
+# The validator's micro-cache hashes its key with set-misc (and its NDK).
+load_module /usr/lib/nginx/modules/ndk_http_module.so;
+load_module /usr/lib/nginx/modules/ngx_http_set_misc_module.so;
 worker_processes 2;
 pid $RUN/nginx.pid;
 error_log $LOG/nginx-error.log warn;

@@ -169,6 +169,25 @@ def test_a_hit_carries_the_identity_of_the_miss(stack, http, user):
     assert 1 <= reached <= 2, reached
 
 
+def test_the_cache_files_never_hold_a_token(stack, http, user):
+    """nginx writes each entry's key into its file: there it is a keyed
+    SHA-256 of the key (set-misc), never the token or the cookie."""
+    _, tokens = user
+    token = tokens["accessToken"]
+    cookie = {"Cookie": f"__Secure-authd_access={token}; theme=dark"}
+    for headers in ({}, cookie):
+        start_of_a_second()
+        assert cached(None if headers else token, headers=headers).status_code == 200
+        assert cached(None if headers else token, headers=headers).status_code == 200
+    cache_dir = stack.var / "nginx" / "validate-cache"
+    files = [f for f in cache_dir.rglob("*") if f.is_file()]
+    assert files, "nothing was cached"
+    secret = token.split(".")[2].encode()  # the signature: in no file
+    for f in files:
+        data = f.read_bytes()
+        assert secret not in data and b"theme=dark" not in data, f
+
+
 def test_a_revoked_session_is_refused_within_the_bound(stack, http):
     address = verified(stack, http)
     for _ in range(3):
