@@ -72,23 +72,10 @@ Answer login(Services& s, const Call& call) {
         *outcome);
 }
 
-Answer refresh(Services& s, const Call& call) {
-    auto form = forms::parse_refresh(call.body.root());
-    if (!form) return invalid(form.error());
-    std::optional<std::string> token = form->refresh_token;
-    if (!token) {
-        token = http::find_cookie(call.request, kRefreshCookie);
-        if (token) {
-            if (auto refused = check_cookie_origin(s.config, call.request)) {
-                return refuse(*refused);
-            }
-        }
-    }
-    if (!token || token->empty()) {
-        return invalid({{{"refreshToken", "is required"}}});
-    }
-    auto rotation = sessions::rotate_refresh_token(s.db, *token, s.config.tokens.refresh_grace,
-                                                   audit_origin(call.request));
+Result<Refreshed, http::ApiError> rotate_refresh(Services& s, std::string_view token,
+                                                 const http::Request& request) {
+    auto rotation = sessions::rotate_refresh_token(s.db, token, s.config.tokens.refresh_grace,
+                                                   audit_origin(request));
     if (!rotation) return failure(rotation.error());
     switch (rotation->outcome) {
         case sessions::RotateOutcome::invalid:
@@ -104,9 +91,30 @@ Answer refresh(Services& s, const Call& call) {
     // A disable revoked the session (login/account_state.h); this refuses a
     // rotation that got in first as a revoked one too.
     if ((*user)->disabled()) return invalid_refresh("account_disabled");
-    Answer r = token_response(s, **user, rotation->session, rotation->refresh_token,
+    return Refreshed{std::move(**user), std::move(*rotation)};
+}
+
+Answer refresh(Services& s, const Call& call) {
+    auto form = forms::parse_refresh(call.body.root());
+    if (!form) return invalid(form.error());
+    std::optional<std::string> token = form->refresh_token;
+    if (!token) {
+        token = http::find_cookie(call.request, kRefreshCookie);
+        if (token) {
+            if (auto refused = check_cookie_origin(s.config, call.request)) {
+                return refuse(*refused);
+            }
+        }
+    }
+    if (!token || token->empty()) {
+        return invalid({{{"refreshToken", "is required"}}});
+    }
+    auto rotated = rotate_refresh(s, *token, call.request);
+    if (!rotated) return Unexpected{rotated.error()};
+    const auto& rotation = rotated->rotation;
+    Answer r = token_response(s, rotated->user, rotation.session, rotation.refresh_token,
                               form->set_cookie, call.request);
-    if (r && rotation->in_grace) r->log_reason = "grace_window_reuse";
+    if (r && rotation.in_grace) r->log_reason = "grace_window_reuse";
     return r;
 }
 

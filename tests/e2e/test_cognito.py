@@ -1,0 +1,333 @@
+"""The Cognito-compatible API (README, "Moving from Cognito"): Debian's boto3
+with endpoint_url at nginx, as an app written for Cognito calls it, and the
+REST API on the same users: one set of rules behind both doors.
+"""
+import base64
+import hashlib
+import hmac
+import time
+
+import boto3
+import botocore.config
+import jwt
+import pytest
+import requests
+
+from conftest import (PASSWORD, URL, bearer, code_in, login, new_email, refused_within, url,
+                      verified_user, wait_until)
+
+POOL = "local_authd"
+CLIENT = "authddevclient"
+JWKS = f"{URL}/{POOL}/.well-known/jwks.json"
+
+
+def client():
+    # Dummy region and credentials: the public operations are unsigned.
+    return boto3.client(
+        "cognito-idp", endpoint_url=URL, region_name="eu-west-1",
+        aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="dummy",
+        config=botocore.config.Config(retries={"total_max_attempts": 1}))
+
+
+@pytest.fixture(scope="module")
+def idp():
+    return client()
+
+
+def attrs(first="Ada", last="Lovelace"):
+    return [{"Name": "given_name", "Value": first}, {"Name": "family_name", "Value": last}]
+
+
+def signed_up(stack, idp, password=PASSWORD):
+    """Signs up and confirms through the Cognito door; returns (email, sub)."""
+    address = new_email("cog")
+    r = idp.sign_up(ClientId=CLIENT, Username=address, Password=password, UserAttributes=attrs())
+    assert r["UserConfirmed"] is False
+    code = code_in(stack.wait_for_mail(address, "verify_email"))
+    idp.confirm_sign_up(ClientId=CLIENT, Username=address, ConfirmationCode=code)
+    return address, r["UserSub"]
+
+
+def password_auth(idp, address, password=PASSWORD):
+    return idp.initiate_auth(ClientId=CLIENT, AuthFlow="USER_PASSWORD_AUTH",
+                             AuthParameters={"USERNAME": address, "PASSWORD": password})
+
+
+def tokens(idp, address, password=PASSWORD):
+    return password_auth(idp, address, password)["AuthenticationResult"]
+
+
+def decode(token, **kw):
+    key = jwt.PyJWKClient(JWKS).get_signing_key_from_jwt(token)
+    return jwt.decode(token, key.key, algorithms=["ES256", "EdDSA", "RS256", "PS256"], **kw)
+
+
+def raw(target, body=b"{}", content_type="application/x-amz-json-1.1"):
+    headers = {"Content-Type": content_type}
+    if target:
+        headers["X-Amz-Target"] = target
+    return requests.post(url("/"), data=body, headers=headers)
+
+
+def test_sign_up_confirm_sign_in_get_user_and_the_tokens_verify_as_cognito_ones(stack, idp, http):
+    address, sub = signed_up(stack, idp)
+    result = password_auth(idp, address)
+    auth = result["AuthenticationResult"]
+    assert auth["TokenType"] == "Bearer" and auth["ExpiresIn"] == 900 and auth["RefreshToken"]
+
+    user = idp.get_user(AccessToken=auth["AccessToken"])
+    assert user["Username"] == sub
+    got = {a["Name"]: a["Value"] for a in user["UserAttributes"]}
+    assert got["sub"] == sub and got["email"] == address and got["email_verified"] == "true"
+    assert got["given_name"] == "Ada" and got["family_name"] == "Lovelace"
+
+    # As a Cognito user verifies them: the pool's JWKS, the id token's
+    # audience is the app client, the access token names it in client_id.
+    claims = decode(auth["IdToken"], audience=CLIENT)
+    assert claims["token_use"] == "id" and claims["sub"] == sub
+    assert claims["cognito:username"] == sub and claims["email"] == address
+    for name in ("origin_jti", "event_id", "auth_time"):
+        assert claims[name]
+    access = decode(auth["AccessToken"], options={"verify_aud": False})
+    assert access["token_use"] == "access" and access["client_id"] == CLIENT
+    assert access["username"] == sub and access["sub"] == sub
+    assert access["scope"] == "aws.cognito.signin.user.admin"
+    assert access["origin_jti"] == claims["origin_jti"]
+    for name in ("event_id", "auth_time", "jti", "exp", "iat"):
+        assert access[name]
+
+    # The same token at the REST API and the validator; the same user id.
+    r = http.get(url("/users/profile"), headers=bearer(auth["AccessToken"]))
+    assert r.status_code == 200 and r.json()["userId"] == sub
+    assert http.get(url("/auth/validate"), headers=bearer(auth["AccessToken"])).status_code == 204
+    # A user id works as the Username too (Cognito's username in such a pool).
+    assert password_auth(idp, sub)["AuthenticationResult"]["AccessToken"]
+
+
+def test_the_jwks_is_served_under_the_pool_id_too(http):
+    pooled = http.get(url(f"/{POOL}/.well-known/jwks.json"))
+    assert pooled.status_code == 200
+    assert pooled.json() == http.get(url("/.well-known/jwks.json")).json()
+    assert http.get(url("/eu-west-1_other/.well-known/jwks.json")).status_code == 404
+
+
+def test_unknown_and_missing_operations_answer_as_aws_does(http):
+    r = raw("AWSCognitoIdentityProviderService.CreateUserPool")
+    assert r.status_code == 400 and r.json() == {"__type": "UnknownOperationException"}
+    assert r.headers["x-amzn-ErrorType"] == "UnknownOperationException"
+    assert raw(None).json()["__type"] == "UnknownOperationException"
+    assert raw("DynamoDB_20120810.ListTables").json()["__type"] == "UnknownOperationException"
+    r = raw("AWSCognitoIdentityProviderService.GetUser", b"[1]")
+    assert r.status_code == 400 and r.json()["__type"] == "SerializationException"
+    # GET / is still the portal's redirect.
+    r = http.get(url("/"), allow_redirects=False)
+    assert r.status_code == 302 and r.headers["Location"] == "/account"
+
+
+def test_each_error_is_the_exception_class_boto3_maps_it_to(stack, idp):
+    ex = idp.exceptions
+    address, _ = signed_up(stack, idp)
+    with pytest.raises(ex.UsernameExistsException):
+        idp.sign_up(ClientId=CLIENT, Username=address, Password=PASSWORD, UserAttributes=attrs())
+    with pytest.raises(ex.InvalidPasswordException):
+        idp.sign_up(ClientId=CLIENT, Username=new_email(), Password="short", UserAttributes=attrs())
+    with pytest.raises(ex.InvalidParameterException):
+        idp.sign_up(ClientId=CLIENT, Username=new_email(), Password=PASSWORD)
+    with pytest.raises(ex.ResourceNotFoundException):
+        idp.sign_up(ClientId="another", Username=new_email(), Password=PASSWORD,
+                    UserAttributes=attrs())
+    with pytest.raises(ex.NotAuthorizedException) as wrong:
+        password_auth(idp, address, "Wr0ng-Password!")
+    # An unknown user is answered like a wrong password.
+    with pytest.raises(ex.NotAuthorizedException) as unknown:
+        password_auth(idp, new_email(), "Wr0ng-Password!")
+    assert (wrong.value.response["Error"]["Message"] ==
+            unknown.value.response["Error"]["Message"] == "Incorrect username or password.")
+    with pytest.raises(ex.NotAuthorizedException):
+        idp.get_user(AccessToken="not-a-token")
+
+    pending = new_email()
+    idp.sign_up(ClientId=CLIENT, Username=pending, Password=PASSWORD, UserAttributes=attrs())
+    with pytest.raises(ex.UserNotConfirmedException):
+        password_auth(idp, pending)
+    code = code_in(stack.wait_for_mail(pending, "verify_email"))
+    wrong_code = "000000" if code != "000000" else "111111"
+    with pytest.raises(ex.CodeMismatchException):
+        idp.confirm_sign_up(ClientId=CLIENT, Username=pending, ConfirmationCode=wrong_code)
+    # Burnt by five wrong tries: the right code is expired too.
+    for _ in range(4):
+        with pytest.raises(ex.CodeMismatchException):
+            idp.confirm_sign_up(ClientId=CLIENT, Username=pending, ConfirmationCode=wrong_code)
+    with pytest.raises(ex.ExpiredCodeException):
+        idp.confirm_sign_up(ClientId=CLIENT, Username=pending, ConfirmationCode=code)
+
+    # Three reset mails per email per hour, then LimitExceededException.
+    for _ in range(3):
+        idp.forgot_password(ClientId=CLIENT, Username=address)
+    with pytest.raises(ex.LimitExceededException):
+        idp.forgot_password(ClientId=CLIENT, Username=address)
+
+
+def test_too_many_requests_is_the_rest_login_limit(stack, idp):
+    old = stack.reconfigure(limits__login_per_ip="3")
+    try:
+        seen = []
+        for _ in range(6):
+            try:
+                password_auth(idp, new_email(), "Wr0ng-Password!")
+            except idp.exceptions.NotAuthorizedException:
+                seen.append("no")
+            except idp.exceptions.TooManyRequestsException:
+                seen.append("limited")
+        assert "limited" in seen
+    finally:
+        stack.reload_with(old)
+
+
+def test_refresh_then_global_sign_out_kills_the_old_tokens_everywhere(stack, idp, http):
+    address, sub = signed_up(stack, idp)
+    first = tokens(idp, address)
+    refreshed = idp.initiate_auth(ClientId=CLIENT, AuthFlow="REFRESH_TOKEN_AUTH",
+                                  AuthParameters={"REFRESH_TOKEN": first["RefreshToken"]})
+    auth = refreshed["AuthenticationResult"]
+    assert auth["RefreshToken"] and auth["RefreshToken"] != first["RefreshToken"]
+    assert decode(auth["IdToken"], audience=CLIENT)["sub"] == sub
+    other = tokens(idp, address)  # another device
+
+    idp.global_sign_out(AccessToken=auth["AccessToken"])
+    for token in (auth["AccessToken"], first["AccessToken"], other["AccessToken"]):
+        with pytest.raises(idp.exceptions.NotAuthorizedException):
+            idp.get_user(AccessToken=token)
+        assert http.get(url("/users/profile"), headers=bearer(token)).status_code == 401
+        assert refused_within(
+            lambda t=token: http.get(url("/auth/validate"), headers=bearer(t)).status_code)
+    with pytest.raises(idp.exceptions.NotAuthorizedException):
+        idp.initiate_auth(ClientId=CLIENT, AuthFlow="REFRESH_TOKEN",
+                          AuthParameters={"REFRESH_TOKEN": auth["RefreshToken"]})
+
+
+def test_revoke_token_ends_the_session_of_its_refresh_token(stack, idp, http):
+    address, _ = signed_up(stack, idp)
+    one = tokens(idp, address)
+    two = tokens(idp, address)
+    idp.revoke_token(ClientId=CLIENT, Token=one["RefreshToken"])
+    with pytest.raises(idp.exceptions.NotAuthorizedException):
+        idp.get_user(AccessToken=one["AccessToken"])
+    assert idp.get_user(AccessToken=two["AccessToken"])["Username"]
+    # An unknown token is revoked quietly.
+    idp.revoke_token(ClientId=CLIENT, Token="nothing-of-ours")
+
+
+def test_forgot_and_confirm_forgot_password_set_a_new_one(stack, idp):
+    address, _ = signed_up(stack, idp)
+    r = idp.forgot_password(ClientId=CLIENT, Username=address)
+    details = r["CodeDeliveryDetails"]
+    assert details["DeliveryMedium"] == "EMAIL" and details["AttributeName"] == "email"
+    assert details["Destination"].startswith(address[0] + "***@")
+    # The same answer for an account that does not exist.
+    assert idp.forgot_password(ClientId=CLIENT, Username=new_email())["CodeDeliveryDetails"]
+    code = code_in(stack.wait_for_mail(address, "password_reset"))
+    with pytest.raises(idp.exceptions.InvalidPasswordException):
+        idp.confirm_forgot_password(ClientId=CLIENT, Username=address, ConfirmationCode=code,
+                                    Password="weak")
+    idp.confirm_forgot_password(ClientId=CLIENT, Username=address, ConfirmationCode=code,
+                                Password="N3w-Passw0rd!!")
+    with pytest.raises(idp.exceptions.NotAuthorizedException):
+        password_auth(idp, address)
+    assert tokens(idp, address, "N3w-Passw0rd!!")["AccessToken"]
+
+
+def test_change_password_update_attributes_and_delete_user(stack, idp, http):
+    address, sub = signed_up(stack, idp)
+    auth = tokens(idp, address)
+    with pytest.raises(idp.exceptions.NotAuthorizedException):
+        idp.change_password(AccessToken=auth["AccessToken"], PreviousPassword="Wr0ng-Password!",
+                            ProposedPassword="N3w-Passw0rd!!")
+    with pytest.raises(idp.exceptions.InvalidPasswordException):
+        idp.change_password(AccessToken=auth["AccessToken"], PreviousPassword=PASSWORD,
+                            ProposedPassword="weak")
+    idp.change_password(AccessToken=auth["AccessToken"], PreviousPassword=PASSWORD,
+                        ProposedPassword="N3w-Passw0rd!!")
+    stack.wait_for_mail(address, "password_changed")
+
+    idp.update_user_attributes(AccessToken=auth["AccessToken"],
+                               UserAttributes=[{"Name": "given_name", "Value": "Grace"}])
+    assert http.get(url("/users/profile"), headers=bearer(auth["AccessToken"])).json()[
+        "firstName"] == "Grace"
+    with pytest.raises(idp.exceptions.InvalidParameterException):
+        idp.update_user_attributes(AccessToken=auth["AccessToken"],
+                                   UserAttributes=[{"Name": "email", "Value": new_email()}])
+
+    idp.delete_user(AccessToken=auth["AccessToken"])
+    with pytest.raises(idp.exceptions.NotAuthorizedException):
+        password_auth(idp, address, "N3w-Passw0rd!!")
+    assert stack.psql(f"SELECT count(*) FROM users WHERE id = '{sub}'") == [["0"]]
+    events = [e for (e,) in stack.psql(
+        f"SELECT event FROM audit_events WHERE user_id = '{sub}' ORDER BY id")]
+    assert "account_deleted" in events and "password_changed" in events
+
+
+def test_rest_and_cognito_share_the_lockout_sessions_and_audit(stack, idp, http):
+    address = verified_user(stack, http)
+    wrong = "Wr0ng-Password!"
+    for door in ("rest", "cognito", "rest", "cognito"):
+        if door == "rest":
+            assert http.post(url("/auth/login"),
+                             json={"email": address, "password": wrong}).status_code == 401
+        else:
+            with pytest.raises(idp.exceptions.NotAuthorizedException):
+                password_auth(idp, address, wrong)
+    # The fifth failure, through either door, locks the account for both.
+    with pytest.raises(idp.exceptions.NotAuthorizedException) as fifth:
+        password_auth(idp, address, wrong)
+    assert fifth.value.response["Error"]["Message"] == "Incorrect username or password."
+    r = http.post(url("/auth/login"), json={"email": address, "password": PASSWORD})
+    assert r.status_code == 429 and r.json()["error"] == "ACCOUNT_LOCKED"
+    with pytest.raises(idp.exceptions.NotAuthorizedException) as locked:
+        password_auth(idp, address)
+    assert locked.value.response["Error"]["Message"] == "Password attempts exceeded"
+
+    # The test profile locks for 3 s.
+    assert wait_until(lambda: http.post(url("/auth/login"), json={
+        "email": address, "password": PASSWORD}).status_code == 200, timeout=8)
+    rest = login(http, address)
+    auth = tokens(idp, address)
+    sessions = http.get(url("/auth/sessions"), headers=bearer(rest["accessToken"])).json()
+    sid = decode(auth["AccessToken"], options={"verify_aud": False})["sid"]
+    assert sid in [s["sessionId"] for s in sessions["sessions"]]
+    uid = rest["user"]["userId"]
+    events = [e for (e,) in stack.psql(
+        f"SELECT event FROM audit_events WHERE user_id = '{uid}' ORDER BY id")]
+    assert events.count("login_failed") >= 5 and events.count("account_locked") == 1
+    assert events.count("login") >= 3
+
+
+def test_a_client_secret_requires_the_secret_hash(stack):
+    secret = "s3cr3t-of-the-app-client"
+    old = stack.reconfigure(cognito__client_secret=secret)
+    try:
+        idp = client()
+        address = new_email()
+
+        def secret_hash(username):
+            digest = hmac.new(secret.encode(), (username + CLIENT).encode(), hashlib.sha256)
+            return base64.b64encode(digest.digest()).decode()
+
+        with pytest.raises(idp.exceptions.NotAuthorizedException):
+            idp.sign_up(ClientId=CLIENT, Username=address, Password=PASSWORD,
+                        UserAttributes=attrs())
+        with pytest.raises(idp.exceptions.NotAuthorizedException):
+            idp.sign_up(ClientId=CLIENT, Username=address, Password=PASSWORD,
+                        UserAttributes=attrs(), SecretHash=secret_hash("someone-else"))
+        idp.sign_up(ClientId=CLIENT, Username=address, Password=PASSWORD,
+                    UserAttributes=attrs(), SecretHash=secret_hash(address))
+        code = code_in(stack.wait_for_mail(address, "verify_email"))
+        idp.confirm_sign_up(ClientId=CLIENT, Username=address, ConfirmationCode=code,
+                            SecretHash=secret_hash(address))
+        with pytest.raises(idp.exceptions.NotAuthorizedException):
+            password_auth(idp, address)
+        r = idp.initiate_auth(ClientId=CLIENT, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={
+            "USERNAME": address, "PASSWORD": PASSWORD, "SECRET_HASH": secret_hash(address)})
+        assert r["AuthenticationResult"]["AccessToken"]
+    finally:
+        stack.reload_with(old)
