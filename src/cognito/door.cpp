@@ -38,6 +38,10 @@ const Entry kOperations[] = {
     {"UpdateUserAttributes", update_user_attributes},
     {"ChangePassword", change_password},
     {"DeleteUser", delete_user},
+    {"AssociateSoftwareToken", associate_software_token},
+    {"VerifySoftwareToken", verify_software_token},
+    {"SetUserMFAPreference", set_user_mfa_preference},
+    {"RespondToAuthChallenge", respond_to_auth_challenge},
 };
 
 Operation find_operation(std::string_view target) {

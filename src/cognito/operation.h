@@ -5,7 +5,8 @@
 // id count for limits and the audit trail exactly as a REST call's do) and
 // the JSON body already parsed; and the operations the door serves, one
 // function each, grouped by file: account_ops.cpp (sign-up and codes),
-// auth_ops.cpp (signing in and out), user_ops.cpp (the signed-in user).
+// auth_ops.cpp (signing in and out), user_ops.cpp (the signed-in user),
+// mfa_ops.cpp (the software token and the code step of a sign-in).
 #pragma once
 
 #include "api/services.h"
@@ -37,5 +38,10 @@ OpResult get_user(const OpCall& call);
 OpResult update_user_attributes(const OpCall& call);
 OpResult delete_user(const OpCall& call);
 OpResult change_password(const OpCall& call);
+
+OpResult associate_software_token(const OpCall& call);
+OpResult verify_software_token(const OpCall& call);
+OpResult set_user_mfa_preference(const OpCall& call);
+OpResult respond_to_auth_challenge(const OpCall& call);
 
 }  // namespace authd::cognito

@@ -5,6 +5,7 @@ REST API on the same users: one set of rules behind both doors.
 import base64
 import hashlib
 import hmac
+import subprocess
 import time
 
 import boto3
@@ -331,3 +332,84 @@ def test_a_client_secret_requires_the_secret_hash(stack):
         assert r["AuthenticationResult"]["AccessToken"]
     finally:
         stack.reload_with(old)
+
+
+def totp(secret, step_offset=0):
+    """The code for the step `step_offset` steps from now, by oathtool."""
+    when = time.gmtime((int(time.time()) // 30 + step_offset) * 30 + 1)
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S UTC", when)
+    return subprocess.run(["oathtool", "--totp", "-b", "--now", stamp, secret], check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
+def test_the_whole_journey_with_a_software_token(stack, idp, http):
+    """The issue's journey: sign up, confirm, sign in, get user, a software
+    token associated and verified, the MFA preference, the challenge and
+    its answer, a refresh, global sign-out, then forgot/confirm password."""
+    address, sub = signed_up(stack, idp)
+    first = tokens(idp, address)
+    assert idp.get_user(AccessToken=first["AccessToken"])["Username"] == sub
+
+    secret = idp.associate_software_token(AccessToken=first["AccessToken"])["SecretCode"]
+    with pytest.raises(idp.exceptions.EnableSoftwareTokenMFAException):
+        idp.verify_software_token(AccessToken=first["AccessToken"], UserCode="000000"
+                                  if totp(secret) != "000000" else "111111")
+    r = idp.verify_software_token(AccessToken=first["AccessToken"], UserCode=totp(secret),
+                                  FriendlyDeviceName="phone")
+    assert r["Status"] == "SUCCESS"
+    idp.set_user_mfa_preference(AccessToken=first["AccessToken"],
+                                SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True})
+    user = idp.get_user(AccessToken=first["AccessToken"])
+    assert user["PreferredMfaSetting"] == "SOFTWARE_TOKEN_MFA"
+    assert user["UserMFASettingList"] == ["SOFTWARE_TOKEN_MFA"]
+    # The REST API sees the same 2FA.
+    assert http.get(url("/users/profile"),
+                    headers=bearer(first["AccessToken"])).json()["mfaEnabled"] is True
+
+    challenge = password_auth(idp, address)
+    assert challenge["ChallengeName"] == "SOFTWARE_TOKEN_MFA" and challenge["Session"]
+    assert "AuthenticationResult" not in challenge
+    with pytest.raises(idp.exceptions.CodeMismatchException):
+        idp.respond_to_auth_challenge(
+            ClientId=CLIENT, ChallengeName="SOFTWARE_TOKEN_MFA", Session=challenge["Session"],
+            ChallengeResponses={"USERNAME": address, "SOFTWARE_TOKEN_MFA_CODE": "12345x"[:5] + "0"})
+    answered = idp.respond_to_auth_challenge(
+        ClientId=CLIENT, ChallengeName="SOFTWARE_TOKEN_MFA", Session=challenge["Session"],
+        ChallengeResponses={"USERNAME": address, "SOFTWARE_TOKEN_MFA_CODE": totp(secret, 1)})
+    auth = answered["AuthenticationResult"]
+    assert decode(auth["AccessToken"], options={"verify_aud": False})["amr"] == ["pwd", "otp"]
+    # A used challenge is dead.
+    with pytest.raises(idp.exceptions.NotAuthorizedException):
+        idp.respond_to_auth_challenge(
+            ClientId=CLIENT, ChallengeName="SOFTWARE_TOKEN_MFA", Session=challenge["Session"],
+            ChallengeResponses={"USERNAME": address, "SOFTWARE_TOKEN_MFA_CODE": totp(secret)})
+    # /demo-mfa/ (AUTHD_REQUIRE_MFA) takes it.
+    assert http.get(url("/demo-mfa/"), headers=bearer(auth["AccessToken"])).status_code == 200
+
+    refreshed = idp.initiate_auth(ClientId=CLIENT, AuthFlow="REFRESH_TOKEN_AUTH",
+                                  AuthParameters={"REFRESH_TOKEN": auth["RefreshToken"]})
+    fresh = refreshed["AuthenticationResult"]
+    idp.global_sign_out(AccessToken=fresh["AccessToken"])
+    for token in (fresh["AccessToken"], auth["AccessToken"]):
+        with pytest.raises(idp.exceptions.NotAuthorizedException):
+            idp.get_user(AccessToken=token)
+        assert http.get(url("/users/profile"), headers=bearer(token)).status_code == 401
+        assert refused_within(
+            lambda t=token: http.get(url("/auth/validate"), headers=bearer(t)).status_code)
+
+    idp.forgot_password(ClientId=CLIENT, Username=address)
+    code = code_in(stack.wait_for_mail(address, "password_reset"))
+    idp.confirm_forgot_password(ClientId=CLIENT, Username=address, ConfirmationCode=code,
+                                Password="N3w-Passw0rd!!")
+    # The new password, still with its second factor.
+    assert password_auth(idp, address, "N3w-Passw0rd!!")["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
+
+
+def test_associating_a_software_token_needs_a_recent_sign_in(stack, idp):
+    address, _ = signed_up(stack, idp)
+    auth = tokens(idp, address)
+    # [mfa] challenge_ttl is 300 s: a sign-in an hour old is not recent.
+    stack.psql("UPDATE sessions SET auth_time = now() - interval '1 hour' WHERE user_id = "
+               f"(SELECT id FROM users WHERE email = '{address}')")
+    with pytest.raises(idp.exceptions.NotAuthorizedException):
+        idp.associate_software_token(AccessToken=auth["AccessToken"])
