@@ -254,6 +254,9 @@ from = authd <no-reply@authd.test>
 [cognito]
 user_pool_id = local_authd
 client_id = authddevclient
+# The admin operations (AdminCreateUser, ListUsers, ...) are SigV4-signed
+# with these as aws_access_key_id and aws_secret_access_key.
+admin_keys = AKIDAUTHDDEV:authd-dev-admin-secret
 EOF
     # The test profile: limits high enough for the suite's own traffic from
     # 127.0.0.1 (the rate-limit tests lower them by reload) and a short lock.

@@ -60,6 +60,20 @@ constexpr db::Statement kList{"user_list",
                               " OR strpos(lower(first_name || ' ' || last_name), lower($1)) > 0"
                               " ORDER BY email LIMIT $2::int"};
 
+// Keyset pagination by id; the filter is one column compared one way
+// ($3: '' none, 'email=', 'email^=', 'sub=', 'enabled', 'disabled').
+constexpr db::Statement kPage{"user_page",
+                              "SELECT " AUTHD_USER_COLUMNS
+                              " FROM users WHERE id::text > $1"
+                              " AND CASE $3 WHEN '' THEN true"
+                              "  WHEN 'email=' THEN email = lower($4)"
+                              "  WHEN 'email^=' THEN left(email, length($4)) = lower($4)"
+                              "  WHEN 'sub=' THEN id::text = lower($4)"
+                              "  WHEN 'enabled' THEN disabled_at IS NULL"
+                              "  WHEN 'disabled' THEN disabled_at IS NOT NULL"
+                              "  ELSE false END"
+                              " ORDER BY id::text LIMIT $2::int"};
+
 #undef AUTHD_USER_COLUMNS
 
 User user_from_row(const db::Rows& rows, int r) {
@@ -165,6 +179,16 @@ Result<void> delete_user(db::Connection& db, const std::string& user_id) {
 
 Result<std::vector<User>> list_users(db::Connection& db, const std::string& query, int limit) {
     auto rows = db.exec(kList, {query, std::to_string(limit)});
+    if (!rows) return Unexpected{rows.error()};
+    std::vector<User> users;
+    users.reserve(static_cast<size_t>(rows->size()));
+    for (int r = 0; r < rows->size(); ++r) users.push_back(user_from_row(*rows, r));
+    return users;
+}
+
+Result<std::vector<User>> page_users(db::Connection& db, const std::string& after_id, int limit,
+                                     const UserFilter& filter) {
+    auto rows = db.exec(kPage, {after_id, std::to_string(limit), filter.kind, filter.value});
     if (!rows) return Unexpected{rows.error()};
     std::vector<User> users;
     users.reserve(static_cast<size_t>(rows->size()));

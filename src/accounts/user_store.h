@@ -102,4 +102,15 @@ Result<void> delete_user(db::Connection& db, const std::string& user_id);
 // email or name contains `query` (case-insensitive; empty: every user).
 Result<std::vector<User>> list_users(db::Connection& db, const std::string& query, int limit);
 
+// For the Cognito door's ListUsers: at most `limit` users ordered by id
+// after `after_id` (empty: from the first), matching `filter`: kind ""
+// (every user), "email=" or "email^=" (equal to, or starting with, the
+// lower-cased value), "sub=" (the id), "enabled" or "disabled".
+struct UserFilter {
+    std::string kind;
+    std::string value;
+};
+Result<std::vector<User>> page_users(db::Connection& db, const std::string& after_id, int limit,
+                                     const UserFilter& filter);
+
 }  // namespace authd::accounts

@@ -13,7 +13,10 @@
 
 #include "api/wellknown_api.h"
 #include "cognito/operation.h"
+#include "cognito/signature_store.h"
+#include "cognito/sigv4.h"
 #include "core/ascii.h"
+#include "core/clock.h"
 
 namespace authd::cognito {
 namespace {
@@ -23,6 +26,7 @@ constexpr std::string_view kTargetPrefix = "AWSCognitoIdentityProviderService.";
 struct Entry {
     std::string_view name;
     Operation op;
+    bool admin = false;  // signed with SigV4 by a configured access key
 };
 
 const Entry kOperations[] = {
@@ -42,14 +46,46 @@ const Entry kOperations[] = {
     {"VerifySoftwareToken", verify_software_token},
     {"SetUserMFAPreference", set_user_mfa_preference},
     {"RespondToAuthChallenge", respond_to_auth_challenge},
+    {"AdminGetUser", admin_get_user, true},
+    {"AdminCreateUser", admin_create_user, true},
+    {"AdminDeleteUser", admin_delete_user, true},
+    {"AdminConfirmSignUp", admin_confirm_sign_up, true},
+    {"AdminSetUserPassword", admin_set_user_password, true},
+    {"AdminDisableUser", admin_disable_user, true},
+    {"AdminEnableUser", admin_enable_user, true},
+    {"AdminUserGlobalSignOut", admin_user_global_sign_out, true},
+    {"AdminResetUserPassword", admin_reset_user_password, true},
+    {"ListUsers", list_users, true},
 };
 
-Operation find_operation(std::string_view target) {
+const Entry* find_operation(std::string_view target) {
     if (!target.starts_with(kTargetPrefix)) return nullptr;
     target.remove_prefix(kTargetPrefix.size());
     auto it = std::find_if(std::begin(kOperations), std::end(kOperations),
                            [&](const Entry& e) { return e.name == target; });
-    return it == std::end(kOperations) ? nullptr : it->op;
+    return it == std::end(kOperations) ? nullptr : &*it;
+}
+
+// An admin operation's proof: a SigV4 signature by a configured access
+// key, dated within the window, not seen before (on any host).
+Result<void, AwsError> check_admin_signature(api::Services& s, const http::Request& req) {
+    auto keys = parse_access_keys(s.config.cognito.admin_keys.reveal());
+    if (!keys)
+        return aws_refuse("UnrecognizedClientException",
+                          "The security token included in the request is invalid.",
+                          "admin_keys_malformed");
+    auto verified = verify_sigv4(req, *keys, unix_now());
+    if (!verified) return Unexpected{verified.error()};
+    auto first = first_use_of_signature(s.db, verified->signature, static_cast<int>(kMaxSkew));
+    if (!first) {
+        return Unexpected{
+            AwsError{"InternalErrorException", "Internal error", 500, first.error().detail}};
+    }
+    if (!*first) {
+        return aws_refuse("InvalidSignatureException", "Signature has already been used",
+                          "sigv4_replayed");
+    }
+    return {};
 }
 
 bool is_aws_json(std::string_view content_type) {
@@ -68,8 +104,8 @@ api::Answer serve(api::Services& s, const api::Call& call) {
     if (s.config.cognito.client_id.empty()) return closed();
     const http::Request& req = call.request;
     const std::string* target = req.header("x-amz-target");
-    Operation op = target ? find_operation(*target) : nullptr;
-    if (!op) {
+    const Entry* entry = target ? find_operation(*target) : nullptr;
+    if (!entry) {
         // AWS's answer to an operation it does not know: 400 and only the
         // type (no message), whatever the body.
         AwsError unknown{"UnknownOperationException", {}, 400, "unknown_operation"};
@@ -89,7 +125,12 @@ api::Answer serve(api::Services& s, const api::Call& call) {
                                    400, body.error().detail},
                                   req.request_id);
     }
-    OpResult result = op(OpCall{s, req, body->root()});
+    if (entry->admin) {
+        if (auto signed_ok = check_admin_signature(s, req); !signed_ok) {
+            return aws_error_response(signed_ok.error(), req.request_id);
+        }
+    }
+    OpResult result = entry->op(OpCall{s, req, body->root()});
     if (!result) return aws_error_response(result.error(), req.request_id);
     result->add_header("x-amzn-RequestId", req.request_id);
     return std::move(*result);

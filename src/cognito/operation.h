@@ -6,7 +6,8 @@
 // the JSON body already parsed; and the operations the door serves, one
 // function each, grouped by file: account_ops.cpp (sign-up and codes),
 // auth_ops.cpp (signing in and out), user_ops.cpp (the signed-in user),
-// mfa_ops.cpp (the software token and the code step of a sign-in).
+// mfa_ops.cpp (the software token and the code step of a sign-in),
+// admin_ops.cpp (the operations an administrator signs with SigV4).
 #pragma once
 
 #include "api/services.h"
@@ -43,5 +44,17 @@ OpResult associate_software_token(const OpCall& call);
 OpResult verify_software_token(const OpCall& call);
 OpResult set_user_mfa_preference(const OpCall& call);
 OpResult respond_to_auth_challenge(const OpCall& call);
+
+// Signed with SigV4 (admin_ops.cpp).
+OpResult admin_get_user(const OpCall& call);
+OpResult admin_create_user(const OpCall& call);
+OpResult admin_delete_user(const OpCall& call);
+OpResult admin_confirm_sign_up(const OpCall& call);
+OpResult admin_set_user_password(const OpCall& call);
+OpResult admin_disable_user(const OpCall& call);
+OpResult admin_enable_user(const OpCall& call);
+OpResult admin_user_global_sign_out(const OpCall& call);
+OpResult admin_reset_user_password(const OpCall& call);
+OpResult list_users(const OpCall& call);
 
 }  // namespace authd::cognito

@@ -167,6 +167,28 @@ Result<void> aws_id(Config& c, std::string_view v) {
     return {};
 }
 
+// KEYID:SECRET pairs, comma-separated; kept as one secret and split where
+// requests are verified (cognito/sigv4.h).
+Result<void> admin_keys(Config& c, std::string_view v) {
+    size_t start = 0;
+    while (start <= v.size()) {
+        size_t comma = v.find(',', start);
+        std::string_view item =
+            v.substr(start, comma == std::string_view::npos ? v.npos : comma - start);
+        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+        const size_t colon = item.find(':');
+        if (!item.empty() &&
+            (colon == std::string_view::npos || colon == 0 || colon + 1 == item.size())) {
+            return bad_value("expected KEYID:SECRET pairs, comma-separated");
+        }
+        if (comma == std::string_view::npos) break;
+        start = comma + 1;
+    }
+    c.cognito.admin_keys = Secret(std::string(v));
+    return {};
+}
+
 Result<void> mail_transport(Config& c, std::string_view v) {
     if (v != "file" && v != "smtp") return bad_value("expected file or smtp");
     c.mail.transport = std::string(v);
@@ -395,6 +417,10 @@ const Option kOptions[] = {
     {"cognito", "client_secret", "",
      "the app client's secret; when set, every call must carry SECRET_HASH",
      secret<kCognito, &CG::client_secret>, true},
+    {"cognito", "admin_keys", "",
+     "access keys allowed to sign (SigV4) the admin operations, as KEYID:SECRET pairs, "
+     "comma-separated (empty: admin operations refused)",
+     admin_keys, true},
 };
 
 const Option* find_option(std::string_view section, std::string_view key) {

@@ -148,6 +148,9 @@ struct Config {
         std::string user_pool_id;  // <region>_<id>; also the JWKS path prefix
         std::string client_id;
         Secret client_secret;  // set: every call must carry SECRET_HASH
+        // "AKID:secret, ..." for the SigV4-signed admin operations
+        // (cognito/sigv4.h parses it; checked at load).  Empty: none.
+        Secret admin_keys;
     } cognito;
 
     // The text of every option as it took effect, in table order, for

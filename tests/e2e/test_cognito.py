@@ -7,9 +7,11 @@ import hashlib
 import hmac
 import subprocess
 import time
+import uuid
 
 import boto3
 import botocore.config
+import botocore.exceptions
 import jwt
 import pytest
 import requests
@@ -413,3 +415,193 @@ def test_associating_a_software_token_needs_a_recent_sign_in(stack, idp):
                f"(SELECT id FROM users WHERE email = '{address}')")
     with pytest.raises(idp.exceptions.NotAuthorizedException):
         idp.associate_software_token(AccessToken=auth["AccessToken"])
+
+
+ADMIN_KEY, ADMIN_SECRET = "AKIDAUTHDDEV", "authd-dev-admin-secret"
+
+
+def admin_client(key=ADMIN_KEY, secret=ADMIN_SECRET):
+    return boto3.client(
+        "cognito-idp", endpoint_url=URL, region_name="eu-west-1",
+        aws_access_key_id=key, aws_secret_access_key=secret,
+        config=botocore.config.Config(retries={"total_max_attempts": 1}))
+
+
+@pytest.fixture(scope="module")
+def admin():
+    return admin_client()
+
+
+def signed(target, body, timestamp=None, secret=ADMIN_SECRET):
+    """A request signed by botocore's SigV4 signer, dated `timestamp`
+    (default now), as (headers, data) for requests."""
+    import botocore.auth
+    import botocore.awsrequest
+    import botocore.credentials
+    request = botocore.awsrequest.AWSRequest(
+        method="POST", url=url("/"), data=body.encode(),
+        headers={"Content-Type": "application/x-amz-json-1.1",
+                 "X-Amz-Target": "AWSCognitoIdentityProviderService." + target})
+    signer = botocore.auth.SigV4Auth(
+        botocore.credentials.Credentials(ADMIN_KEY, secret), "cognito-idp", "eu-west-1")
+    stamp = timestamp or time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    request.context["timestamp"] = stamp
+    signer._modify_request_before_signing(request)
+    canonical = signer.canonical_request(request)
+    signer._inject_signature_to_request(
+        request, signer.signature(signer.string_to_sign(request, canonical), request))
+    return dict(request.headers), request.body
+
+
+def test_admin_operations_refuse_a_wrong_secret_an_unknown_key_and_no_signature(stack):
+    for client_, code in ((admin_client(secret="wrong"), "InvalidSignatureException"),
+                          (admin_client(key="AKIDUNKNOWN"), "UnrecognizedClientException")):
+        with pytest.raises(botocore.exceptions.ClientError) as refused:
+            client_.list_users(UserPoolId=POOL)
+        assert refused.value.response["Error"]["Code"] == code
+        assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    r = raw("AWSCognitoIdentityProviderService.ListUsers", b'{"UserPoolId": "local_authd"}')
+    assert r.status_code == 400 and r.json()["__type"] == "MissingAuthenticationTokenException"
+
+
+def test_a_stale_date_and_a_replayed_signature_are_refused(stack):
+    body = '{"UserPoolId": "local_authd", "Limit": 1}'
+    stale = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(time.time() - 600))
+    headers, data = signed("ListUsers", body, timestamp=stale)
+    r = requests.post(url("/"), data=data, headers=headers)
+    assert r.status_code == 400 and r.json()["__type"] == "InvalidSignatureException"
+    assert "expired" in r.json()["message"]
+
+    headers, data = signed("ListUsers", body)
+    first = requests.post(url("/"), data=data, headers=headers)
+    assert first.status_code == 200, first.text
+    again = requests.post(url("/"), data=data, headers=headers)
+    assert again.status_code == 400 and again.json()["__type"] == "InvalidSignatureException"
+    # Signed with another secret: refused however fresh.
+    headers, data = signed("ListUsers", body, secret="not-the-secret")
+    assert requests.post(url("/"), data=data, headers=headers).status_code == 400
+
+
+def test_admin_create_get_confirm_and_delete(stack, idp, admin):
+    ex = admin.exceptions
+    address = new_email("adm")
+    created = admin.admin_create_user(
+        UserPoolId=POOL, Username=address,
+        UserAttributes=attrs() + [{"Name": "email_verified", "Value": "true"}])["User"]
+    sub = created["Username"]
+    got = {a["Name"]: a["Value"] for a in created["Attributes"]}
+    assert got["email"] == address and got["sub"] == sub and created["Enabled"] is True
+    assert created["UserStatus"] == "CONFIRMED"
+    # Without a temporary password, the reset code is mailed at once.
+    code = code_in(stack.wait_for_mail(address, "password_reset"))
+    idp.confirm_forgot_password(ClientId=CLIENT, Username=address, ConfirmationCode=code,
+                                Password=PASSWORD)
+    assert tokens(idp, address)["AccessToken"]
+    with pytest.raises(ex.UsernameExistsException):
+        admin.admin_create_user(UserPoolId=POOL, Username=address, UserAttributes=attrs())
+    with pytest.raises(ex.ResourceNotFoundException):
+        admin.admin_get_user(UserPoolId="eu-west-1_other", Username=address)
+
+    user = admin.admin_get_user(UserPoolId=POOL, Username=address)
+    assert user["Username"] == sub and user["UserStatus"] == "CONFIRMED"
+    assert admin.admin_get_user(UserPoolId=POOL, Username=sub)["Username"] == sub
+    assert user["UserCreateDate"].year >= 2024
+
+    pending = new_email("adm")
+    idp.sign_up(ClientId=CLIENT, Username=pending, Password=PASSWORD, UserAttributes=attrs())
+    assert admin.admin_get_user(UserPoolId=POOL, Username=pending)["UserStatus"] == "UNCONFIRMED"
+    admin.admin_confirm_sign_up(UserPoolId=POOL, Username=pending)
+    assert tokens(idp, pending)["AccessToken"]
+
+    admin.admin_delete_user(UserPoolId=POOL, Username=address)
+    # A second on: the same request within the same second carries the
+    # same signature, which the door refuses as a replay.
+    time.sleep(1.1)
+    with pytest.raises(ex.UserNotFoundException):
+        admin.admin_get_user(UserPoolId=POOL, Username=address)
+    with pytest.raises(ex.UserNotFoundException):
+        admin.admin_delete_user(UserPoolId=POOL, Username=new_email())
+
+
+def test_admin_disable_enable_sign_out_and_passwords(stack, idp, admin, http):
+    address, sub = signed_up(stack, idp)
+    auth = tokens(idp, address)
+    admin.admin_disable_user(UserPoolId=POOL, Username=address)
+    assert admin.admin_get_user(UserPoolId=POOL, Username=address)["Enabled"] is False
+    with pytest.raises(idp.exceptions.NotAuthorizedException) as disabled:
+        password_auth(idp, address)
+    assert disabled.value.response["Error"]["Message"] == "User is disabled."
+    assert refused_within(
+        lambda: http.get(url("/auth/validate"), headers=bearer(auth["AccessToken"])).status_code)
+    admin.admin_enable_user(UserPoolId=POOL, Username=address)
+    auth = tokens(idp, address)
+
+    admin.admin_user_global_sign_out(UserPoolId=POOL, Username=address)
+    with pytest.raises(idp.exceptions.NotAuthorizedException):
+        idp.get_user(AccessToken=auth["AccessToken"])
+
+    with pytest.raises(admin.exceptions.InvalidPasswordException):
+        admin.admin_set_user_password(UserPoolId=POOL, Username=address, Password="weak",
+                                      Permanent=True)
+    admin.admin_set_user_password(UserPoolId=POOL, Username=address, Password="Adm1n-Set-Pass!",
+                                  Permanent=True)
+    assert tokens(idp, address, "Adm1n-Set-Pass!")["AccessToken"]
+
+    admin.admin_reset_user_password(UserPoolId=POOL, Username=address)
+    with pytest.raises(idp.exceptions.NotAuthorizedException):
+        password_auth(idp, address, "Adm1n-Set-Pass!")
+    code = code_in(stack.wait_for_mail(address, "password_reset"))
+    idp.confirm_forgot_password(ClientId=CLIENT, Username=address, ConfirmationCode=code,
+                                Password="After-Reset-1!")
+    assert tokens(idp, address, "After-Reset-1!")["AccessToken"]
+    events = [e for (e,) in stack.psql(
+        f"SELECT event FROM audit_events WHERE user_id = '{sub}' ORDER BY id")]
+    for event in ("account_disabled", "account_enabled", "logout_all",
+                  "password_set_by_operator", "password_reset_by_operator"):
+        assert event in events, events
+
+
+def test_list_users_filters_and_pages(stack, idp, admin):
+    prefix = "page-" + uuid.uuid4().hex[:8]
+    made = set()
+    for i in range(5):
+        address = f"{prefix}-{i}@example.com"
+        made.add(admin.admin_create_user(UserPoolId=POOL, Username=address, MessageAction="SUPPRESS",
+                                         UserAttributes=attrs())["User"]["Username"])
+    seen, token, pages = set(), None, 0
+    while True:
+        kw = {"PaginationToken": token} if token else {}
+        page = admin.list_users(UserPoolId=POOL, Filter=f'email ^= "{prefix}"', Limit=2, **kw)
+        assert len(page["Users"]) <= 2
+        seen |= {u["Username"] for u in page["Users"]}
+        pages += 1
+        token = page.get("PaginationToken")
+        if not token:
+            break
+    assert seen == made and pages == 3
+    one = admin.list_users(UserPoolId=POOL, Filter=f'email = "{prefix}-3@example.com"')["Users"]
+    assert len(one) == 1 and one[0]["Username"] in made
+    sub = one[0]["Username"]
+    assert [u["Username"] for u in admin.list_users(
+        UserPoolId=POOL, Filter=f'sub = "{sub}"')["Users"]] == [sub]
+    with pytest.raises(admin.exceptions.InvalidParameterException):
+        admin.list_users(UserPoolId=POOL, Filter="phone_number = \"+1\"")
+    # The paginator boto3 ships walks the same pages.
+    listed = set()
+    for page in admin.get_paginator("list_users").paginate(
+            UserPoolId=POOL, Filter=f'email ^= "{prefix}"', Limit=3):
+        listed |= {u["Username"] for u in page["Users"]}
+    assert listed == made
+
+
+def test_the_same_admin_request_twice_in_one_second_is_a_replay(stack, admin):
+    # boto3 signs no per-call nonce: an identical call in the same second
+    # has the same signature.  Refused, and not retried by botocore.
+    results = []
+    for _ in range(2):
+        try:
+            admin.list_users(UserPoolId=POOL, Filter='email = "nobody-twice@example.com"')
+            results.append("ok")
+        except botocore.exceptions.ClientError as e:
+            results.append(e.response["Error"]["Code"])
+    assert results in (["ok", "InvalidSignatureException"], ["ok", "ok"])
