@@ -61,6 +61,9 @@ Answer login(Services& s, const Call& call) {
                 return refuse(e);
             },
             [&](const login::AccountDisabled&) -> Answer { return account_disabled(); },
+            [&](const login::PasswordResetRequired&) -> Answer {
+                return password_reset_required();
+            },
             [&](const login::SecondFactorNeeded& n) -> Answer {
                 return mfa_challenge(s.config, n.challenge);
             },

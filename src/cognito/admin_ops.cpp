@@ -99,7 +99,10 @@ void user_members(json::Writer& w, const accounts::User& u, std::string_view att
     w.key("UserCreateDate").number(epoch_of(u.created_at));
     w.key("UserLastModifiedDate").number(epoch_of(u.updated_at));
     w.key("Enabled").boolean(!u.disabled());
-    w.key("UserStatus").string(u.email_verified ? "CONFIRMED" : "UNCONFIRMED");
+    w.key("UserStatus")
+        .string(u.password_reset_required ? "RESET_REQUIRED"
+                : u.email_verified        ? "CONFIRMED"
+                                          : "UNCONFIRMED");
 }
 
 audit::Origin origin_of(const OpCall& call) { return api::audit_origin(call.request); }
@@ -284,13 +287,11 @@ OpResult admin_user_global_sign_out(const OpCall& call) {
 
 OpResult admin_reset_user_password(const OpCall& call) {
     api::Services& s = call.services;
-    auto hash = crypto::hash_password(random_password(), s.argon2);
-    if (!hash) return internal(hash.error());
     return change_account(call, [&](db::Transaction& tx, const accounts::User& u) -> Result<void> {
-        // The old password stops working at once; the user sets a new one
-        // with the code mailed now (ConfirmForgotPassword or
-        // POST /auth/password/reset).
-        if (auto r = accounts::set_password_hash(s.db, u.id, *hash); !r) return r;
+        // The old password stops working at once (a sign-in answers
+        // PasswordResetRequiredException); the user sets a new one with
+        // the code mailed now (ConfirmForgotPassword, /auth/password/reset).
+        if (auto r = accounts::require_password_reset(s.db, u.id); !r) return r;
         if (auto r = sessions::revoke_all_sessions(tx, u.id, "password_changed"); !r) {
             return Unexpected{r.error()};
         }

@@ -86,6 +86,11 @@ OpResult password_auth(const OpCall& call, const std::map<std::string, std::stri
                 return aws_refuse("NotAuthorizedException", "User is disabled.",
                                   "account_disabled");
             },
+            [&](const login::PasswordResetRequired&) -> OpResult {
+                return aws_refuse("PasswordResetRequiredException",
+                                  "Password reset required for the user",
+                                  "password_reset_required");
+            },
             [&](const login::SecondFactorNeeded& n) -> OpResult {
                 return mfa_challenge_result(n.challenge, username);
             },

@@ -548,8 +548,11 @@ def test_admin_disable_enable_sign_out_and_passwords(stack, idp, admin, http):
     assert tokens(idp, address, "Adm1n-Set-Pass!")["AccessToken"]
 
     admin.admin_reset_user_password(UserPoolId=POOL, Username=address)
-    with pytest.raises(idp.exceptions.NotAuthorizedException):
+    assert admin.admin_get_user(UserPoolId=POOL, Username=address)["UserStatus"] == "RESET_REQUIRED"
+    with pytest.raises(idp.exceptions.PasswordResetRequiredException):
         password_auth(idp, address, "Adm1n-Set-Pass!")
+    r = http.post(url("/auth/login"), json={"email": address, "password": "Adm1n-Set-Pass!"})
+    assert r.status_code == 403 and r.json()["error"] == "PASSWORD_RESET_REQUIRED"
     code = code_in(stack.wait_for_mail(address, "password_reset"))
     idp.confirm_forgot_password(ClientId=CLIENT, Username=address, ConfirmationCode=code,
                                 Password="After-Reset-1!")
@@ -605,3 +608,82 @@ def test_the_same_admin_request_twice_in_one_second_is_a_replay(stack, admin):
         except botocore.exceptions.ClientError as e:
             results.append(e.response["Error"]["Code"])
     assert results in (["ok", "InvalidSignatureException"], ["ok", "ok"])
+
+
+def list_users_dump(count, prefix):
+    """What `aws cognito-idp list-users` prints for a pool of `count` users
+    (every 7th disabled, every 5th unverified, every 11th with MFA), plus
+    three records that cannot be imported."""
+    users = []
+    for i in range(count):
+        sub = str(uuid.uuid4())
+        verified = i % 5 != 0
+        record = {
+            "Username": sub,
+            "Attributes": [{"Name": "sub", "Value": sub},
+                           {"Name": "email", "Value": f"{prefix}-{i}@Example.com"},
+                           {"Name": "email_verified", "Value": "true" if verified else "false"},
+                           {"Name": "given_name", "Value": "Imported"},
+                           {"Name": "family_name", "Value": f"User{chr(65 + i % 26)}"}],
+            "UserCreateDate": "2023-05-17T09:21:44.312000+00:00",
+            "UserLastModifiedDate": "2024-01-02T03:04:05.000000+00:00",
+            "Enabled": i % 7 != 3,
+            "UserStatus": "CONFIRMED" if verified else "UNCONFIRMED",
+        }
+        if i % 11 == 0:
+            record["MFAOptions"] = [{"DeliveryMedium": "SMS", "AttributeName": "phone_number"}]
+        users.append(record)
+    users.append({"Username": "no-sub", "Attributes": [{"Name": "email", "Value": "x@example.com"}]})
+    users.append({"Username": "bad-email", "Attributes": [
+        {"Name": "sub", "Value": str(uuid.uuid4())}, {"Name": "email", "Value": "not an email"}]})
+    users.append({"Username": "bad-date", "UserCreateDate": "the day before yesterday",
+                  "Attributes": [{"Name": "sub", "Value": str(uuid.uuid4())},
+                                 {"Name": "email", "Value": f"{prefix}-date@example.com"},
+                                 {"Name": "email_verified", "Value": "true"}]})
+    return {"Users": users}
+
+
+def test_import_cognito_users_twice_then_one_resets_and_signs_in(stack, idp, admin, http, tmp_path):
+    import json as json_module
+    from test_authctl import authctl
+    prefix = "imp-" + uuid.uuid4().hex[:8]
+    dump = list_users_dump(300, prefix)
+    path = tmp_path / "users.json"
+    path.write_text(json_module.dumps(dump))
+
+    first = authctl(stack, "--json", "import", "cognito", str(path))
+    assert first.returncode == 1, first.stderr  # three records fail
+    summary = json_module.loads(first.stdout)
+    assert (summary["imported"], summary["skipped"], summary["failed"]) == (300, 0, 3)
+    assert summary["mfa_to_enrol_again"] == len(range(0, 300, 11))
+    assert "no sub" in first.stderr and "not an email" not in first.stderr  # no value echoed
+    assert len([line for line in first.stderr.splitlines() if "record" in line]) == 3
+
+    again = authctl(stack, "import", "cognito", str(path))
+    assert again.returncode == 1
+    assert "imported 0, skipped 300 (present already), failed 3" in again.stdout
+
+    # The sub is the user id; the verified state, the date and the disable kept.
+    record = dump["Users"][1]
+    sub = record["Username"]
+    email = f"{prefix}-1@example.com"
+    got = admin.admin_get_user(UserPoolId=POOL, Username=email)
+    assert got["Username"] == sub and got["UserStatus"] == "RESET_REQUIRED"
+    assert got["UserCreateDate"].year == 2023
+    assert admin.admin_get_user(UserPoolId=POOL, Username=f"{prefix}-3@example.com")[
+        "Enabled"] is False
+    assert stack.psql(f"SELECT email_verified FROM users WHERE email = '{prefix}-5@example.com'") \
+        == [["f"]]
+
+    # The first sign-in, through either door, asks for a reset.
+    with pytest.raises(idp.exceptions.PasswordResetRequiredException):
+        password_auth(idp, email, "Any-Passw0rd!")
+    r = http.post(url("/auth/login"), json={"email": email, "password": "Any-Passw0rd!"})
+    assert r.status_code == 403 and r.json()["error"] == "PASSWORD_RESET_REQUIRED"
+    idp.forgot_password(ClientId=CLIENT, Username=email)
+    code = code_in(stack.wait_for_mail(email, "password_reset"))
+    idp.confirm_forgot_password(ClientId=CLIENT, Username=email, ConfirmationCode=code,
+                                Password="Fresh-Start-42!")
+    auth = tokens(idp, email, "Fresh-Start-42!")
+    assert decode(auth["IdToken"], audience=CLIENT)["sub"] == sub
+    assert login(http, email, "Fresh-Start-42!")["user"]["userId"] == sub

@@ -98,9 +98,11 @@ SECTION1_CODES = {
           "INVALID_MFA_CODE", "MFA_SESSION_EXPIRED"},
     # GROUP_REQUIRED: the validator's AUTHD_REQUIRE_GROUP (groups, README "Groups");
     # FORBIDDEN_HEADER: its AUTHD_FORWARDS_IDENTITY (README, the nginx recipe);
-    # ACCOUNT_DISABLED: authctl user disable (README "Disabling an account").
+    # ACCOUNT_DISABLED: authctl user disable (README "Disabling an account");
+    # PASSWORD_RESET_REQUIRED: an account imported from Cognito or reset by
+    # its admin API (README "Moving from Cognito").
     403: {"EMAIL_NOT_VERIFIED", "MFA_REQUIRED", "GROUP_REQUIRED", "FORBIDDEN_HEADER",
-          "FORBIDDEN_ORIGIN", "ACCOUNT_DISABLED"},
+          "FORBIDDEN_ORIGIN", "ACCOUNT_DISABLED", "PASSWORD_RESET_REQUIRED"},
     404: {"NOT_FOUND"}, 405: {"METHOD_NOT_ALLOWED"},
     409: {"EMAIL_EXISTS", "MFA_ALREADY_ENABLED", "MFA_NOT_ENABLED", "MFA_NOT_PENDING"},
     413: {"PAYLOAD_TOO_LARGE"}, 415: {"UNSUPPORTED_MEDIA_TYPE"},
