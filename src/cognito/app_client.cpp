@@ -50,7 +50,11 @@ Result<std::string, AwsError> email_of_username(api::Services& s, const std::str
         AwsError e{"InternalErrorException", "Internal error", 500, user.error().detail};
         return Unexpected{e};
     }
-    return *user ? (*user)->email : username;
+    // NB: an unknown id becomes an address no account has (.invalid is
+    // reserved, RFC 2606), so it takes every step an unknown email takes
+    // (the same Argon2 work at sign-in, the same answers), not a shortcut
+    // that would tell ids apart.
+    return *user ? (*user)->email : username + "@unknown.invalid";
 }
 
 std::string masked_email(std::string_view email) {

@@ -28,8 +28,8 @@ Result<void, AwsError> check_client(const Config::Cognito& config, json::Object 
 // A Cognito Username is the email the user signed up with (the pool signs
 // in by email) or the user id (the `sub`, Cognito's username in such a
 // pool); either way the account's email comes back, normalised.  An id
-// that names no account comes back as it is, which no email use case
-// finds: an unknown user takes the path of an unknown email.
+// that names no account comes back as an address under .invalid, which no
+// account has: an unknown user takes the path of an unknown email.
 Result<std::string, AwsError> email_of_username(api::Services& services,
                                                 const std::string& username);
 

@@ -103,8 +103,13 @@ def test_sign_up_confirm_sign_in_get_user_and_the_tokens_verify_as_cognito_ones(
     r = http.get(url("/users/profile"), headers=bearer(auth["AccessToken"]))
     assert r.status_code == 200 and r.json()["userId"] == sub
     assert http.get(url("/auth/validate"), headers=bearer(auth["AccessToken"])).status_code == 204
-    # A user id works as the Username too (Cognito's username in such a pool).
+    # A user id works as the Username too (Cognito's username in such a pool);
+    # an unknown one is an unknown user.
     assert password_auth(idp, sub)["AuthenticationResult"]["AccessToken"]
+    with pytest.raises(idp.exceptions.NotAuthorizedException) as unknown:
+        password_auth(idp, str(uuid.uuid4()))
+    assert unknown.value.response["Error"]["Message"] == "Incorrect username or password."
+    assert idp.forgot_password(ClientId=CLIENT, Username=str(uuid.uuid4()))["CodeDeliveryDetails"]
 
 
 def test_the_jwks_is_served_under_the_pool_id_too(http):
