@@ -38,7 +38,7 @@ PACKAGES=(build-essential cmake pkg-config git curl ca-certificates openssl
           libgtest-dev clang-format
           postgresql memcached nginx
           python3 python3-pytest python3-requests python3-jwt python3-cryptography python3-jsonschema
-          python3-yaml python3-aiosmtpd oathtool zbar-tools
+          python3-yaml python3-aiosmtpd python3-boto3 python3-flask oathtool zbar-tools
           chromium chromium-driver python3-selenium fonts-dejavu-core
           libnginx-mod-http-set-misc
           clang libclang-rt-14-dev clang-tidy cppcheck
@@ -251,6 +251,15 @@ redirect_hosts = 127.0.0.1, localhost
 transport = file
 dir = $VAR/mail
 from = authd <no-reply@authd.test>
+
+# The Cognito-compatible API at POST / (README, "Moving from Cognito"):
+# boto3's cognito-idp client with endpoint_url=http://127.0.0.1:$HTTP_PORT.
+[cognito]
+user_pool_id = local_authd
+client_id = authddevclient
+# The admin operations (AdminCreateUser, ListUsers, ...) are SigV4-signed
+# with these as aws_access_key_id and aws_secret_access_key.
+admin_keys = AKIDAUTHDDEV:authd-dev-admin-secret
 EOF
     # The test profile: limits high enough for the suite's own traffic from
     # 127.0.0.1 (the rate-limit tests lower them by reload) and a short lock.

@@ -9,7 +9,8 @@ namespace {
     "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "                 \
     "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "                 \
     "to_char(last_login_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), mfa_enabled, " \
-    "to_char(disabled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+    "to_char(disabled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "                \
+    "password_reset_required"
 
 constexpr db::Statement kFindByEmail{"user_find_by_email",
                                      "SELECT " AUTHD_USER_COLUMNS " FROM users WHERE email = $1"};
@@ -36,11 +37,24 @@ constexpr db::Statement kMarkVerified{
     "UPDATE users SET email_verified = true, updated_at = now() WHERE id = $1::uuid"};
 constexpr db::Statement kRecordLogin{"user_record_login",
                                      "UPDATE users SET last_login_at = now() WHERE id = $1::uuid"};
-constexpr db::Statement kSetPassword{"user_set_password",
-                                     "UPDATE users SET password_hash = $2 WHERE id = $1::uuid"};
+// A new password is a password set: no reset is required any more.
+constexpr db::Statement kSetPassword{
+    "user_set_password",
+    "UPDATE users SET password_hash = $2, password_reset_required = false WHERE id = $1::uuid"};
+constexpr db::Statement kRequireReset{
+    "user_require_reset",
+    "UPDATE users SET password_hash = $2, password_reset_required = true WHERE id = $1::uuid"};
+// Both unique keys (id, email) make a conflict: an import never replaces.
+constexpr db::Statement kInsertImported{
+    "user_insert_imported",
+    "INSERT INTO users (id, email, password_hash, first_name, last_name, email_verified,"
+    " password_reset_required, created_at, updated_at)"
+    " VALUES ($1::uuid, $2, $3, $4, $5, $6::boolean, true, COALESCE($7::timestamptz, now()),"
+    " now()) ON CONFLICT DO NOTHING RETURNING " AUTHD_USER_COLUMNS};
 constexpr db::Statement kReplacePassword{
     "user_replace_password",
-    "UPDATE users SET password_hash = $3 WHERE id = $1::uuid AND password_hash = $2"};
+    "UPDATE users SET password_hash = $3, password_reset_required = false"
+    " WHERE id = $1::uuid AND password_hash = $2"};
 constexpr db::Statement kUpdateNames{
     "user_update_names",
     "UPDATE users SET first_name = COALESCE($2, first_name), last_name = COALESCE($3, last_name),"
@@ -60,6 +74,20 @@ constexpr db::Statement kList{"user_list",
                               " OR strpos(lower(first_name || ' ' || last_name), lower($1)) > 0"
                               " ORDER BY email LIMIT $2::int"};
 
+// Keyset pagination by id; the filter is one column compared one way
+// ($3: '' none, 'email=', 'email^=', 'sub=', 'enabled', 'disabled').
+constexpr db::Statement kPage{"user_page",
+                              "SELECT " AUTHD_USER_COLUMNS
+                              " FROM users WHERE id::text > $1"
+                              " AND CASE $3 WHEN '' THEN true"
+                              "  WHEN 'email=' THEN email = lower($4)"
+                              "  WHEN 'email^=' THEN left(email, length($4)) = lower($4)"
+                              "  WHEN 'sub=' THEN id::text = lower($4)"
+                              "  WHEN 'enabled' THEN disabled_at IS NULL"
+                              "  WHEN 'disabled' THEN disabled_at IS NOT NULL"
+                              "  ELSE false END"
+                              " ORDER BY id::text LIMIT $2::int"};
+
 #undef AUTHD_USER_COLUMNS
 
 User user_from_row(const db::Rows& rows, int r) {
@@ -75,6 +103,7 @@ User user_from_row(const db::Rows& rows, int r) {
     if (!rows.is_null(r, 8)) u.last_login_at = std::string(rows.text(r, 8));
     u.mfa_enabled = rows.boolean(r, 9);
     if (!rows.is_null(r, 10)) u.disabled_at = std::string(rows.text(r, 10));
+    u.password_reset_required = rows.boolean(r, 11);
     return u;
 }
 
@@ -137,6 +166,20 @@ Result<void> set_password_hash(db::Connection& db, const std::string& user_id,
     return db.run(kSetPassword, {user_id, hash});
 }
 
+Result<void> require_password_reset(db::Connection& db, const std::string& user_id) {
+    return db.run(kRequireReset, {user_id, std::string(kNoPassword)});
+}
+
+Result<std::optional<User>> import_user(db::Connection& db, const ImportedUser& user) {
+    auto rows = db.exec(kInsertImported,
+                        {user.id, user.email, std::string(kNoPassword), user.first_name,
+                         user.last_name, user.email_verified ? "true" : "false",
+                         user.created_at.empty() ? db::Param() : db::Param(user.created_at)});
+    if (!rows) return Unexpected{rows.error()};
+    if (rows->empty()) return std::optional<User>();
+    return std::optional<User>(user_from_row(*rows, 0));
+}
+
 Result<bool> replace_password_hash(db::Connection& db, const std::string& user_id,
                                    const std::string& expected, const std::string& hash) {
     auto rows = db.exec(kReplacePassword, {user_id, expected, hash});
@@ -165,6 +208,16 @@ Result<void> delete_user(db::Connection& db, const std::string& user_id) {
 
 Result<std::vector<User>> list_users(db::Connection& db, const std::string& query, int limit) {
     auto rows = db.exec(kList, {query, std::to_string(limit)});
+    if (!rows) return Unexpected{rows.error()};
+    std::vector<User> users;
+    users.reserve(static_cast<size_t>(rows->size()));
+    for (int r = 0; r < rows->size(); ++r) users.push_back(user_from_row(*rows, r));
+    return users;
+}
+
+Result<std::vector<User>> page_users(db::Connection& db, const std::string& after_id, int limit,
+                                     const UserFilter& filter) {
+    auto rows = db.exec(kPage, {after_id, std::to_string(limit), filter.kind, filter.value});
     if (!rows) return Unexpected{rows.error()};
     std::vector<User> users;
     users.reserve(static_cast<size_t>(rows->size()));

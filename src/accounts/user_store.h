@@ -25,6 +25,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "db/connection.h"
@@ -46,8 +47,16 @@ struct User {
     // nowhere until enabled again.
     std::optional<std::string> disabled_at;
 
+    // The password must be set again (a reset) before it signs in
+    // (sql/0014): imported from Cognito, or reset by an administrator.
+    bool password_reset_required = false;
+
     bool disabled() const { return disabled_at.has_value(); }
 };
+
+// The password_hash of an account whose password must be reset: not a PHC
+// string, so no password verifies against it.
+inline constexpr std::string_view kNoPassword = "!password-reset-required";
 
 Result<std::optional<User>> find_user_by_email(db::Connection& db, const std::string& email);
 Result<std::optional<User>> find_user_by_id(db::Connection& db, const std::string& id);
@@ -101,5 +110,34 @@ Result<void> delete_user(db::Connection& db, const std::string& user_id);
 // For `authctl user list`: at most `limit` users ordered by email whose
 // email or name contains `query` (case-insensitive; empty: every user).
 Result<std::vector<User>> list_users(db::Connection& db, const std::string& query, int limit);
+
+// The password replaced by kNoPassword and a reset required (the account's
+// row locked by the caller's transaction); setting a password
+// (set_password_hash, replace_password_hash) clears it.
+Result<void> require_password_reset(db::Connection& db, const std::string& user_id);
+
+// An account moved from elsewhere (authctl import cognito), keeping its id;
+// its password must be reset.  nullopt when the id or the email is taken
+// (nothing changed: an import run again skips it).
+struct ImportedUser {
+    std::string id;  // a UUID
+    std::string email;
+    std::string first_name;
+    std::string last_name;
+    bool email_verified = false;
+    std::string created_at;  // RFC 3339, or empty for now
+};
+Result<std::optional<User>> import_user(db::Connection& db, const ImportedUser& user);
+
+// For the Cognito door's ListUsers: at most `limit` users ordered by id
+// after `after_id` (empty: from the first), matching `filter`: kind ""
+// (every user), "email=" or "email^=" (equal to, or starting with, the
+// lower-cased value), "sub=" (the id), "enabled" or "disabled".
+struct UserFilter {
+    std::string kind;
+    std::string value;
+};
+Result<std::vector<User>> page_users(db::Connection& db, const std::string& after_id, int limit,
+                                     const UserFilter& filter);
 
 }  // namespace authd::accounts

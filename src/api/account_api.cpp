@@ -25,6 +25,15 @@ Unexpected<http::ApiError> not_found() { return refuse({404, "NOT_FOUND", "no su
 
 }  // namespace
 
+Result<void> delete_account(Services& s, db::Transaction& tx, const std::string& user_id,
+                            const audit::Origin& origin) {
+    if (auto r = sessions::revoke_all_sessions(tx, user_id, "account_deleted"); !r) {
+        return Unexpected{r.error()};
+    }
+    if (auto r = audit::record(s.db, "account_deleted", user_id, origin); !r) return r;
+    return accounts::delete_user(s.db, user_id);
+}
+
 Answer list_sessions(Services& s, const Call& call) {
     auto caller = authenticate(s, call.request);
     if (!caller) return refuse(caller.error());
@@ -118,13 +127,9 @@ Answer delete_profile(Services& s, const Call& call) {
         !ok) {
         return Unexpected{ok.error()};
     }
-    if (auto r = sessions::revoke_all_sessions(*tx, id, "account_deleted"); !r) {
+    if (auto r = delete_account(s, *tx, id, audit_origin(call.request)); !r) {
         return failure(r.error());
     }
-    if (auto r = audit::record(s.db, "account_deleted", id, audit_origin(call.request)); !r) {
-        return failure(r.error());
-    }
-    if (auto r = accounts::delete_user(s.db, id); !r) return failure(r.error());
     if (auto r = tx->commit(); !r) return failure(r.error());
     http::Response done = http::no_content();
     clear_cookies(done);

@@ -46,6 +46,13 @@ Unexpected<http::ApiError> account_disabled() {
     return refuse(e);
 }
 
+Unexpected<http::ApiError> password_reset_required() {
+    http::ApiError e{403, "PASSWORD_RESET_REQUIRED",
+                     "set a new password with the password reset before logging in"};
+    e.log_reason = "password_reset_required";
+    return refuse(e);
+}
+
 Result<void, http::ApiError> recheck_verdict(db::Transaction& tx,
                                              const Result<login::RecheckResult>& check,
                                              Unexpected<http::ApiError> if_wrong) {

@@ -51,5 +51,8 @@ Unexpected<http::ApiError> account_locked(int retry_after);
 // 403 ACCOUNT_DISABLED (an extension of the contract, README): the password
 // (or the second factor) was right and an operator disabled the account.
 Unexpected<http::ApiError> account_disabled();
+// 403 PASSWORD_RESET_REQUIRED (an extension of the contract, README "Moving
+// from Cognito"): the account has no password until a reset sets one.
+Unexpected<http::ApiError> password_reset_required();
 
 }  // namespace authd::api

@@ -19,7 +19,16 @@
 #include "metrics/shared_counters.h"
 
 namespace authd::api {
-namespace {}  // namespace
+namespace {
+
+// NB: the one place a handler's refusal becomes a response, with the
+// request id and the contract's error shape.
+http::Response answer_of(Answer answer, const std::string& request_id) {
+    if (!answer) return http::error_response(answer.error(), request_id);
+    return std::move(*answer);
+}
+
+}  // namespace
 
 bool is_json_media_type(std::string_view content_type) {
     std::string_view type = content_type.substr(0, content_type.find(';'));
@@ -109,6 +118,11 @@ http::Response App::dispatch(const http::Request& req, const std::string& cors_o
             return http::error_response(*limited, rid);
         }
     }
+    if (endpoint.own_body) {
+        auto none = json::parse_object("{}");
+        if (!none) return http::from_error(none.error(), rid);
+        return answer_of(endpoint.handle(*services_, Call{req, *none, match.param}), rid);
+    }
     if (endpoint.form_body) {
         if (!req.body.empty() && !is_form_media_type(req.content_type)) {
             return http::error_response({415, "UNSUPPORTED_MEDIA_TYPE",
@@ -126,11 +140,7 @@ http::Response App::dispatch(const http::Request& req, const std::string& cors_o
         e.log_reason = body.error().detail;
         return http::error_response(e, rid);
     }
-    // NB: the one place a handler's refusal becomes a response, with the
-    // request id and the contract's error shape.
-    Answer answer = endpoint.handle(*services_, Call{req, *body, match.param});
-    if (!answer) return http::error_response(answer.error(), rid);
-    return std::move(*answer);
+    return answer_of(endpoint.handle(*services_, Call{req, *body, match.param}), rid);
 }
 
 }  // namespace authd::api

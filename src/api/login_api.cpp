@@ -61,6 +61,9 @@ Answer login(Services& s, const Call& call) {
                 return refuse(e);
             },
             [&](const login::AccountDisabled&) -> Answer { return account_disabled(); },
+            [&](const login::PasswordResetRequired&) -> Answer {
+                return password_reset_required();
+            },
             [&](const login::SecondFactorNeeded& n) -> Answer {
                 return mfa_challenge(s.config, n.challenge);
             },
@@ -70,6 +73,28 @@ Answer login(Services& s, const Call& call) {
             },
         },
         *outcome);
+}
+
+Result<Refreshed, http::ApiError> rotate_refresh(Services& s, std::string_view token,
+                                                 const http::Request& request) {
+    auto rotation = sessions::rotate_refresh_token(s.db, token, s.config.tokens.refresh_grace,
+                                                   audit_origin(request));
+    if (!rotation) return failure(rotation.error());
+    switch (rotation->outcome) {
+        case sessions::RotateOutcome::invalid:
+            return invalid_refresh("unknown_or_dead");
+        case sessions::RotateOutcome::reuse_revoked:
+            return invalid_refresh("reuse_detected_session_revoked");
+        case sessions::RotateOutcome::rotated:
+            break;
+    }
+    auto user = accounts::find_user_by_id(s.db, rotation->session.user_id);
+    if (!user) return failure(user.error());
+    if (!*user) return invalid_refresh("user_gone");
+    // A disable revoked the session (login/account_state.h); this refuses a
+    // rotation that got in first as a revoked one too.
+    if ((*user)->disabled()) return invalid_refresh("account_disabled");
+    return Refreshed{std::move(**user), std::move(*rotation)};
 }
 
 Answer refresh(Services& s, const Call& call) {
@@ -87,26 +112,12 @@ Answer refresh(Services& s, const Call& call) {
     if (!token || token->empty()) {
         return invalid({{{"refreshToken", "is required"}}});
     }
-    auto rotation = sessions::rotate_refresh_token(s.db, *token, s.config.tokens.refresh_grace,
-                                                   audit_origin(call.request));
-    if (!rotation) return failure(rotation.error());
-    switch (rotation->outcome) {
-        case sessions::RotateOutcome::invalid:
-            return invalid_refresh("unknown_or_dead");
-        case sessions::RotateOutcome::reuse_revoked:
-            return invalid_refresh("reuse_detected_session_revoked");
-        case sessions::RotateOutcome::rotated:
-            break;
-    }
-    auto user = accounts::find_user_by_id(s.db, rotation->session.user_id);
-    if (!user) return failure(user.error());
-    if (!*user) return invalid_refresh("user_gone");
-    // A disable revoked the session (login/account_state.h); this refuses a
-    // rotation that got in first as a revoked one too.
-    if ((*user)->disabled()) return invalid_refresh("account_disabled");
-    Answer r = token_response(s, **user, rotation->session, rotation->refresh_token,
+    auto rotated = rotate_refresh(s, *token, call.request);
+    if (!rotated) return Unexpected{rotated.error()};
+    const auto& rotation = rotated->rotation;
+    Answer r = token_response(s, rotated->user, rotation.session, rotation.refresh_token,
                               form->set_cookie, call.request);
-    if (r && rotation->in_grace) r->log_reason = "grace_window_reuse";
+    if (r && rotation.in_grace) r->log_reason = "grace_window_reuse";
     return r;
 }
 

@@ -308,6 +308,11 @@ Answer password_step(Services& s, const http::Request& req, Page page) {
                                  "email_not_verified");
             },
             [&](const login::AccountDisabled&) -> Answer { return disabled(page); },
+            [&](const login::PasswordResetRequired&) -> Answer {
+                return page_with(403, page,
+                                 "Set a new password first: use \"Forgot your password?\".",
+                                 "password_reset_required");
+            },
             [&](const login::SecondFactorNeeded& n) -> Answer {
                 page.session_token = std::string(n.challenge.reveal());
                 return page_with(200, page, "", "mfa_challenge");

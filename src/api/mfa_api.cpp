@@ -110,6 +110,21 @@ void write_codes(json::Writer& w, const std::vector<std::string>& codes) {
 
 }  // namespace
 
+Result<PendingSetup> start_mfa_setup(Services& s, db::Transaction& tx, const accounts::User& user,
+                                     const audit::Origin& origin) {
+    Secret secret(crypto::new_totp_secret());
+    PendingSetup out;
+    out.secret_base32 = crypto::base32_encode(secret.reveal());
+    out.otpauth_uri = mfa::otpauth_uri(s.config.mfa.issuer, user.email, out.secret_base32);
+    if (auto r = mfa::save_pending_secret(tx, s.keys, user.id, secret); !r) {
+        return Unexpected{r.error()};
+    }
+    if (auto r = audit::record(s.db, "mfa_setup_started", user.id, origin); !r) {
+        return Unexpected{r.error()};
+    }
+    return out;
+}
+
 Answer setup_mfa(Services& s, const Call& call) {
     auto caller = authenticate(s, call.request);
     if (!caller) return refuse(caller.error());
@@ -132,20 +147,17 @@ Answer setup_mfa(Services& s, const Call& call) {
         !ok) {
         return Unexpected{ok.error()};
     }
-    Secret secret(crypto::new_totp_secret());
-    const std::string base32 = crypto::base32_encode(secret.reveal());
-    const std::string uri = mfa::otpauth_uri(s.config.mfa.issuer, (*user)->email, base32);
-    auto png = mfa::qr_png(uri);
+    const audit::Origin origin = audit_origin(call.request);
+    auto pending = start_mfa_setup(s, *tx, **user, origin);
+    if (!pending) return failure(pending.error());
+    auto png = mfa::qr_png(pending->otpauth_uri);
     if (!png) return failure(png.error());
-    Result<void> done = mfa::save_pending_secret(*tx, s.keys, user_id, secret);
-    if (done) done = audit::record(s.db, "mfa_setup_started", user_id, audit_origin(call.request));
-    if (done) done = tx->commit();
-    if (!done) return failure(done.error());
+    if (auto r = tx->commit(); !r) return failure(r.error());
 
     json::Writer w;
     w.begin_object();
-    w.key("secret").string(base32);
-    w.key("otpauthUri").string(uri);
+    w.key("secret").string(pending->secret_base32);
+    w.key("otpauthUri").string(pending->otpauth_uri);
     w.key("qrCode").string(mfa::png_data_uri(*png));
     w.end_object();
     return http::json_response(200, std::move(w).str());

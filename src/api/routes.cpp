@@ -13,6 +13,7 @@
 #include "api/policy_api.h"
 #include "api/registration_api.h"
 #include "api/wellknown_api.h"
+#include "cognito/door.h"
 
 namespace authd::api {
 namespace {
@@ -49,6 +50,9 @@ const http::Route<Endpoint> kRoutes[] = {
     {Method::get, "/.well-known/jwks.json", {get_jwks}},
     {Method::get, "/.well-known/openid-configuration", {get_openid_configuration}},
     {Method::get, "/health", {check_health}},
+    // The Cognito-compatible API (README "Moving from Cognito").
+    {Method::post, "/", {cognito::serve, std::nullopt, false, true}},
+    {Method::get, "/{poolId}/.well-known/jwks.json", {cognito::pool_jwks}},
 };
 
 }  // namespace

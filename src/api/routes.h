@@ -23,6 +23,10 @@ struct Endpoint {
     // page's), which the handler reads from the request; the call's JSON
     // body is then {}.  Anything else there is a 415.
     bool form_body = false;
+    // The handler reads and checks the body itself, and answers its
+    // refusals in its own protocol's shape (the Cognito door, AWS JSON 1.1:
+    // cognito/door.h); the call's JSON body is then {}.
+    bool own_body = false;
 };
 
 std::span<const http::Route<Endpoint>> routes();

@@ -9,13 +9,14 @@
 
 namespace authd::api {
 
-Answer token_response(Services& services, const accounts::User& user,
-                      const sessions::Session& session, const Secret& refresh_token,
-                      bool set_cookie, const http::Request& request) {
+Result<MintedTokens, http::ApiError> mint_tokens(
+    Services& services, const accounts::User& user, const sessions::Session& session,
+    const std::optional<sessions::TokenSubject::Cognito>& cognito) {
     sessions::TokenSubject subject{user.id,        user.email,          user.first_name,
                                    user.last_name, user.email_verified, session.id,
                                    session.amr,    session.auth_time};
     subject.session_expires = session.expires_unix;
+    subject.cognito = cognito;
     // Read at every mint (login, mfa/verify, refresh), so a change of groups
     // reaches the user's tokens at the next refresh, within access_ttl.
     // Outside the caller's transaction, like the refresh's user lookup: if
@@ -29,11 +30,19 @@ Answer token_response(Services& services, const accounts::User& user,
     auto id = sessions::mint_id_token(services.keys, services.config.tokens, subject, now);
     if (!access) return failure(access.error());
     if (!id) return failure(id.error());
+    return MintedTokens{std::move(*access), std::move(*id)};
+}
 
+Answer token_response(Services& services, const accounts::User& user,
+                      const sessions::Session& session, const Secret& refresh_token,
+                      bool set_cookie, const http::Request& request) {
+    auto minted = mint_tokens(services, user, session);
+    if (!minted) return Unexpected{minted.error()};
+    const std::string& access = minted->access;
     json::Writer w;
     w.begin_object();
-    w.key("accessToken").string(*access);
-    w.key("idToken").string(*id);
+    w.key("accessToken").string(access);
+    w.key("idToken").string(minted->id);
     w.key("refreshToken").string(refresh_token.reveal());
     w.key("tokenType").string("Bearer");
     w.key("expiresIn").number(services.config.tokens.access_ttl);
@@ -41,7 +50,7 @@ Answer token_response(Services& services, const accounts::User& user,
     write_user(w, user);
     w.end_object();
     http::Response r = http::json_response(200, std::move(w).str());
-    if (set_cookie) set_session_cookies(r, services, *access, refresh_token, session, request);
+    if (set_cookie) set_session_cookies(r, services, access, refresh_token, session, request);
     return r;
 }
 

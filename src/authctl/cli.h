@@ -129,5 +129,6 @@ int run_user(const Invocation& call);      // user add|list|show|delete|verify|u
 int run_sessions(const Invocation& call);  // sessions list|revoke
 int run_outbox(const Invocation& call);    // outbox list|retry
 int run_audit(const Invocation& call);     // audit tail
+int run_import(const Invocation& call);    // import cognito FILE
 
 }  // namespace authd::authctl

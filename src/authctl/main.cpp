@@ -41,6 +41,10 @@ void usage(FILE* out) {
                  "  user disable EMAIL      refuse every sign-in and refresh, revoke every\n"
                  "                          session, end pending 2FA challenges\n"
                  "  user enable EMAIL       undo a disable\n"
+                 "  import cognito FILE     create the users of `aws cognito-idp list-users`\n"
+                 "                          output (JSON), keeping each sub as the user id; each\n"
+                 "                          must set a password with forgot-password; users\n"
+                 "                          already present are skipped\n"
                  "  sessions list EMAIL     the user's live sessions\n"
                  "  sessions revoke EMAIL [--session ID]\n"
                  "                          end one or every session, as a logout does\n"
@@ -127,6 +131,7 @@ int run(int argc, char** argv) {
     if (group == "sessions") handler = run_sessions;
     if (group == "outbox") handler = run_outbox;
     if (group == "audit") handler = run_audit;
+    if (group == "import") handler = run_import;
     if (!handler) {
         usage(stderr);
         return kExitUsage;

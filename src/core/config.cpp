@@ -153,6 +153,42 @@ Result<void> public_url(Config& c, std::string_view v) {
     return {};
 }
 
+// Letters, digits, '_' and '-' only: the pool id is a path segment of the
+// JWKS URL and the client id is compared as sent.
+template <auto Section, auto Field>
+Result<void> aws_id(Config& c, std::string_view v) {
+    if (v.size() > 128) return bad_value("at most 128 characters");
+    for (char ch : v) {
+        const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                        (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+        if (!ok) return bad_value("only letters, digits, '_' and '-'");
+    }
+    (c.*Section).*Field = std::string(v);
+    return {};
+}
+
+// KEYID:SECRET pairs, comma-separated; kept as one secret and split where
+// requests are verified (cognito/sigv4.h).
+Result<void> admin_keys(Config& c, std::string_view v) {
+    size_t start = 0;
+    while (start <= v.size()) {
+        size_t comma = v.find(',', start);
+        std::string_view item =
+            v.substr(start, comma == std::string_view::npos ? v.npos : comma - start);
+        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+        const size_t colon = item.find(':');
+        if (!item.empty() &&
+            (colon == std::string_view::npos || colon == 0 || colon + 1 == item.size())) {
+            return bad_value("expected KEYID:SECRET pairs, comma-separated");
+        }
+        if (comma == std::string_view::npos) break;
+        start = comma + 1;
+    }
+    c.cognito.admin_keys = Secret(std::string(v));
+    return {};
+}
+
 Result<void> mail_transport(Config& c, std::string_view v) {
     if (v != "file" && v != "smtp") return bad_value("expected file or smtp");
     c.mail.transport = std::string(v);
@@ -173,6 +209,8 @@ using H = Config::Http;
 constexpr auto kHttp = &Config::http;
 constexpr auto kMfa = &Config::mfa;
 using LO = Config::Lockout;
+using CG = Config::Cognito;
+constexpr auto kCognito = &Config::cognito;
 constexpr auto kLimits = &Config::limits;
 constexpr auto kLockout = &Config::lockout;
 constexpr auto kKeys = &Config::keys;
@@ -369,6 +407,20 @@ const Option kOptions[] = {
      boolean<kMail, &M::smtp_starttls>},
     {"mail", "retry_max_backoff", "300", "longest wait between delivery attempts, in seconds",
      integer<kMail, &M::retry_max_backoff, 1, 86400>},
+    {"cognito", "user_pool_id", "",
+     "user pool id of the Cognito-compatible API (POST /), such as eu-west-1_authd; its JWKS is "
+     "also at /<user_pool_id>/.well-known/jwks.json",
+     aws_id<kCognito, &CG::user_pool_id>},
+    {"cognito", "client_id", "",
+     "the one app client id the Cognito-compatible API accepts (empty: that API is off)",
+     aws_id<kCognito, &CG::client_id>},
+    {"cognito", "client_secret", "",
+     "the app client's secret; when set, every call must carry SECRET_HASH",
+     secret<kCognito, &CG::client_secret>, true},
+    {"cognito", "admin_keys", "",
+     "access keys allowed to sign (SigV4) the admin operations, as KEYID:SECRET pairs, "
+     "comma-separated (empty: admin operations refused)",
+     admin_keys, true},
 };
 
 const Option* find_option(std::string_view section, std::string_view key) {
@@ -533,6 +585,10 @@ Result<Config> parse_config(std::string_view text, const std::string& origin) {
                         std::string(key) + " is TCP (" + value +
                         "): FastCGI params are trusted, so anyone who could connect could "
                         "forge them");
+    }
+    if (!config.cognito.client_id.empty() && config.cognito.user_pool_id.empty()) {
+        return fail(ErrorCode::invalid_input,
+                    "[cognito] user_pool_id must be set when [cognito] client_id is");
     }
     return config;
 }

@@ -142,6 +142,17 @@ struct Config {
         int retry_max_backoff = 300;  // seconds between attempts at most
     } mail;
 
+    // The Cognito-compatible door (cognito/door.h): one user pool, one app
+    // client.  An empty client_id closes the door (POST / is a 404).
+    struct Cognito {
+        std::string user_pool_id;  // <region>_<id>; also the JWKS path prefix
+        std::string client_id;
+        Secret client_secret;  // set: every call must carry SECRET_HASH
+        // "AKID:secret, ..." for the SigV4-signed admin operations
+        // (cognito/sigv4.h parses it; checked at load).  Empty: none.
+        Secret admin_keys;
+    } cognito;
+
     // The text of every option as it took effect, in table order, for
     // --check-config; secrets are already masked here.
     std::vector<std::pair<std::string, std::string>> effective;

@@ -366,4 +366,33 @@ Result<std::optional<std::vector<std::string>>> Object::find_string_array(
     return std::optional<Strings>(std::move(out));
 }
 
+Result<std::optional<std::vector<std::pair<std::string, std::string>>>> Object::find_string_map(
+    std::string_view key) const {
+    using Pairs = std::vector<std::pair<std::string, std::string>>;
+    const cJSON* item = find(key);
+    if (item == nullptr || cJSON_IsNull(item)) return std::optional<Pairs>();
+    if (!cJSON_IsObject(item)) return wrong_type(key, "an object of strings");
+    Pairs out;
+    for (const cJSON* e = item->child; e != nullptr; e = e->next) {
+        if (!cJSON_IsString(e) || e->string == nullptr) {
+            return wrong_type(key, "an object of strings");
+        }
+        out.emplace_back(e->string, e->valuestring);
+    }
+    return std::optional<Pairs>(std::move(out));
+}
+
+Result<std::optional<std::vector<Object>>> Object::find_object_array(std::string_view key) const {
+    using Objects = std::vector<Object>;
+    const cJSON* item = find(key);
+    if (item == nullptr || cJSON_IsNull(item)) return std::optional<Objects>();
+    if (!cJSON_IsArray(item)) return wrong_type(key, "an array of objects");
+    Objects out;
+    for (const cJSON* e = item->child; e != nullptr; e = e->next) {
+        if (!cJSON_IsObject(e)) return wrong_type(key, "an array of objects");
+        out.emplace_back(e);
+    }
+    return std::optional<Objects>(std::move(out));
+}
+
 }  // namespace authd::json

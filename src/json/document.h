@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/c_ptr.h"
@@ -56,6 +57,12 @@ public:
     Result<std::optional<Object>> find_object(std::string_view key) const;
     // An array whose every element is a string.
     Result<std::optional<std::vector<std::string>>> find_string_array(std::string_view key) const;
+    // An object whose every member is a string, as (key, value) pairs in
+    // document order.
+    Result<std::optional<std::vector<std::pair<std::string, std::string>>>> find_string_map(
+        std::string_view key) const;
+    // An array whose every element is an object.
+    Result<std::optional<std::vector<Object>>> find_object_array(std::string_view key) const;
 
 private:
     const cJSON* find(std::string_view key) const;

@@ -11,16 +11,17 @@ namespace authd::login {
 
 void count_outcome(const PasswordOutcome& outcome) {
     using metrics::Event;
-    metrics::count(
-        std::visit(Overloaded{
-                       [](const Locked&) { return Event::login_locked; },
-                       [](const BadCredentials&) { return Event::login_bad_credentials; },
-                       [](const EmailNotVerified&) { return Event::login_email_not_verified; },
-                       [](const AccountDisabled&) { return Event::login_account_disabled; },
-                       [](const SecondFactorNeeded&) { return Event::login_mfa_challenge; },
-                       [](const SignedIn&) { return Event::login_ok; },
-                   },
-                   outcome));
+    metrics::count(std::visit(
+        Overloaded{
+            [](const Locked&) { return Event::login_locked; },
+            [](const BadCredentials&) { return Event::login_bad_credentials; },
+            [](const EmailNotVerified&) { return Event::login_email_not_verified; },
+            [](const AccountDisabled&) { return Event::login_account_disabled; },
+            [](const PasswordResetRequired&) { return Event::login_password_reset_required; },
+            [](const SecondFactorNeeded&) { return Event::login_mfa_challenge; },
+            [](const SignedIn&) { return Event::login_ok; },
+        },
+        outcome));
 }
 
 void count_outcome(const SecondFactorOutcome& outcome) {

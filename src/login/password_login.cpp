@@ -24,8 +24,19 @@ Result<PasswordOutcome> password_login(Context& ctx, db::Transaction& tx,
 
     // NB: verify even when the account is unknown (against dummy_hash), so
     // the response time does not reveal which emails are registered.
+    const bool reset_required = *found && (*found)->password_reset_required;
     const bool password_ok = crypto::verify_password(
-        attempt.password.reveal(), *found ? (*found)->password_hash : ctx.dummy_hash);
+        attempt.password.reveal(),
+        *found && !reset_required ? (*found)->password_hash : ctx.dummy_hash);
+    if (reset_required) {
+        if (auto r = audit::record(
+                ctx.db, "login_failed", (*found)->id, origin,
+                audit::detail({{"reason", std::string_view("password_reset_required")}}));
+            !r) {
+            return Unexpected{r.error()};
+        }
+        return PasswordOutcome{PasswordResetRequired{}};
+    }
     if (!*found || !password_ok) {
         const char* reason = *found ? "wrong_password" : "unknown_email";
         const accounts::User* user = *found ? &**found : nullptr;

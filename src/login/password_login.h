@@ -4,7 +4,11 @@
 // like a wrong password, after the same work (an Argon2 verification
 // against the dummy hash), so neither the outcome nor its timing tells
 // which emails are registered; only after a correct password does it tell
-// that the email is not verified yet, or that the account is disabled.  Attempts on one account are
+// that the email is not verified yet, or that the account is disabled.
+// An account whose password must be reset has none to check: after the
+// same Argon2 work, it answers PasswordResetRequired whatever the password
+// (which tells that the email has such an account; the reset flow that
+// follows answers the same for every email).  Attempts on one account are
 // serialised on its users row, then its lockout row (an unknown email's,
 // on the lockout row alone) until the transaction ends, so the failure
 // count is exact under concurrency.  With 2FA on, a correct
@@ -40,12 +44,16 @@ struct EmailNotVerified {};
 // The password was right and an operator disabled the account
 // (login/account_state.h); shared with the second-factor step.
 struct AccountDisabled {};
+// The account's password must be set again (accounts::User::
+// password_reset_required: imported from Cognito, or reset by an
+// administrator): there is no password to check.
+struct PasswordResetRequired {};
 struct SecondFactorNeeded {
     Secret challenge;  // the MFA sessionToken
 };
 
 using PasswordOutcome = std::variant<Locked, BadCredentials, EmailNotVerified, AccountDisabled,
-                                     SecondFactorNeeded, SignedIn>;
+                                     PasswordResetRequired, SecondFactorNeeded, SignedIn>;
 
 // Every outcome is to be committed (a failure's count, a rehash, the
 // challenge, the session).

@@ -47,6 +47,7 @@ enum class Event : uint16_t {
     login_mfa_challenge,
     login_email_not_verified,
     login_account_disabled,
+    login_password_reset_required,
     mfa_ok,
     mfa_wrong_code,
     mfa_locked,

@@ -62,6 +62,7 @@ constexpr std::array<EventSeries, kEvents> kEventSeries = {{
     {logins, "mfa_challenge"},
     {logins, "email_not_verified"},
     {logins, "account_disabled"},
+    {logins, "password_reset_required"},
     {mfa, "ok"},
     {mfa, "wrong_code"},
     {mfa, "locked"},

@@ -22,11 +22,26 @@ std::string header_json(const crypto::SigningKey& key, std::string_view typ) {
     return std::move(w).str();
 }
 
+// A random RFC 4122 version 4 UUID, as Cognito's event_id is.
+std::string random_uuid() {
+    std::string b = crypto::random_bytes(16);
+    b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);
+    b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);
+    const std::string hex = crypto::hex_encode(b);
+    return hex.substr(0, 8) + '-' + hex.substr(8, 4) + '-' + hex.substr(12, 4) + '-' +
+           hex.substr(16, 4) + '-' + hex.substr(20);
+}
+
+void cognito_claims(json::Writer& w, const TokenSubject::Cognito& c) {
+    w.key("origin_jti").string(c.origin_jti);
+    w.key("event_id").string(random_uuid());
+}
+
 void common_claims(json::Writer& w, const Config::Tokens& config, const TokenSubject& s,
-                   int64_t now, std::string_view token_use) {
+                   int64_t now, std::string_view token_use, std::string_view audience) {
     w.key("iss").string(config.issuer);
     w.key("sub").string(s.user_id);
-    w.key("aud").string(config.audience);
+    w.key("aud").string(audience);
     int64_t exp = now + config.access_ttl;
     if (s.session_expires > 0 && s.session_expires < exp) exp = s.session_expires;
     w.key("exp").number(exp);
@@ -50,7 +65,7 @@ Result<std::string> mint_access_token(const keys::Keyring& keys, const Config::T
                                       const TokenSubject& s, int64_t now) {
     json::Writer w;
     w.begin_object();
-    common_claims(w, config, s, now, "access");
+    common_claims(w, config, s, now, "access", config.audience);
     w.key("email").string(s.email);
     w.key("name").string(s.first_name + " " + s.last_name);
     // NB: only when there are groups, so the tokens of users without any
@@ -59,6 +74,12 @@ Result<std::string> mint_access_token(const keys::Keyring& keys, const Config::T
         w.key("groups").begin_array();
         for (const auto& g : s.groups) w.string(g);
         w.end_array();
+    }
+    if (s.cognito) {
+        w.key("client_id").string(s.cognito->client_id);
+        w.key("username").string(s.cognito->username);
+        w.key("scope").string("aws.cognito.signin.user.admin");
+        cognito_claims(w, *s.cognito);
     }
     w.end_object();
     const auto& key = keys.signing_key();
@@ -69,11 +90,15 @@ Result<std::string> mint_id_token(const keys::Keyring& keys, const Config::Token
                                   const TokenSubject& s, int64_t now) {
     json::Writer w;
     w.begin_object();
-    common_claims(w, config, s, now, "id");
+    common_claims(w, config, s, now, "id", s.cognito ? s.cognito->client_id : config.audience);
     w.key("email").string(s.email);
     w.key("email_verified").boolean(s.email_verified);
     w.key("given_name").string(s.first_name);
     w.key("family_name").string(s.last_name);
+    if (s.cognito) {
+        w.key("cognito:username").string(s.cognito->username);
+        cognito_claims(w, *s.cognito);
+    }
     w.end_object();
     const auto& key = keys.signing_key();
     return crypto::encode_jws(header_json(key, "JWT"), std::move(w).str(), key);

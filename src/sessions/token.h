@@ -9,9 +9,16 @@
 // user is in at least one group: a token without groups has no such claim.
 // Id token: typ "JWT", token_use "id", email, email_verified, given_name,
 // family_name, auth_time, amr.
+//
+// Tokens issued through the Cognito-compatible door (cognito/) carry
+// Cognito's claims as well: the access token client_id, username, scope,
+// origin_jti, event_id (and keeps aud, so the validator takes it like any
+// other); the id token cognito:username, origin_jti, event_id and the app
+// client id as its aud, which is what Cognito users check id tokens for.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +42,12 @@ struct TokenSubject {
     // The user's groups, sorted (accounts::groups_of); the access token
     // carries them when there are any.  The id token never does.
     std::vector<std::string> groups;
+    struct Cognito {
+        std::string client_id;
+        std::string username;    // cognito:username / username: the user id
+        std::string origin_jti;  // the session id: what one sign-in's tokens share
+    };
+    std::optional<Cognito> cognito;  // set: a Cognito-door token
 };
 
 Result<std::string> mint_access_token(const keys::Keyring& keys, const Config::Tokens& config,

@@ -58,6 +58,10 @@ ENDPOINTS = [
     ("GET", "/auth/password-policy", 200),
     # Extension (README, "Metrics"): the scrape target, on the metrics listener only.
     ("GET", "/metrics", 200),
+    # Extension (README, "Moving from Cognito"): the Cognito-compatible API
+    # and its pool's JWKS.
+    ("POST", "/", 200),
+    ("GET", "/{poolId}/.well-known/jwks.json", 200),
 ]
 # More success statuses than section 3's one: the example upstreams and the
 # login page also redirect; the form also answers the code step.
@@ -66,6 +70,9 @@ ALSO_SUCCESS = {("GET", "/demo/"): {302}, ("GET", "/demo-mfa/"): {302}, ("GET", 
 # A form-encoded endpoint for browsers: no INVALID_JSON, and answers some
 # failures as HTML pages (statuses with no JSON body documented).
 FORM_ENDPOINTS = {("POST", "/login")}
+# AWS JSON 1.1 (the Cognito-compatible API): its refusals are AWS's shape
+# (__type), not the contract's codes; no 415 or INVALID_JSON.
+AWS_JSON_ENDPOINTS = {("POST", "/")}
 # Section 3's "auth" column (Bearer, or Bearer or cookie): these take the access token.
 AUTHENTICATED = {
     ("POST", "/auth/logout"), ("GET", "/auth/sessions"), ("DELETE", "/auth/sessions/{sessionId}"),
@@ -91,9 +98,11 @@ SECTION1_CODES = {
           "INVALID_MFA_CODE", "MFA_SESSION_EXPIRED"},
     # GROUP_REQUIRED: the validator's AUTHD_REQUIRE_GROUP (groups, README "Groups");
     # FORBIDDEN_HEADER: its AUTHD_FORWARDS_IDENTITY (README, the nginx recipe);
-    # ACCOUNT_DISABLED: authctl user disable (README "Disabling an account").
+    # ACCOUNT_DISABLED: authctl user disable (README "Disabling an account");
+    # PASSWORD_RESET_REQUIRED: an account imported from Cognito or reset by
+    # its admin API (README "Moving from Cognito").
     403: {"EMAIL_NOT_VERIFIED", "MFA_REQUIRED", "GROUP_REQUIRED", "FORBIDDEN_HEADER",
-          "FORBIDDEN_ORIGIN", "ACCOUNT_DISABLED"},
+          "FORBIDDEN_ORIGIN", "ACCOUNT_DISABLED", "PASSWORD_RESET_REQUIRED"},
     404: {"NOT_FOUND"}, 405: {"METHOD_NOT_ALLOWED"},
     409: {"EMAIL_EXISTS", "MFA_ALREADY_ENABLED", "MFA_NOT_ENABLED", "MFA_NOT_PENDING"},
     413: {"PAYLOAD_TOO_LARGE"}, 415: {"UNSUPPORTED_MEDIA_TYPE"},
@@ -293,6 +302,8 @@ def test_generic_responses(method, path, op):
         assert resp.get("description")
     if (method, path) in FORM_ENDPOINTS:
         assert 415 in codes and "UNSUPPORTED_MEDIA_TYPE" in accepted_codes(path, method, 415)
+    elif (method, path) in AWS_JSON_ENDPOINTS:
+        assert 400 in codes and contract.response_schema(path, method, 400) is None
     elif method in ("POST", "PUT", "DELETE"):
         assert 415 in codes
         assert "INVALID_JSON" in accepted_codes(path, method, 400)
@@ -320,6 +331,8 @@ def test_error_codes_are_those_of_section_1(method, path, op):
             continue
         if (method, path) in FORM_ENDPOINTS and contract.response_schema(path, method, s) is None:
             continue  # an HTML page
+        if (method, path) in AWS_JSON_ENDPOINTS and contract.response_schema(path, method, s) is None:
+            continue  # AWS's error shape
         codes = accepted_codes(path, method, s)
         assert codes, f"{method} {path} {s}: accepts no code"
         assert codes <= SECTION1_CODES[s], f"{method} {path} {s}: {codes - SECTION1_CODES[s]} not in section 1"
