@@ -12,7 +12,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from conftest import PASSWORD, URL, url, verified_user
+from conftest import PASSWORD, URL, code_in, url, verified_user
 from test_chromium import chromium, wait_for
 from test_mfa import enable_mfa
 from test_portal import driver, fill, path_of, shots, sign_in, submit, visible_text  # noqa: F401
@@ -170,3 +170,26 @@ def test_the_login_page_fits_and_is_saved_as_a_screenshot(stack, shots, width, h
         assert d.execute_script("return document.documentElement.scrollWidth") <= width
     finally:
         d.quit()
+
+
+def test_an_account_that_needs_a_new_password_is_sent_to_set_one(stack, http, driver):
+    """As an account imported from Cognito (README "Moving from Cognito"):
+    the page says what to do, links to /forgot, and the reset lets it in."""
+    d = driver
+    address = verified_user(stack, http)
+    stack.psql(f"UPDATE users SET password_reset_required = true WHERE email = '{address}'")
+    d.get(url("/login"))
+    fill(d, "email", address)
+    fill(d, "password", PASSWORD)
+    submit(d, "password-step")
+    assert wait_for(lambda: "needs a new password" in alert(d)), alert(d)
+    d.find_element(By.LINK_TEXT, "Set a new password").click()
+    assert wait_for(lambda: path_of(d) == "/forgot"), d.current_url
+    assert d.find_element(By.ID, "email").get_attribute("value") == address
+    submit(d, "forgot")
+    assert wait_for(lambda: path_of(d) == "/reset"), d.current_url
+    fill(d, "code", code_in(stack.wait_for_mail(address, "password_reset")))
+    fill(d, "newPassword", "N3w-Password!")
+    submit(d, "reset")
+    assert wait_for(lambda: path_of(d) == "/login"), d.current_url
+    sign_in(d, address, password="N3w-Password!")

@@ -26,6 +26,10 @@ export function sentenceFor(error) {
       return `Too many failed attempts: this account is locked for now. Try again ${waitPhrase(error.retryAfter)}, or reset your password.`;
     case "RATE_LIMITED":
       return `Too many attempts from this network. Try again ${waitPhrase(error.retryAfter)}.`;
+    case "ACCOUNT_DISABLED":
+      return "This account is disabled. Ask the administrator of this site.";
+    case "PASSWORD_RESET_REQUIRED":
+      return "This account needs a new password before it can sign in. Use \"Forgot your password?\" to set one.";
     case "EMAIL_NOT_VERIFIED":
       return "Your email address is not verified yet. Enter the code we sent you.";
     case "EMAIL_EXISTS":

@@ -66,11 +66,20 @@ onSubmit(passwordStep, async ({ email, password, rememberMe }) => {
   goOn();
 }, {
   onError(error) {
-    if (error.code !== "EMAIL_NOT_VERIFIED") return false;
     const email = encodeURIComponent(passwordStep.elements.email.value.trim());
-    showAlert(passwordStep, ["Your email address is not confirmed yet. ",
-      link("Enter the code we emailed you", `/verify?email=${email}`), "."]);
-    return true;
+    if (error.code === "EMAIL_NOT_VERIFIED") {
+      showAlert(passwordStep, ["Your email address is not confirmed yet. ",
+        link("Enter the code we emailed you", `/verify?email=${email}`), "."]);
+      return true;
+    }
+    if (error.code === "PASSWORD_RESET_REQUIRED") {
+      // An imported account (or one an administrator reset): a new password
+      // through the reset flow, then back here.
+      showAlert(passwordStep, ["This account needs a new password before it can sign in. ",
+        link("Set a new password", `/forgot?email=${email}`), "."]);
+      return true;
+    }
+    return false;
   },
 });
 
