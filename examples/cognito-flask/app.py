@@ -9,10 +9,11 @@ It runs against AWS Cognito or against authd; only the environment differs
     COGNITO_REGION     e.g. eu-west-1
     COGNITO_POOL_ID    the user pool id ([cognito] user_pool_id)
     COGNITO_CLIENT_ID  the app client id ([cognito] client_id)
-    COGNITO_ISSUER     the tokens' iss: Cognito's URL by default; authd's
-                       [tokens] issuer
-    JWT_ALGORITHMS     RS256 (Cognito's); authd signs with ES256 by default
-                       ([tokens] algorithm = RS256 makes them the same)
+    JWT_ALGORITHMS     RS256 (Cognito's); authd signs with ES256 by default:
+                       set [tokens] algorithm = RS256 there, or ES256 here
+
+The pool's URL, <endpoint>/<pool id>, is both the tokens' issuer and where
+the JWKS is, with Cognito and with authd alike.
 """
 import functools
 import os
@@ -26,8 +27,8 @@ POOL_ID = os.environ["COGNITO_POOL_ID"]
 CLIENT_ID = os.environ["COGNITO_CLIENT_ID"]
 ENDPOINT = os.environ.get("COGNITO_ENDPOINT")  # None: AWS itself
 BASE = ENDPOINT or f"https://cognito-idp.{REGION}.amazonaws.com"
-ISSUER = os.environ.get("COGNITO_ISSUER", f"https://cognito-idp.{REGION}.amazonaws.com/{POOL_ID}")
-JWKS_URL = f"{BASE}/{POOL_ID}/.well-known/jwks.json"
+ISSUER = f"{BASE}/{POOL_ID}"
+JWKS_URL = f"{ISSUER}/.well-known/jwks.json"
 ALGORITHMS = os.environ.get("JWT_ALGORITHMS", "RS256").split(",")
 
 app = Flask(__name__)

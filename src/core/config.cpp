@@ -590,6 +590,9 @@ Result<Config> parse_config(std::string_view text, const std::string& origin) {
         return fail(ErrorCode::invalid_input,
                     "[cognito] user_pool_id must be set when [cognito] client_id is");
     }
+    if (!config.cognito.user_pool_id.empty()) {
+        config.tokens.pool_issuer = config.tokens.issuer + "/" + config.cognito.user_pool_id;
+    }
     return config;
 }
 

@@ -54,6 +54,12 @@ struct Config {
 
     struct Tokens {
         std::string issuer;
+        // The iss of the Cognito door's tokens: issuer + "/" + [cognito]
+        // user_pool_id, as a Cognito pool's is its URL + "/" + the pool id,
+        // so an app that derives the JWKS URL and the issuer from one base
+        // needs only that base changed.  Accepted like issuer; empty (and
+        // never accepted) without a pool.  Derived at load, not an option.
+        std::string pool_issuer;
         std::string audience;
         // [tokens] algorithm: what new tokens are signed with; the keyring
         // must hold a key of it (keys::Keyring::load_for).

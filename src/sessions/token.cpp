@@ -39,7 +39,8 @@ void cognito_claims(json::Writer& w, const TokenSubject::Cognito& c) {
 
 void common_claims(json::Writer& w, const Config::Tokens& config, const TokenSubject& s,
                    int64_t now, std::string_view token_use, std::string_view audience) {
-    w.key("iss").string(config.issuer);
+    w.key("iss").string(s.cognito && !config.pool_issuer.empty() ? config.pool_issuer
+                                                                 : config.issuer);
     w.key("sub").string(s.user_id);
     w.key("aud").string(audience);
     int64_t exp = now + config.access_ttl;
@@ -145,7 +146,9 @@ Result<AccessClaims, TokenFailure> verify_access_token(const keys::Keyring& keys
     // find_* reads null as absent; a groups claim that is there must be a list.
     if (!*groups && c.has("groups")) return refuse("malformed_claims");
     if (!*use || **use != "access") return refuse("wrong_token_use");
-    if (!*iss || **iss != config.issuer) return refuse("wrong_issuer");
+    if (!*iss) return refuse("wrong_issuer");
+    const bool pool_issued = !config.pool_issuer.empty() && **iss == config.pool_issuer;
+    if (**iss != config.issuer && !pool_issued) return refuse("wrong_issuer");
     if (!*aud || **aud != config.audience) return refuse("wrong_audience");
     if (!*exp || !*iat || !*sub || !*sid || (*sub)->empty() || (*sid)->empty()) {
         return refuse("missing_claims");

@@ -86,12 +86,13 @@ def test_sign_up_confirm_sign_in_get_user_and_the_tokens_verify_as_cognito_ones(
 
     # As a Cognito user verifies them: the pool's JWKS, the id token's
     # audience is the app client, the access token names it in client_id.
-    claims = decode(auth["IdToken"], audience=CLIENT)
+    # The issuer is the pool's URL, as Cognito's: <endpoint>/<pool id>.
+    claims = decode(auth["IdToken"], audience=CLIENT, issuer=f"{URL}/{POOL}")
     assert claims["token_use"] == "id" and claims["sub"] == sub
     assert claims["cognito:username"] == sub and claims["email"] == address
     for name in ("origin_jti", "event_id", "auth_time"):
         assert claims[name]
-    access = decode(auth["AccessToken"], options={"verify_aud": False})
+    access = decode(auth["AccessToken"], issuer=f"{URL}/{POOL}", options={"verify_aud": False})
     assert access["token_use"] == "access" and access["client_id"] == CLIENT
     assert access["username"] == sub and access["sub"] == sub
     assert access["scope"] == "aws.cognito.signin.user.admin"

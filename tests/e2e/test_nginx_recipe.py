@@ -81,6 +81,9 @@ def test_readme_install_passes_nginx_t_in_debians_layout(stack, tmp_path, certs)
         (etc / leftover).unlink(missing_ok=True)
     main = etc / "nginx.conf"
     main.write_text(main.read_text().replace("/etc/nginx/", f"{etc}/"))
+    # Debian's modules-enabled/ (set-misc, for the micro-cache) loads
+    # `modules/<name>.so` from nginx's prefix, which -p moves here.
+    (etc / "modules").symlink_to("/usr/lib/nginx/modules")
     run_install(stack, etc, certs)
     rendered = [etc / "conf.d" / "authd.conf", etc / "conf.d" / "authd-metrics.conf",
                 etc / "sites-available" / "authd",

@@ -188,5 +188,36 @@ TEST_F(TokenTest, NoTokenLivesLongerThanTheCurrentAccessTtl) {
     EXPECT_FALSE(verify_access_token(*keys_, config_, token, kNow + 60));
 }
 
+// The Cognito door's tokens name the pool in iss (issuer + "/" + pool id,
+// as Cognito's are its URL + "/" + the pool id) and verify like authd's
+// own; another pool's, or a pool issuer when no pool is configured, never.
+TEST_F(TokenTest, CognitoTokensCarryThePoolIssuerAndVerify) {
+    config_.pool_issuer = "http://127.0.0.1:8080/local_authd";
+    TokenSubject s = subject();
+    s.cognito = TokenSubject::Cognito{"authddevclient", s.user_id, s.session_id};
+    const std::string token = mint(s);
+    auto jws = crypto::decode_jws(token);
+    ASSERT_TRUE(jws);
+    EXPECT_NE(jws->payload_json.find(R"("iss":"http://127.0.0.1:8080/local_authd")"),
+              std::string::npos)
+        << jws->payload_json;
+    auto claims = verify_access_token(*keys_, config_, token, kNow + 1);
+    ASSERT_TRUE(claims) << claims.error().reason;
+    EXPECT_EQ(claims->user_id, s.user_id);
+    // authd's own tokens keep the issuer, and still verify beside the pool's.
+    const std::string own = mint(subject());
+    ASSERT_TRUE(crypto::decode_jws(own));
+    EXPECT_NE(crypto::decode_jws(own)->payload_json.find(R"("iss":"http://127.0.0.1:8080",)"),
+              std::string::npos);
+    EXPECT_TRUE(verify_access_token(*keys_, config_, own, kNow + 1));
+    // Another pool's issuer, or none configured: refused.
+    config_.pool_issuer = "http://127.0.0.1:8080/other_pool";
+    auto other = verify_access_token(*keys_, config_, token, kNow + 1);
+    ASSERT_FALSE(other);
+    EXPECT_EQ(other.error().reason, "wrong_issuer");
+    config_.pool_issuer.clear();
+    EXPECT_FALSE(verify_access_token(*keys_, config_, token, kNow + 1));
+}
+
 }  // namespace
 }  // namespace authd::sessions
