@@ -64,6 +64,28 @@ std::pair<std::string, std::string> names_of(const std::map<std::string, std::st
     return {first, last};
 }
 
+// The email `username` names, once the call's app client checks out
+// (ClientId, SECRET_HASH): the first steps of every code operation here.
+Result<std::string, AwsError> email_for(const OpCall& call, const std::string& username) {
+    if (auto ok = check_client(call.services.config.cognito, call.body, username); !ok) {
+        return Unexpected{ok.error()};
+    }
+    return email_of_username(call.services, username);
+}
+
+// The answer of a REST endpoint that takes an emailed code, in Cognito's
+// words: {} on success; a code that is not six digits is a wrong code, as
+// Cognito says, not a malformed request.
+OpResult code_checked(const api::Answer& answer) {
+    if (answer) return aws_ok("{}");
+    if (answer.error().code == "VALIDATION_ERROR" && answer.error().fields.contains("code")) {
+        return aws_refuse("CodeMismatchException",
+                          "Invalid verification code provided, please try again.",
+                          "malformed_code");
+    }
+    return Unexpected{aws_error_of(answer.error())};
+}
+
 }  // namespace
 
 OpResult sign_up(const OpCall& call) {
@@ -120,38 +142,22 @@ OpResult confirm_sign_up(const OpCall& call) {
     if (!username) return Unexpected{username.error()};
     auto code = required_string(call.body, "ConfirmationCode");
     if (!code) return Unexpected{code.error()};
-    if (auto ok = check_client(call.services.config.cognito, call.body, *username); !ok) {
-        return Unexpected{ok.error()};
-    }
-    auto email = email_of_username(call.services, *username);
+    auto email = email_for(call, *username);
     if (!email) return Unexpected{email.error()};
     json::Writer w;
     w.begin_object();
     w.key("email").string(*email);
     w.key("code").string(*code);
     w.end_object();
-    api::Answer answer =
+    return code_checked(
         run_rest(call.services, call.request,
-                 {api::verify_email, std::move(w).str(), {}, api::LimitKind::verify_email});
-    if (!answer) {
-        // A code that is not six digits is a wrong code, as Cognito says.
-        if (answer.error().code == "VALIDATION_ERROR" && answer.error().fields.contains("code")) {
-            return aws_refuse("CodeMismatchException",
-                              "Invalid verification code provided, please try again.",
-                              "malformed_code");
-        }
-        return Unexpected{aws_error_of(answer.error())};
-    }
-    return aws_ok("{}");
+                 {api::verify_email, std::move(w).str(), {}, api::LimitKind::verify_email}));
 }
 
 OpResult resend_confirmation_code(const OpCall& call) {
     auto username = required_string(call.body, "Username");
     if (!username) return Unexpected{username.error()};
-    if (auto ok = check_client(call.services.config.cognito, call.body, *username); !ok) {
-        return Unexpected{ok.error()};
-    }
-    auto email = email_of_username(call.services, *username);
+    auto email = email_for(call, *username);
     if (!email) return Unexpected{email.error()};
     auto rest = through_rest(
         call, {api::resend_verification, email_body(*email), {}, api::LimitKind::resend_per_ip},
@@ -163,10 +169,7 @@ OpResult resend_confirmation_code(const OpCall& call) {
 OpResult forgot_password(const OpCall& call) {
     auto username = required_string(call.body, "Username");
     if (!username) return Unexpected{username.error()};
-    if (auto ok = check_client(call.services.config.cognito, call.body, *username); !ok) {
-        return Unexpected{ok.error()};
-    }
-    auto email = email_of_username(call.services, *username);
+    auto email = email_for(call, *username);
     if (!email) return Unexpected{email.error()};
     auto rest = through_rest(
         call, {api::forgot_password, email_body(*email), {}, api::LimitKind::forgot_per_ip},
@@ -182,10 +185,7 @@ OpResult confirm_forgot_password(const OpCall& call) {
     if (!code) return Unexpected{code.error()};
     auto password = required_string(call.body, "Password");
     if (!password) return Unexpected{password.error()};
-    if (auto ok = check_client(call.services.config.cognito, call.body, *username); !ok) {
-        return Unexpected{ok.error()};
-    }
-    auto email = email_of_username(call.services, *username);
+    auto email = email_for(call, *username);
     if (!email) return Unexpected{email.error()};
     json::Writer w;
     w.begin_object();
@@ -193,18 +193,9 @@ OpResult confirm_forgot_password(const OpCall& call) {
     w.key("code").string(*code);
     w.key("newPassword").string(*password);
     w.end_object();
-    api::Answer answer =
+    return code_checked(
         run_rest(call.services, call.request,
-                 {api::reset_password, std::move(w).str(), {}, api::LimitKind::reset_password});
-    if (!answer) {
-        if (answer.error().code == "VALIDATION_ERROR" && answer.error().fields.contains("code")) {
-            return aws_refuse("CodeMismatchException",
-                              "Invalid verification code provided, please try again.",
-                              "malformed_code");
-        }
-        return Unexpected{aws_error_of(answer.error())};
-    }
-    return aws_ok("{}");
+                 {api::reset_password, std::move(w).str(), {}, api::LimitKind::reset_password}));
 }
 
 }  // namespace authd::cognito
