@@ -53,6 +53,9 @@ const http::Route<Endpoint> kRoutes[] = {
     // The Cognito-compatible API (README "Moving from Cognito").
     {Method::post, "/", {cognito::serve, std::nullopt, false, true}},
     {Method::get, "/{poolId}/.well-known/jwks.json", {cognito::pool_jwks}},
+    {Method::get,
+     "/{poolId}/.well-known/openid-configuration",
+     {cognito::pool_openid_configuration}},
 };
 
 }  // namespace

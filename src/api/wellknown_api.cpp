@@ -25,7 +25,10 @@ Answer get_jwks(Services& s, const Call&) {
 }
 
 Answer get_openid_configuration(Services& s, const Call&) {
-    const std::string& issuer = s.config.tokens.issuer;
+    return openid_configuration_of(s, s.config.tokens.issuer);
+}
+
+Answer openid_configuration_of(Services& s, const std::string& issuer) {
     std::set<std::string_view> algs;
     for (const crypto::SigningKey* key : s.keys.verification_keys(unix_now())) {
         algs.insert(alg_name(key->alg()));

@@ -136,11 +136,22 @@ api::Answer serve(api::Services& s, const api::Call& call) {
     return std::move(*result);
 }
 
+namespace {
+
+bool is_the_pool(const api::Services& s, const api::Call& call) {
+    return !s.config.cognito.user_pool_id.empty() &&
+           call.path_param == s.config.cognito.user_pool_id;
+}
+
+}  // namespace
+
 api::Answer pool_jwks(api::Services& s, const api::Call& call) {
-    if (s.config.cognito.user_pool_id.empty() || call.path_param != s.config.cognito.user_pool_id) {
-        return closed();
-    }
-    return api::get_jwks(s, call);
+    return is_the_pool(s, call) ? api::get_jwks(s, call) : closed();
+}
+
+api::Answer pool_openid_configuration(api::Services& s, const api::Call& call) {
+    return is_the_pool(s, call) ? api::openid_configuration_of(s, s.config.tokens.pool_issuer)
+                                : closed();
 }
 
 }  // namespace authd::cognito

@@ -20,4 +20,9 @@ api::Answer serve(api::Services& services, const api::Call& call);
 // GET /{poolId}/.well-known/jwks.json: the JWKS, for the configured pool id.
 api::Answer pool_jwks(api::Services& services, const api::Call& call);
 
+// GET /{poolId}/.well-known/openid-configuration: the pool's discovery
+// document (issuer: the pool's URL, the iss of this door's tokens), where
+// OIDC-aware Cognito code looks for it.
+api::Answer pool_openid_configuration(api::Services& services, const api::Call& call);
+
 }  // namespace authd::cognito

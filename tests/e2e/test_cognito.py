@@ -16,6 +16,7 @@ import jwt
 import pytest
 import requests
 
+import contract
 from conftest import (PASSWORD, URL, bearer, code_in, login, new_email, refused_within, url,
                       verified_user, wait_until)
 
@@ -118,6 +119,17 @@ def test_the_jwks_is_served_under_the_pool_id_too(http):
     assert pooled.status_code == 200
     assert pooled.json() == http.get(url("/.well-known/jwks.json")).json()
     assert http.get(url("/eu-west-1_other/.well-known/jwks.json")).status_code == 404
+
+
+def test_the_pools_discovery_document_names_the_pool_as_issuer(http):
+    r = http.get(url(f"/{POOL}/.well-known/openid-configuration"))
+    body = contract.check(r, "/{poolId}/.well-known/openid-configuration", "get")
+    assert body["issuer"] == f"{URL}/{POOL}"
+    assert body["jwks_uri"] == f"{URL}/{POOL}/.well-known/jwks.json"
+    assert http.get(body["jwks_uri"]).json()["keys"]
+    assert http.get(url("/eu-west-1_other/.well-known/openid-configuration")).status_code == 404
+    # authd's own document is unchanged.
+    assert http.get(url("/.well-known/openid-configuration")).json()["issuer"] == URL
 
 
 def test_unknown_and_missing_operations_answer_as_aws_does(http):

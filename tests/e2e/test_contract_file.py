@@ -62,6 +62,7 @@ ENDPOINTS = [
     # and its pool's JWKS.
     ("POST", "/", 200),
     ("GET", "/{poolId}/.well-known/jwks.json", 200),
+    ("GET", "/{poolId}/.well-known/openid-configuration", 200),
 ]
 # More success statuses than section 3's one: the example upstreams and the
 # login page also redirect; the form also answers the code step.
