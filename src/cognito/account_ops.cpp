@@ -86,6 +86,19 @@ OpResult code_checked(const api::Answer& answer) {
     return Unexpected{aws_error_of(answer.error())};
 }
 
+// ResendConfirmationCode and ForgotPassword: the REST endpoint that mails
+// a code to the Username's email, answered with the masked destination.
+OpResult mail_a_code(const OpCall& call, api::Handler endpoint, api::LimitKind limit) {
+    auto username = required_string(call.body, "Username");
+    if (!username) return Unexpected{username.error()};
+    auto email = email_for(call, *username);
+    if (!email) return Unexpected{email.error()};
+    auto rest =
+        through_rest(call, {endpoint, email_body(*email), {}, limit}, "LimitExceededException");
+    if (!rest) return Unexpected{rest.error()};
+    return code_sent(std::move(*rest), *email);
+}
+
 }  // namespace
 
 OpResult sign_up(const OpCall& call) {
@@ -155,27 +168,11 @@ OpResult confirm_sign_up(const OpCall& call) {
 }
 
 OpResult resend_confirmation_code(const OpCall& call) {
-    auto username = required_string(call.body, "Username");
-    if (!username) return Unexpected{username.error()};
-    auto email = email_for(call, *username);
-    if (!email) return Unexpected{email.error()};
-    auto rest = through_rest(
-        call, {api::resend_verification, email_body(*email), {}, api::LimitKind::resend_per_ip},
-        "LimitExceededException");
-    if (!rest) return Unexpected{rest.error()};
-    return code_sent(std::move(*rest), *email);
+    return mail_a_code(call, api::resend_verification, api::LimitKind::resend_per_ip);
 }
 
 OpResult forgot_password(const OpCall& call) {
-    auto username = required_string(call.body, "Username");
-    if (!username) return Unexpected{username.error()};
-    auto email = email_for(call, *username);
-    if (!email) return Unexpected{email.error()};
-    auto rest = through_rest(
-        call, {api::forgot_password, email_body(*email), {}, api::LimitKind::forgot_per_ip},
-        "LimitExceededException");
-    if (!rest) return Unexpected{rest.error()};
-    return code_sent(std::move(*rest), *email);
+    return mail_a_code(call, api::forgot_password, api::LimitKind::forgot_per_ip);
 }
 
 OpResult confirm_forgot_password(const OpCall& call) {
