@@ -315,3 +315,16 @@ server {{{{
             assert r.status_code == 200 and r.json()["user"] == tokens["user"]["userId"]
             r = n.get(path, headers={**bearer(tokens["accessToken"]), "X-Auth-Tenant": "x"})
             assert_error(r, 403, "FORBIDDEN_HEADER")
+
+
+def test_the_cached_recipe_without_its_server_snippet_fails_nginx_t(stack, tmp_path, certs):
+    # authd-protect-cached.conf in a server that lacks authd-validate-cached.conf
+    # (README, "The validator's micro-cache"): refused at nginx -t, never a
+    # location that would let requests through unchecked.
+    servers = recipe(certs, tmp_path / "app.sock")
+    assert "include snippets/authd-protect.conf;" in servers
+    servers = servers.replace("include snippets/authd-protect.conf;",
+                              "include snippets/authd-protect-cached.conf;")
+    t = Nginx(stack, tmp_path, certs, servers).test_config()
+    assert t.returncode != 0
+    assert "authd_validate_cached" in t.stderr
